@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Copyright (C) 2026 The wgq developers
+//
+// `up` (spec §3): checks that change nothing, then a plan of steps, each with its undo.
+
+#include <limits.h>
+#include <sys/stat.h>
+
+#include "config-file.h"
+#include "hooks.h"
+#include "log.h"
+#include "macro.h"
+#include "mtu.h"
+#include "spawn.h"
+#include "subcommands.h"
+#include "up.h"
+#include "wg.h"
+
+/* The ifindex a dry run pretends the new link has. */
+#define DRY_RUN_IFINDEX (-1)
+
+struct link_undo {
+	char name[IFNAMSIZ];
+};
+
+static void undo_link(void *ctx, const void *data)
+{
+	struct up_ctx *c = ctx;
+	const struct link_undo *u = data;
+	struct rtnl_link l;
+
+	log_cmd("ip link delete dev %s", u->name);
+	int r = rtnl_link_get(c->rtnl, u->name, &l);
+
+	if (r == 0)
+		r = rtnl_link_del(c->rtnl, l.ifindex);
+	if (r < 0 && r != -ENODEV)
+		log_step_error("ip link delete", r);
+}
+
+static int push_link_undo(struct up_ctx *c)
+{
+	struct link_undo u = { 0 };
+
+	snprintf(u.name, sizeof(u.name), "%s", c->ifname);
+	return plan_push_undo(&c->plan, undo_link, &u, sizeof(u));
+}
+
+static const char *userspace_impl(void)
+{
+	const char *impl = getenv("WG_QUICK_USERSPACE_IMPLEMENTATION");
+
+	return impl && *impl ? impl : "wireguard-go";
+}
+
+/* §3.2: without the kernel module, start the userspace implementation. */
+static int start_userspace(struct up_ctx *c)
+{
+	const char *impl = userspace_impl();
+	char *argv[] = { (char *)impl, (char *)c->ifname, NULL };
+	char what[PATH_MAX];
+	struct spawn_result res;
+
+	log_bang("Missing WireGuard kernel module. Falling back to slow userspace "
+		 "implementation.");
+	log_cmd("%s %s", impl, c->ifname);
+	snprintf(what, sizeof(what), "%s %s", impl, c->ifname);
+	int r = plan_change(&c->plan);
+
+	if (r == 0)
+		r = spawn_run(argv, NULL, 0, &res);
+	if (r < 0) {
+		log_error("%s: %s", what, strerror(-r));
+		return r;
+	}
+	r = spawn_check(what, &res);
+	struct rtnl_link l;
+
+	/* Whatever it managed to create is ours to remove. */
+	if (rtnl_link_get(c->rtnl, c->ifname, &l) == 0) {
+		int p = push_link_undo(c);
+
+		if (p < 0)
+			return p;
+		c->ifindex = l.ifindex;
+	} else if (r == 0) {
+		log_error("%s: did not create the interface", what);
+		r = -ENODEV;
+	}
+	return r;
+}
+
+static bool userspace_possible(void)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return stat("/sys/module/wireguard", &st) < 0 &&
+	       spawn_which(userspace_impl(), path, sizeof(path));
+}
+
+static int step_link(void *ctx)
+{
+	struct up_ctx *c = ctx;
+	struct rtnl_link l;
+
+	log_cmd("ip link add dev %s type wireguard", c->ifname);
+	if (c->dry_run) {
+		c->ifindex = DRY_RUN_IFINDEX;
+		return 0;
+	}
+	int r = plan_change(&c->plan);
+
+	if (r == 0)
+		r = rtnl_link_add(c->rtnl, c->ifname, "wireguard");
+	if (r < 0 && userspace_possible())
+		return start_userspace(c);
+	if (r == 0)
+		r = push_link_undo(c);
+	if (r == 0)
+		r = rtnl_link_get(c->rtnl, c->ifname, &l);
+	if (r < 0) {
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "ip link add dev %s type wireguard", c->ifname);
+		log_step_error(cmd, r);
+		return r;
+	}
+	c->ifindex = l.ifindex;
+	return 0;
+}
+
+static int step_preup(void *ctx)
+{
+	struct up_ctx *c = ctx;
+
+	return hook_run_all(&c->cfg, CFG_PRE_UP, c->ifname, c->dry_run);
+}
+
+static int step_postup(void *ctx)
+{
+	struct up_ctx *c = ctx;
+
+	return hook_run_all(&c->cfg, CFG_POST_UP, c->ifname, c->dry_run);
+}
+
+/* wg(8) warns about host bits while reading the config; so do we. */
+static void warn_host_bits(const struct wg_device *dev)
+{
+	for (size_t i = 0; i < dev->n_peers; i++) {
+		for (size_t j = 0; j < dev->peers[i].n_allowedips; j++) {
+			const struct wg_allowedip *a = &dev->peers[i].allowedips[j];
+			uint8_t m[16];
+			char text[IP_PREFIX_STRLEN];
+
+			memcpy(m, a->raw, 16);
+			ip_mask(a->family, m, a->cidr);
+			if (!memcmp(m, a->raw, a->family == AF_INET ? 4 : 16))
+				continue;
+			ip_format_prefix(text, sizeof(text), a->family, a->raw, a->cidr);
+			fprintf(stderr, "Warning: AllowedIP has nonzero host part: %s\n", text);
+		}
+	}
+}
+
+static int step_device(void *ctx)
+{
+	struct up_ctx *c = ctx;
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "wg addconf %s /dev/fd/63", c->ifname);
+	log_cmd("%s", cmd);
+	warn_host_bits(&c->cfg.dev);
+	if (c->dry_run)
+		return 0;
+	snprintf(c->cfg.dev.name, sizeof(c->cfg.dev.name), "%s", c->ifname);
+	int r = plan_change(&c->plan);
+
+	if (r == 0)
+		r = wg_set_device(&c->cfg.dev);
+	if (r < 0)
+		log_step_error(cmd, r);
+	return r;
+}
+
+static int step_addresses(void *ctx)
+{
+	struct up_ctx *c = ctx;
+
+	for (size_t i = 0; i < c->cfg.n_addresses; i++) {
+		const struct cfg_address *a = &c->cfg.addresses[i];
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "ip -%c address add %s dev %s",
+			 a->family == AF_INET6 ? '6' : '4', a->text, c->ifname);
+		log_cmd("%s", cmd);
+		if (c->dry_run)
+			continue;
+		int r = plan_change(&c->plan);
+
+		if (r == 0)
+			r = rtnl_addr_add(c->rtnl, c->ifindex, a->family, a->addr, a->prefixlen);
+		if (r < 0) {
+			log_step_error(cmd, r);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* The device as the kernel holds it; in a dry run, the config stands in for it. */
+static int read_device(struct up_ctx *c)
+{
+	if (c->have_dev)
+		return 0;
+	if (c->dry_run) {
+		c->have_dev = true;
+		return 0;
+	}
+	int r = wg_get_device(c->ifname, &c->dev);
+
+	if (r < 0) {
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "wg show %s", c->ifname);
+		log_step_error(cmd, r);
+		return r;
+	}
+	c->have_dev = true;
+	return 0;
+}
+
+static const struct wg_device *device(const struct up_ctx *c)
+{
+	return c->dry_run ? &c->cfg.dev : &c->dev;
+}
+
+static int step_mtu(void *ctx)
+{
+	struct up_ctx *c = ctx;
+	uint32_t mtu = c->cfg.mtu;
+	char cmd[96];
+	int r = read_device(c);
+
+	if (r < 0)
+		return r;
+	if (!mtu) {
+		r = mtu_auto(c->rtnl, device(c), &mtu);
+		if (r < 0) {
+			log_step_error("ip route get", r);
+			return r;
+		}
+	}
+	snprintf(cmd, sizeof(cmd), "ip link set mtu %u up dev %s", mtu, c->ifname);
+	log_cmd("%s", cmd);
+	if (c->dry_run)
+		return 0;
+	r = plan_change(&c->plan);
+	if (r == 0)
+		r = rtnl_link_set_mtu_up(c->rtnl, c->ifindex, mtu);
+	if (r < 0)
+		log_step_error(cmd, r);
+	return r;
+}
+
+struct dns_undo {
+	char prefix[64];
+	char name[IFNAMSIZ];
+};
+
+static void undo_dns(void *ctx, const void *data)
+{
+	const struct dns_undo *u = data;
+
+	(void)ctx;
+	dns_down(u->prefix, u->name, false);
+}
+
+static int step_dns(void *ctx)
+{
+	struct up_ctx *c = ctx;
+
+	if (!c->cfg.n_dns_servers)
+		return 0;
+	int r = c->dry_run ? 0 : plan_change(&c->plan);
+
+	if (r == 0)
+		r = dns_up(c->dns_tool, c->dns_prefix, c->ifname, &c->cfg, c->dry_run);
+	/* resolvectl settings go with the link: nothing to undo (§3.7). */
+	if (r < 0 || c->dry_run || c->dns_tool != DNS_TOOL_RESOLVCONF)
+		return r;
+	struct dns_undo u = { 0 };
+
+	snprintf(u.prefix, sizeof(u.prefix), "%s", c->dns_prefix);
+	snprintf(u.name, sizeof(u.name), "%s", c->ifname);
+	return plan_push_undo(&c->plan, undo_dns, &u, sizeof(u));
+}
+
+static int add_route(struct up_ctx *c, const struct route_entry *e, uint32_t table,
+		     const char *table_text)
+{
+	char cmd[192];
+
+	snprintf(cmd, sizeof(cmd), "ip -%c route add %s dev %s%s%s",
+		 e->family == AF_INET6 ? '6' : '4', e->text, c->ifname, table_text ? " table " : "",
+		 table_text ? table_text : "");
+	log_cmd("%s", cmd);
+	if (c->dry_run)
+		return 0;
+	int r = plan_change(&c->plan);
+
+	if (r == 0)
+		r = rtnl_route_add(c->rtnl, c->ifindex, e->family, e->addr, e->len, table);
+	if (r < 0)
+		log_step_error(cmd, r);
+	return r;
+}
+
+static int main_routes_dump(struct nl_sock *s, struct rtnl_route **out, size_t *n)
+{
+	_cleanup_free_ struct rtnl_route *r4 = NULL, *r6 = NULL;
+	size_t n4 = 0, n6 = 0;
+	int r = rtnl_route_dump(s, AF_INET, RT_TABLE_MAIN, &r4, &n4);
+
+	if (r == 0)
+		r = rtnl_route_dump(s, AF_INET6, RT_TABLE_MAIN, &r6, &n6);
+	if (r < 0)
+		return r;
+	struct rtnl_route *all = realloc(TAKE_PTR(r4), (n4 + n6 + 1) * sizeof(*all));
+
+	if (!all)
+		return -ENOMEM;
+	if (n6)
+		memcpy(all + n4, r6, n6 * sizeof(*all));
+	*out = all;
+	*n = n4 + n6;
+	return 0;
+}
+
+/* The main table's routes for the covering check: one dump per family instead of a
+ * query per prefix. In a dry run the address prefix routes do not exist yet, so the
+ * configured addresses stand in for them. */
+static int main_routes(struct up_ctx *c, struct rtnl_route **out, size_t *n)
+{
+	if (!c->dry_run)
+		return main_routes_dump(c->rtnl, out, n);
+	struct rtnl_route *r = calloc(c->cfg.n_addresses + 1, sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->cfg.n_addresses; i++) {
+		const struct cfg_address *a = &c->cfg.addresses[i];
+
+		r[i] = (struct rtnl_route){ .family = a->family, .dst_len = a->prefixlen,
+					    .table = RT_TABLE_MAIN, .oif = DRY_RUN_IFINDEX };
+		memcpy(r[i].dst, a->addr, 16);
+		ip_mask(a->family, r[i].dst, a->prefixlen);
+	}
+	*out = r;
+	*n = c->cfg.n_addresses;
+	return 0;
+}
+
+static int route_one(struct up_ctx *c, const struct route_entry *e,
+		     const struct rtnl_route *mr, size_t n_mr)
+{
+	switch (c->cfg.table_mode) {
+	case CFG_TABLE_OFF:
+		return 0;
+	case CFG_TABLE_ID:
+		return add_route(c, e, c->cfg.table, c->cfg.table_text);
+	case CFG_TABLE_AUTO:
+		break;
+	}
+	if (e->len == 0)
+		return fulltunnel_add(c, e);
+	if (routes_covered(mr, n_mr, c->ifindex, e))
+		return 0;
+	return add_route(c, e, RT_TABLE_MAIN, NULL);
+}
+
+static int step_routes(void *ctx)
+{
+	struct up_ctx *c = ctx;
+	_cleanup_free_ struct route_entry *list = NULL;
+	_cleanup_free_ struct rtnl_route *mr = NULL;
+	size_t n = 0, n_mr = 0;
+
+	if (c->cfg.table_mode == CFG_TABLE_OFF)
+		return 0;
+	int r = read_device(c);
+
+	if (r == 0)
+		r = routes_from_device(device(c), &list, &n);
+	if (r == 0 && c->cfg.table_mode == CFG_TABLE_AUTO)
+		r = main_routes(c, &mr, &n_mr);
+	if (r < 0) {
+		log_step_error("ip route show", r);
+		return r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r = route_one(c, &list[i], mr, n_mr);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static const struct plan_step up_steps[] = {
+	{ "link", step_link },
+	{ "PreUp", step_preup },
+	{ "device", step_device },
+	{ "addresses", step_addresses },
+	{ "mtu", step_mtu },
+	{ "dns", step_dns },
+	{ "routes", step_routes },
+	{ "PostUp", step_postup },
+};
+
+/* §3.0 step 4 and §6 i: DNS must be settable before anything changes. */
+static int check_dns(struct up_ctx *c)
+{
+	if (!c->cfg.n_dns_servers)
+		return 0;
+	c->dns_tool = dns_choose();
+	if (c->dns_tool == DNS_TOOL_NONE) {
+		log_error("%s:%u: DNS: neither resolvconf nor a running systemd-resolved "
+			  "(resolvectl) is available; install openresolv or resolvconf, or "
+			  "enable systemd-resolved",
+			  c->file.path, c->cfg.dns_servers[0].line);
+		return -ENOENT;
+	}
+	dns_prefix(c->dns_prefix, sizeof(c->dns_prefix));
+	return 0;
+}
+
+/* §3.0: everything that can fail without changing the system. */
+static int prepare(struct up_ctx *c, const char *arg)
+{
+	struct rtnl_link l;
+	int r = cfg_load(arg, CFG_LOAD_HINT, &c->file, &c->cfg);
+
+	if (r < 0)
+		return r;
+	c->ifname = c->file.ifname;
+	r = nl_open(&c->rtnl, NETLINK_ROUTE);
+	if (r < 0) {
+		log_error("rtnetlink: %s", strerror(-r));
+		return r;
+	}
+	r = rtnl_link_get(c->rtnl, c->ifname, &l);
+	if (r == 0) {
+		log_error("`%s' already exists", c->ifname);
+		return -EEXIST;
+	}
+	if (r != -ENODEV) {
+		log_step_error("ip link show", r);
+		return r;
+	}
+	r = check_dns(c);
+	if (r == 0)
+		r = cfg_resolve_endpoints(&c->cfg, c->file.path);
+	return r;
+}
+
+static void up_ctx_free(struct up_ctx *c)
+{
+	plan_free(&c->plan);
+	cfg_clear(&c->cfg);
+	cfg_file_clear(&c->file);
+	wgdev_clear(&c->dev);
+	if (c->rtnl)
+		nl_close(c->rtnl);
+	if (c->nft)
+		nl_close(c->nft);
+}
+
+int cmd_up(const char *arg, const struct cmd_opts *opts)
+{
+	_cleanup_(up_ctx_free) struct up_ctx c = { .dry_run = opts->dry_run };
+
+	c.plan.dry_run = opts->dry_run;
+	/* Before any change a signal just ends the run (§4.4). */
+	int r = prepare(&c, arg);
+
+	if (r < 0)
+		return r;
+	plan_signals_catch();
+	return plan_run(&c.plan, up_steps, ARRAY_SIZE(up_steps), &c);
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Copyright (C) 2026 The wgq developers
+
+#include "dns.h"
+
+#include <limits.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "macro.h"
+#include "spawn.h"
+
+#define RESOLVED_SOCKET "/run/systemd/resolve/io.systemd.Resolve"
+#define INTERFACE_ORDER "/etc/resolvconf/interface-order"
+
+enum dns_tool dns_choose(void)
+{
+	char path[PATH_MAX];
+
+	if (spawn_which("resolvconf", path, sizeof(path)))
+		return DNS_TOOL_RESOLVCONF;
+	if (spawn_which("resolvectl", path, sizeof(path)) && access(RESOLVED_SOCKET, F_OK) == 0)
+		return DNS_TOOL_RESOLVECTL;
+	return DNS_TOOL_NONE;
+}
+
+/* "tun*" -> "tun." : letters, digits and '-' followed by one '*'. */
+static bool order_line_prefix(char *line, char *out, size_t size)
+{
+	line += strspn(line, " \t");
+	size_t len = strcspn(line, "\n");
+
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (len < 2 || line[len - 1] != '*')
+		return false;
+	for (size_t i = 0; i + 1 < len; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-",
+			    line[i]))
+			return false;
+	snprintf(out, size, "%.*s.", (int)(len - 1), line);
+	return true;
+}
+
+void dns_prefix(char *out, size_t size)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	out[0] = '\0';
+	/* systemd's resolvconf emulation is a symlink to resolvectl (upstream d3b40af). */
+	if (stat(INTERFACE_ORDER, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    !spawn_which("resolvconf", path, sizeof(path)) || lstat(path, &st) < 0 ||
+	    S_ISLNK(st.st_mode))
+		return;
+	_cleanup_fclose_ FILE *f = fopen(INTERFACE_ORDER, "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return;
+	while (getline(&line, &cap, f) >= 0)
+		if (order_line_prefix(line, out, size))
+			return;
+}
+
+char *dns_resolvconf_input(const struct cfg *cfg, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < cfg->n_dns_servers; i++)
+		fprintf(f, "nameserver %s\n", cfg->dns_servers[i].text);
+	if (cfg->n_dns_search) {
+		fputs("search", f);
+		for (size_t i = 0; i < cfg->n_dns_search; i++)
+			fprintf(f, " %s", cfg->dns_search[i].text);
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int run_logged(char **argv, const char *input, size_t input_len, bool dry_run)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; argv[i]; i++)
+		fprintf(f, "%s%s", i ? " " : "", argv[i]);
+	if (fclose(f) != 0)
+		return -ENOMEM;
+	log_cmd("%s", line);
+	if (dry_run)
+		return 0;
+	struct spawn_result res;
+	int r = spawn_run(argv, input, input_len, &res);
+
+	if (r < 0) {
+		log_error("%s: %s", line, strerror(-r));
+		return r;
+	}
+	return spawn_check(line, &res);
+}
+
+static int resolvconf_add(const char *record, const struct cfg *cfg, bool dry_run)
+{
+	size_t len = 0;
+	_cleanup_free_ char *input = dns_resolvconf_input(cfg, &len);
+	char *argv[] = { "resolvconf", "-a", (char *)record, "-m", "0", "-x", NULL };
+
+	if (!input)
+		return -ENOMEM;
+	return run_logged(argv, input, len, dry_run);
+}
+
+/* What systemd's resolvconf emulation does for `-x`: the servers, and the search
+ * domains plus the routing domain "~." so that all queries go to this link. */
+static int resolvectl_set(const char *ifname, const struct cfg *cfg, bool dry_run)
+{
+	size_t n = cfg->n_dns_servers > cfg->n_dns_search ? cfg->n_dns_servers
+							   : cfg->n_dns_search;
+	_cleanup_free_ char **argv = calloc(n + 5, sizeof(*argv));
+
+	if (!argv)
+		return -ENOMEM;
+	argv[0] = "resolvectl";
+	argv[1] = "dns";
+	argv[2] = (char *)ifname;
+	for (size_t i = 0; i < cfg->n_dns_servers; i++)
+		argv[3 + i] = cfg->dns_servers[i].text;
+	argv[3 + cfg->n_dns_servers] = NULL;
+	int r = run_logged(argv, NULL, 0, dry_run);
+
+	if (r < 0)
+		return r;
+	argv[1] = "domain";
+	for (size_t i = 0; i < cfg->n_dns_search; i++)
+		argv[3 + i] = cfg->dns_search[i].text;
+	argv[3 + cfg->n_dns_search] = "~.";
+	argv[4 + cfg->n_dns_search] = NULL;
+	return run_logged(argv, NULL, 0, dry_run);
+}
+
+int dns_up(enum dns_tool tool, const char *prefix, const char *ifname, const struct cfg *cfg,
+	   bool dry_run)
+{
+	char record[IFNAMSIZ + 64];
+
+	snprintf(record, sizeof(record), "%s%s", prefix, ifname);
+	switch (tool) {
+	case DNS_TOOL_RESOLVCONF:
+		return resolvconf_add(record, cfg, dry_run);
+	case DNS_TOOL_RESOLVECTL:
+		return resolvectl_set(ifname, cfg, dry_run);
+	case DNS_TOOL_NONE:
+		break;
+	}
+	return -ENOENT;
+}
+
+int dns_down(const char *prefix, const char *ifname, bool dry_run)
+{
+	char record[IFNAMSIZ + 64];
+	/* -f last, for Debian's resolvconf: no error when the record is gone. */
+	char *argv[] = { "resolvconf", "-d", record, "-f", NULL };
+
+	snprintf(record, sizeof(record), "%s%s", prefix, ifname);
+	return run_logged(argv, NULL, 0, dry_run);
+}
+
+static void record_path(char *out, size_t size, const char *dir, const char *prefix,
+			const char *ifname)
+{
+	snprintf(out, size, "/run/resolvconf/%s/%s%s", dir, prefix, ifname);
+}
+
+bool dns_record_exists(const char *prefix, const char *ifname)
+{
+	char path[PATH_MAX];
+
+	record_path(path, sizeof(path), "interfaces", prefix, ifname); /* openresolv */
+	if (access(path, F_OK) == 0)
+		return true;
+	record_path(path, sizeof(path), "interface", prefix, ifname); /* Debian resolvconf */
+	return access(path, F_OK) == 0;
+}
+
+static char *read_file(const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return NULL;
+	ssize_t n = getdelim(&buf, &cap, '\0', f);
+
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+char *dns_record_read(const char *prefix, const char *ifname)
+{
+	char record[IFNAMSIZ + 64], path[PATH_MAX];
+	char *argv[] = { "resolvconf", "-l", record, NULL };
+	struct spawn_result res;
+	char *out = NULL;
+	size_t len;
+
+	if (!dns_record_exists(prefix, ifname))
+		return NULL;
+	snprintf(record, sizeof(record), "%s%s", prefix, ifname);
+	if (spawn_capture(argv, &out, &len, &res) == 0 && !res.status && !res.signal && len)
+		return out;
+	free(out);
+	record_path(path, sizeof(path), "interfaces", prefix, ifname);
+	out = read_file(path);
+	if (out)
+		return out;
+	record_path(path, sizeof(path), "interface", prefix, ifname);
+	return read_file(path);
+}

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Copyright (C) 2026 The wgq developers
+//
+// Routes (spec §3.6, §3.8, §3.9, §4.1, §7.2).
+//
+// rtnl_build_route_add() writes one self-contained message at the start of any buffer,
+// so many routes can later be laid back to back (each with nl_next_seq() and
+// NLM_F_REQUEST | NLM_F_ACK) and sent in one nl_talk_batch(); rtnl_route_add() is the
+// one-message case of that.
+
+#include "rtnl.h"
+
+#include <sys/socket.h>
+
+#include "macro.h"
+
+/* The fields a reply route gives, including what the MTU rule of §3.6 needs. */
+struct route_info {
+	struct rtnl_route rt;
+	uint32_t metric_mtu; /* RTAX_MTU, 0 when absent */
+	uint32_t lock;       /* RTAX_LOCK bits */
+};
+
+/* Tables from 256 up only fit in RTA_TABLE; rtm_table then says RT_TABLE_UNSPEC. */
+static uint8_t hdr_table(uint32_t table)
+{
+	return table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+}
+
+static struct nlmsghdr *put_route_msg(void *buf, uint16_t type, uint16_t flags, int family)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)family;
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_build_route_add(void *buf, int ifindex, int family, const uint8_t *dst,
+				      uint8_t dst_len, uint32_t table)
+{
+	size_t len = rtnl_addr_len(family);
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	if (!len || dst_len > len * 8)
+		return NULL;
+	nlh = put_route_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, family);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	/* What ip route add creates (spec §3.8): proto boot, scope link, no metric;
+	 * any other protocol would show up as "proto …" in ip route. */
+	rtm->rtm_dst_len = dst_len;
+	rtm->rtm_table = hdr_table(table);
+	rtm->rtm_protocol = RTPROT_BOOT;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	mnl_attr_put(nlh, RTA_DST, len, dst);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return nlh;
+}
+
+int rtnl_route_add(struct nl_sock *s, int ifindex, int family, const uint8_t *dst,
+		   uint8_t dst_len, uint32_t table)
+{
+	_Alignas(8) char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh = rtnl_build_route_add(buf, ifindex, family, dst, dst_len, table);
+
+	if (!nlh)
+		return -EINVAL;
+	return nl_talk(s, nlh, NULL, NULL);
+}
+
+static int parse_metrics(const struct nlattr *nest, struct route_info *ri)
+{
+	const struct nlattr *attr;
+	int r = 0;
+
+	mnl_attr_for_each_nested(attr, nest) {
+		if (mnl_attr_get_type(attr) == RTAX_MTU)
+			r = rtnl_attr_u32(attr, &ri->metric_mtu);
+		else if (mnl_attr_get_type(attr) == RTAX_LOCK)
+			r = rtnl_attr_u32(attr, &ri->lock);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_route_attr(const struct nlattr *attr, struct route_info *ri)
+{
+	size_t len = rtnl_addr_len(ri->rt.family);
+	uint32_t oif;
+	int r;
+
+	switch (mnl_attr_get_type(attr)) {
+	case RTA_DST:
+		if (!len || mnl_attr_get_payload_len(attr) != len)
+			return -EBADMSG;
+		memcpy(ri->rt.dst, mnl_attr_get_payload(attr), len);
+		return 0;
+	case RTA_TABLE:
+		return rtnl_attr_u32(attr, &ri->rt.table);
+	case RTA_OIF:
+		r = rtnl_attr_u32(attr, &oif);
+		ri->rt.oif = (int)oif;
+		return r;
+	case RTA_METRICS:
+		return parse_metrics(attr, ri);
+	default:
+		return 0;
+	}
+}
+
+static int parse_route(const struct nlmsghdr *nlh, struct route_info *ri)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+		return -EBADMSG;
+	memset(ri, 0, sizeof(*ri));
+	ri->rt.family = rtm->rtm_family;
+	ri->rt.dst_len = rtm->rtm_dst_len;
+	ri->rt.table = rtm->rtm_table; /* RTA_TABLE, when present, overrides it */
+	ri->rt.type = rtm->rtm_type;
+	ri->rt.protocol = rtm->rtm_protocol;
+	ri->rt.cloned = rtm->rtm_flags & RTM_F_CLONED;
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+		int r = parse_route_attr(attr, ri);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * A dump request for one family and table. Without NETLINK_GET_STRICT_CHK on the
+ * socket the kernel ignores the table and sends every table, so the callbacks always
+ * filter too. rtm_flags stays 0 so that no cached (cloned) routes are asked for.
+ */
+static struct nlmsghdr *build_route_dump(void *buf, int family, uint32_t table)
+{
+	struct nlmsghdr *nlh = put_route_msg(buf, RTM_GETROUTE, NLM_F_DUMP, family);
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	rtm->rtm_table = hdr_table(table);
+	if (table)
+		mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	return nlh;
+}
+
+/* Which routes of a dump count: what ip route show lists (no cached routes). */
+static bool route_wanted(const struct rtnl_route *rt, int family, uint32_t table)
+{
+	if (rt->family != family || rt->cloned)
+		return false;
+	return !table || rt->table == table;
+}
+
+struct route_list {
+	int family;
+	uint32_t table;
+	struct rtnl_route *items;
+	size_t n, cap;
+	int err;
+};
+
+static void route_list_reset(void *data)
+{
+	struct route_list *l = data;
+
+	free(l->items);
+	l->items = NULL;
+	l->n = l->cap = 0;
+	l->err = 0;
+}
+
+static int route_list_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_list *l = data;
+	struct route_info ri;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || l->err)
+		return MNL_CB_OK;
+	l->err = parse_route(nlh, &ri);
+	if (l->err)
+		return MNL_CB_ERROR;
+	if (!route_wanted(&ri.rt, l->family, l->table))
+		return MNL_CB_OK;
+	struct rtnl_route *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap,
+						 sizeof(*slot));
+	if (!slot) {
+		l->err = -ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	*slot = ri.rt;
+	return MNL_CB_OK;
+}
+
+int rtnl_route_dump(struct nl_sock *s, int family, uint32_t table, struct rtnl_route **out,
+		    size_t *n)
+{
+	_Alignas(8) char buf[NL_BUF_SIZE];
+	_cleanup_(route_list_reset) struct route_list l = { .family = family, .table = table };
+
+	if (!rtnl_addr_len(family))
+		return -EAFNOSUPPORT;
+	int r = nl_dump(s, build_route_dump(buf, family, table), route_list_cb,
+			route_list_reset, &l);
+
+	if (l.err)
+		return l.err;
+	if (r < 0)
+		return r;
+	*n = l.n;
+	*out = TAKE_PTR(l.items);
+	return 0;
+}
+
+/*
+ * Spec §3.6: the route's MTU metric, unless locked ("mtu lock N" does not match
+ * wg-quick's pattern); otherwise the MTU of its output device. A multipath route has
+ * no RTA_OIF, so only its metric can count.
+ */
+static int route_pick_mtu(struct nl_sock *s, const struct route_info *ri, uint32_t *mtu)
+{
+	struct rtnl_link link;
+
+	*mtu = 0;
+	if (ri->metric_mtu && !(ri->lock & (1U << RTAX_MTU))) {
+		*mtu = ri->metric_mtu;
+		return 0;
+	}
+	if (!ri->rt.oif)
+		return 0;
+	int r = rtnl_link_get_index(s, ri->rt.oif, &link);
+
+	if (r < 0)
+		return r;
+	*mtu = link.mtu;
+	return 0;
+}
+
+struct route_first {
+	int family;
+	bool default_only; /* keep only the main table's /0 routes */
+	bool found;
+	struct route_info ri;
+	int err;
+};
+
+static void route_first_reset(void *data)
+{
+	struct route_first *f = data;
+
+	f->found = false;
+	f->err = 0;
+}
+
+static bool route_first_wanted(const struct route_first *f, const struct route_info *ri)
+{
+	if (!f->default_only)
+		return true;
+	return route_wanted(&ri->rt, f->family, RT_TABLE_MAIN) && ri->rt.dst_len == 0;
+}
+
+static int route_first_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_first *f = data;
+	struct route_info ri;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || f->found || f->err)
+		return MNL_CB_OK;
+	f->err = parse_route(nlh, &ri);
+	if (f->err)
+		return MNL_CB_ERROR;
+	if (!route_first_wanted(f, &ri))
+		return MNL_CB_OK;
+	f->ri = ri;
+	f->found = true;
+	return MNL_CB_OK;
+}
+
+static const uint8_t *endpoint_addr(const union wg_endpoint *ep)
+{
+	if (ep->sa.sa_family == AF_INET)
+		return (const uint8_t *)&ep->in.sin_addr;
+	return (const uint8_t *)&ep->in6.sin6_addr;
+}
+
+/* ip route get ADDR: not a dump, one reply route (or an error such as ENETUNREACH). */
+static struct nlmsghdr *build_route_get(void *buf, int family, const uint8_t *addr)
+{
+	struct nlmsghdr *nlh = put_route_msg(buf, RTM_GETROUTE, 0, family);
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	size_t len = rtnl_addr_len(family);
+
+	rtm->rtm_dst_len = (uint8_t)(len * 8);
+	mnl_attr_put(nlh, RTA_DST, len, addr);
+	return nlh;
+}
+
+int rtnl_route_get_mtu(struct nl_sock *s, const union wg_endpoint *dst, uint32_t *mtu)
+{
+	_Alignas(8) char buf[NL_BUF_SIZE];
+	struct route_first f = { .family = dst->sa.sa_family };
+
+	*mtu = 0;
+	if (!rtnl_addr_len(f.family))
+		return -EAFNOSUPPORT;
+	int r = nl_talk(s, build_route_get(buf, f.family, endpoint_addr(dst)), route_first_cb,
+			&f);
+
+	if (f.err)
+		return f.err;
+	if (r < 0)
+		return r;
+	if (!f.found)
+		return -ENETUNREACH;
+	return route_pick_mtu(s, &f.ri, mtu);
+}
+
+int rtnl_default_route_mtu(struct nl_sock *s, uint32_t *mtu)
+{
+	_Alignas(8) char buf[NL_BUF_SIZE];
+	struct route_first f = { .family = AF_INET, .default_only = true };
+
+	*mtu = 0;
+	int r = nl_dump(s, build_route_dump(buf, AF_INET, RT_TABLE_MAIN), route_first_cb,
+			route_first_reset, &f);
+
+	if (f.err)
+		return f.err;
+	if (r < 0)
+		return r;
+	if (!f.found)
+		return 0;
+	return route_pick_mtu(s, &f.ri, mtu);
+}

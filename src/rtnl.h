@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Copyright (C) 2026 The wgq developers
+//
+// rtnetlink operations (spec §7.2). Builders (rtnl_build_*) only fill a caller's
+// buffer of NL_BUF_SIZE bytes and return the message; the operations send it through
+// nl_talk()/nl_dump() and return 0 or -errno (extended ack in nl_extack()).
+#pragma once
+
+#include <linux/rtnetlink.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nl.h"
+#include "wgdev.h"
+
+struct rtnl_link {
+	int ifindex;
+	uint32_t mtu;
+	unsigned flags;  /* ifi_flags */
+	char kind[32];   /* IFLA_INFO_KIND, "" when none */
+	char name[16];
+};
+
+struct rtnl_addr {
+	int family;
+	uint8_t addr[16];
+	uint8_t prefixlen;
+	uint8_t scope;
+};
+
+struct rtnl_route {
+	int family;
+	uint8_t dst[16];
+	uint8_t dst_len;
+	uint32_t table;
+	int oif;          /* 0 when none (e.g. multipath) */
+	uint8_t type;
+	uint8_t protocol;
+	bool cloned;      /* RTM_F_CLONED */
+};
+
+struct rtnl_rule {
+	int family;
+	uint32_t priority;
+	uint32_t table;
+	uint8_t action;
+	uint32_t flags;         /* fib_rule_hdr flags (FIB_RULE_INVERT …) */
+	bool has_fwmark;
+	uint32_t fwmark, fwmask;
+	bool has_suppress_prefixlen;
+	uint32_t suppress_prefixlen;
+	bool other_selectors;   /* src/dst/iif/oif/… anything else that selects */
+};
+
+/* Builders (no I/O). They return NULL for a family other than AF_INET/AF_INET6, a
+ * prefix length beyond the family's, or a cmd other than RTM_NEWRULE/RTM_DELRULE. */
+struct nlmsghdr *rtnl_build_link_get(void *buf, const char *ifname);
+struct nlmsghdr *rtnl_build_link_add(void *buf, const char *ifname, const char *kind);
+struct nlmsghdr *rtnl_build_link_del(void *buf, int ifindex);
+struct nlmsghdr *rtnl_build_link_set_mtu_up(void *buf, int ifindex, uint32_t mtu);
+struct nlmsghdr *rtnl_build_addr_add(void *buf, int ifindex, int family, const uint8_t *addr,
+				     uint8_t prefixlen);
+struct nlmsghdr *rtnl_build_route_add(void *buf, int ifindex, int family, const uint8_t *dst,
+				      uint8_t dst_len, uint32_t table);
+struct nlmsghdr *rtnl_build_rule_fwmark(void *buf, int cmd, int family, uint32_t fwmark,
+					uint32_t table, uint32_t priority /* 0: none */);
+struct nlmsghdr *rtnl_build_rule_suppress(void *buf, int cmd, int family,
+					  uint32_t priority /* 0: none */);
+
+/* Link. rtnl_link_get: -ENODEV when absent. */
+int rtnl_link_get(struct nl_sock *s, const char *ifname, struct rtnl_link *out);
+int rtnl_link_get_index(struct nl_sock *s, int ifindex, struct rtnl_link *out);
+int rtnl_link_add(struct nl_sock *s, const char *ifname, const char *kind);
+int rtnl_link_del(struct nl_sock *s, int ifindex);
+int rtnl_link_set_mtu_up(struct nl_sock *s, int ifindex, uint32_t mtu);
+/* All links of a kind (e.g. "wireguard"): names, malloc'd array. */
+int rtnl_link_list_kind(struct nl_sock *s, const char *kind, struct rtnl_link **out, size_t *n);
+
+/* Addresses. list: family AF_UNSPEC for both; kernel order, kept to ifindex. */
+int rtnl_addr_add(struct nl_sock *s, int ifindex, int family, const uint8_t *addr,
+		  uint8_t prefixlen);
+int rtnl_addr_list(struct nl_sock *s, int ifindex, int family, struct rtnl_addr **out,
+		   size_t *n);
+
+/* Routes. table as a full 32-bit id (RTA_TABLE). dump: one family, one table (0:
+ * all tables), in kernel order. */
+int rtnl_route_add(struct nl_sock *s, int ifindex, int family, const uint8_t *dst,
+		   uint8_t dst_len, uint32_t table);
+int rtnl_route_dump(struct nl_sock *s, int family, uint32_t table, struct rtnl_route **out,
+		    size_t *n);
+/* MTU towards an endpoint (spec §3.6 step 2): the route's MTU metric unless locked,
+ * else its output device's MTU. -ENETUNREACH etc. when there is no route; 0 with
+ * *mtu = 0 when the route gives neither. */
+int rtnl_route_get_mtu(struct nl_sock *s, const union wg_endpoint *dst, uint32_t *mtu);
+/* The same rule applied to the first IPv4 default route of the main table (§3.6
+ * step 3); *mtu = 0 when none. */
+int rtnl_default_route_mtu(struct nl_sock *s, uint32_t *mtu);
+
+/* Policy rules (spec §3.9, §4.1). */
+int rtnl_rule_add_fwmark(struct nl_sock *s, int family, uint32_t fwmark);
+int rtnl_rule_add_suppress(struct nl_sock *s, int family);
+int rtnl_rule_dump(struct nl_sock *s, int family, struct rtnl_rule **out, size_t *n);
+/* Delete exactly this rule (uses its priority, flags, fwmark/mask, table, suppress). */
+int rtnl_rule_del(struct nl_sock *s, const struct rtnl_rule *rule);
+
+/* Helpers shared by the rtnl-*.c files only. */
+/* Append one zeroed element to a malloc'd array; NULL when out of memory. */
+void *rtnl_array_add(void **items, size_t *n, size_t *cap, size_t size);
+/* 4 for AF_INET, 16 for AF_INET6, else 0. */
+size_t rtnl_addr_len(int family);
+/* A u32 attribute's value; -EBADMSG when it has the wrong size. */
+int rtnl_attr_u32(const struct nlattr *attr, uint32_t *value);

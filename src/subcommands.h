@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Copyright (C) 2026 The wgq developers
+#pragma once
+
+#include <stdbool.h>
+
+struct cmd_opts {
+	bool dry_run;
+};
+
+/* Each returns 0 on success or a negative errno; messages are already printed. */
+int cmd_up(const char *arg, const struct cmd_opts *opts);
+int cmd_down(const char *arg, const struct cmd_opts *opts);
+int cmd_save(const char *arg, const struct cmd_opts *opts);
+int cmd_strip(const char *arg, const struct cmd_opts *opts);

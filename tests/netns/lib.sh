@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The wgq developers
+#
+# Helpers for the netns suite. A test sources this file and calls sandbox_enter "$@"
+# first: the test re-executes itself inside a fresh network + mount namespace with
+# private /etc/resolv.conf, /run/resolvconf, /run/wireguard, /etc/wireguard and /sys,
+# lo up, and a veth uplink up0 (192.0.2.2/24, 2001:db8::2/64, MTU 1500, default
+# routes). Nothing outside the namespace is touched. Exit 77 means "skip".
+
+set -uo pipefail
+
+WGQ=${WGQ:-$(cd "$(dirname "$0")/../.." && pwd)/build/src/wgq}
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+
+# Fixed test keys (private, public).
+KEY1=ONMVvZVMPRwY8Khjj187H8O6aq92UP21XjjWHpvuNVA=
+PUB1=i2cf2XV0l3Bd8MldsDKxPJ4yWvXVvWRFPCHYo22rIgY=
+KEY2=2MNiJoaYJrTa7v0z/YIieWOhRzHHpNFk6fqgKwlgekE=
+PUB2=E+5SG1bYz1AWJFQG5ZEKuFhEYn00S4Dr2JKsp4vf6Ew=
+KEY3=8FpgmHYTCqUJ3NbVWZRLtOfBSZLIjFj8n7dpnHAzFk0=
+PUB3=L/7cLoZ5xq/hl68aXVZQvA5tuLLouqZnEAGHN+Q2PHU=
+PUB4=daijbJAo+Rr2/ahe/JeJufGqxJvmZms6poWCHKPs6Ak=
+PSK1=ps83d4n2+l04RIljm2IM2X18Jn/WRvOV3XDlsHhs14o=
+
+skip() { echo "SKIP: $*"; exit 77; }
+
+need() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "needs $c"
+	done
+}
+
+sandbox_enter() {
+	if [ -z "${WGQ_IN_SANDBOX:-}" ]; then
+		[ "$(id -u)" = 0 ] || skip "needs root"
+		need unshare ip wireguard-go
+		[ -c /dev/net/tun ] || skip "needs /dev/net/tun"
+		[ -x "$WGQ" ] || { echo "FAIL: $WGQ not built"; exit 1; }
+		unshare --net --mount --propagation private true 2>/dev/null ||
+			skip "cannot unshare network and mount namespaces"
+		exec unshare --net --mount --propagation private -- \
+			env WGQ_IN_SANDBOX=1 WGQ="$WGQ" SRCDIR="$SRCDIR" bash "$0" "$@"
+	fi
+	set -e
+	SANDBOX=$(mktemp -d /tmp/wgq-test.XXXXXX)
+	trap 'rm -rf "$SANDBOX"' EXIT
+	printf 'nameserver 192.0.2.53\n' >"$SANDBOX/resolv.conf"
+	mount -t sysfs sysfs /sys
+	mount --bind "$SANDBOX/resolv.conf" /etc/resolv.conf
+	for d in /run/wireguard /run/resolvconf /etc/wireguard /run/netns; do
+		mkdir -p "$d"
+		mount -t tmpfs -o mode=0755 tmpfs "$d"
+	done
+	chmod 700 /etc/wireguard
+	ip link set lo up
+	ip link add up0 mtu 1500 type veth peer name up1
+	ip link set up1 up
+	ip link set up0 up
+	ip addr add 192.0.2.2/24 dev up0
+	ip -6 addr add 2001:db8::2/64 dev up0 nodad
+	ip route add default via 192.0.2.1 dev up0
+	ip -6 route add default via 2001:db8::1 dev up0
+	set +e
+	cd "$SANDBOX"
+}
+
+FAILS=0
+PASSES=0
+
+# check NAME EXPECTED ACTUAL: exact comparison, diff on failure.
+check() {
+	if [ "$2" == "$3" ]; then
+		PASSES=$((PASSES + 1))
+		echo "ok   $1"
+	else
+		FAILS=$((FAILS + 1))
+		echo "FAIL $1"
+		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/     /'
+	fi
+}
+
+# run ARGS...: run wgq, splitting its output into $OUT, $LOG ([#]/[!] lines with the
+# userspace implementation's own line reduced to USERSPACE), $ERR (everything on
+# stderr) and $RC.
+run() {
+	local o e
+	o=$(mktemp) e=$(mktemp)
+	"$WGQ" "$@" >"$o" 2>"$e"
+	RC=$?
+	OUT=$(cat "$o")
+	ERR=$(cat "$e")
+	LOG=$(grep -E '^\[[#!]\]' "$e" | sed -E 's/^\[#\] wireguard-go .*/[#] USERSPACE/')
+	rm -f "$o" "$e"
+}
+
+# The network state of this namespace, minus the uplink and lo, normalised.
+state() {
+	echo "## links"
+	ip -o link show | grep -vE ': (lo|up0|up1)[:@]' |
+		sed -E 's/^[0-9]+: //; s/ qdisc.*//' | sort
+	echo "## addresses"
+	ip -o addr show | grep -vE ' (lo|up0|up1) ' | awk '{print $2, $3, $4}' |
+		sed -E 's/fe80::[0-9a-f:]+/fe80::LL/' | sort
+	for f in 4 6; do
+		echo "## rules -$f"
+		ip -$f rule show
+		echo "## routes -$f"
+		ip -$f route show table all | grep -vE ' dev (lo|up0|up1)( |$)' |
+			grep -vE '^(local|broadcast|multicast|anycast) ' |
+			sed -E 's/fe80::[0-9a-f:]+/fe80::LL/; s/ +$//' | sort
+	done
+	echo "## nft"
+	nft list ruleset 2>/dev/null | sed -E 's/fe80::[0-9a-f:]+/fe80::LL/g'
+	echo "## resolv.conf"
+	cat /etc/resolv.conf
+}
+
+# The state of a namespace with nothing of ours in it.
+EMPTY_STATE=""
+empty_state_init() { EMPTY_STATE=$(state); }
+
+finish() {
+	echo "$PASSES passed, $FAILS failed"
+	[ "$FAILS" = 0 ]
+	exit $?
+}
+
+# wait_gone IF: wireguard-go exits shortly after its TUN link is deleted.
+wait_gone() {
+	for _ in $(seq 50); do
+		[ -e "/run/wireguard/$1.sock" ] || return 0
+		sleep 0.1
+	done
+}
+
+# The log lines of `ip link add` for this machine's backend.
+link_add_log() {
+	echo "[#] ip link add dev $1 type wireguard"
+	if [ ! -d /sys/module/wireguard ]; then
+		echo "[!] Missing WireGuard kernel module. Falling back to slow userspace implementation."
+		echo "[#] USERSPACE"
+	fi
+}
+
+# The fe80 line a userspace TUN device gets (kernel WireGuard links have none).
+ll_addr() {
+	[ -d /sys/module/wireguard ] || echo "$1 inet6 fe80::LL/64"
+}
+
+# A WireGuard config with its [Peer] blocks in sorted order (device order varies).
+conf_sorted() {
+	awk 'BEGIN { RS = "" } { gsub(/\n/, "\t"); print (/^\[Interface\]/ ? "0" : "1") $0 }' |
+		LC_ALL=C sort | cut -c2- | awk '{ gsub(/\t/, "\n"); print; print "" }'
+}
