@@ -24,7 +24,8 @@ CONF
 chmod 600 /etc/wireguard/wgn.conf
 
 execs() {
-	strace -f -b execve -e trace=execve -e signal=none -qq -o "$SANDBOX/trace" "$WGQ" "$@" \
+	# LeakSanitizer cannot run under ptrace.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -b execve -e trace=execve -e signal=none -qq -o "$SANDBOX/trace" "$WGQ" "$@" \
 		>/dev/null 2>"$SANDBOX/err"
 	printf "rc=%s " $?
 	grep -oE 'execve\("[^"]+"' "$SANDBOX/trace" | sed -E 's/execve\("//; s/"$//; s|.*/||' |

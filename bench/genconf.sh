@@ -1,0 +1,25 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The wgq developers
+#
+# genconf.sh N: a server config with N peers, each with one IPv4 /32 and one IPv6 /128
+# allowed IP (none covered by the interface's own prefix, so each gets a route).
+# Keys are deterministic: base64 of 28 zero bytes and the peer's number (portable awk).
+exec awk -v n="$1" '
+function b64(v) { return substr(A, v + 1, 1) }
+function key(c,    x, y) {
+	x = int(c / 16777216) % 256 * 256 + int(c / 65536) % 256
+	y = int(c / 256) % 256 * 65536 + c % 256 * 256
+	return sprintf("%s%s%s%s%s%s%s%s=", Z, b64(int(x / 262144)), b64(int(x / 4096) % 64),
+		b64(int(x / 64) % 64), b64(x % 64), b64(int(y / 262144)), b64(int(y / 4096) % 64),
+		b64(int(y / 64) % 64))
+}
+BEGIN {
+	A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	Z = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	printf "[Interface]\nAddress = 10.255.0.1/24, fd00:ffff::1/64\nListenPort = 51820\n"
+	printf "PrivateKey = %s\n", key(4000000000)
+	for (i = 1; i <= n; i++)
+		printf "\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.%d.%d.%d/32, fd00:%x::%x/128\n",
+			key(i), int(i / 65536) % 256, int(i / 256) % 256, i % 256, int(i / 65536), i % 65536
+}'
