@@ -74,6 +74,9 @@ void nl_close(struct nl_sock *s)
 {
 	if (s->mnl)
 		mnl_socket_close(s->mnl);
+	/* A WireGuard GET reply carried the private key through this buffer. */
+	if (s->buf)
+		explicit_zero(s->buf, NL_RECV_SIZE);
 	free(s->buf);
 	free(s);
 }

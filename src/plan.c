@@ -68,10 +68,17 @@ int plan_change(struct plan *p)
 {
 	p->changes++;
 #if WGQ_FAULT_INJECTION
-	const char *s = getenv("WGQ_FAIL_STEP");
+	/* Tests only: WGQ_FAIL_STEP=N fails the Nth change; WGQ_SIGNAL_STEP=N:SIG sends
+	 * SIG to ourselves just before it, so the change is made and then undone. */
+	const char *fail = getenv("WGQ_FAIL_STEP"), *sig = getenv("WGQ_SIGNAL_STEP");
+	char *end;
 
-	if (s && strtoul(s, NULL, 10) == p->changes)
+	if (fail && strtoul(fail, NULL, 10) == p->changes)
 		return -EIO;
+	if (sig && strtoul(sig, &end, 10) == p->changes && *end == ':')
+		raise((int)strtol(end + 1, NULL, 10));
+	if (getenv("WGQ_COUNT_STEPS"))
+		fprintf(stderr, "wgq-fault-injection: change %u\n", p->changes);
 #endif
 	return 0;
 }

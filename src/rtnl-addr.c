@@ -123,8 +123,7 @@ static int addr_list_cb(const struct nlmsghdr *nlh, void *data)
 		l->err = r;
 		return MNL_CB_ERROR;
 	}
-	struct rtnl_addr *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap,
-						sizeof(*slot));
+	struct rtnl_addr *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap, sizeof(*slot));
 	if (!slot) {
 		l->err = -ENOMEM;
 		return MNL_CB_ERROR;
@@ -151,8 +150,7 @@ static int addr_dump_family(struct nl_sock *s, struct addr_list *l, int family)
 	return l->err ? l->err : r;
 }
 
-int rtnl_addr_list(struct nl_sock *s, int ifindex, int family, struct rtnl_addr **out,
-		   size_t *n)
+int rtnl_addr_list(struct nl_sock *s, int ifindex, int family, struct rtnl_addr **out, size_t *n)
 {
 	_cleanup_(addr_list_free) struct addr_list l = { .ifindex = ifindex };
 	int r;

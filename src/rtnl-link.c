@@ -246,8 +246,7 @@ static int link_list_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	if (!streq(link.kind, l->kind))
 		return MNL_CB_OK;
-	struct rtnl_link *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap,
-						sizeof(*slot));
+	struct rtnl_link *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap, sizeof(*slot));
 	if (!slot) {
 		l->err = -ENOMEM;
 		return MNL_CB_ERROR;

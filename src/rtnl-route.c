@@ -18,7 +18,7 @@
 struct route_info {
 	struct rtnl_route rt;
 	uint32_t metric_mtu; /* RTAX_MTU, 0 when absent */
-	uint32_t lock;       /* RTAX_LOCK bits */
+	uint32_t lock;	     /* RTAX_LOCK bits */
 };
 
 /* Tables from 256 up only fit in RTA_TABLE; rtm_table then says RT_TABLE_UNSPEC. */
@@ -63,8 +63,8 @@ struct nlmsghdr *rtnl_build_route_add(void *buf, int ifindex, int family, const 
 	return nlh;
 }
 
-int rtnl_route_add(struct nl_sock *s, int ifindex, int family, const uint8_t *dst,
-		   uint8_t dst_len, uint32_t table)
+int rtnl_route_add(struct nl_sock *s, int ifindex, int family, const uint8_t *dst, uint8_t dst_len,
+		   uint32_t table)
 {
 	_Alignas(8) char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = rtnl_build_route_add(buf, ifindex, family, dst, dst_len, table);
@@ -192,8 +192,7 @@ static int route_list_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	if (!route_wanted(&ri.rt, l->family, l->table))
 		return MNL_CB_OK;
-	struct rtnl_route *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap,
-						 sizeof(*slot));
+	struct rtnl_route *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap, sizeof(*slot));
 	if (!slot) {
 		l->err = -ENOMEM;
 		return MNL_CB_ERROR;
@@ -210,8 +209,8 @@ int rtnl_route_dump(struct nl_sock *s, int family, uint32_t table, struct rtnl_r
 
 	if (!rtnl_addr_len(family))
 		return -EAFNOSUPPORT;
-	int r = nl_dump(s, build_route_dump(buf, family, table), route_list_cb,
-			route_list_reset, &l);
+	int r = nl_dump(s, build_route_dump(buf, family, table), route_list_cb, route_list_reset,
+			&l);
 
 	if (l.err)
 		return l.err;
@@ -313,8 +312,7 @@ int rtnl_route_get_mtu(struct nl_sock *s, const union wg_endpoint *dst, uint32_t
 	*mtu = 0;
 	if (!rtnl_addr_len(f.family))
 		return -EAFNOSUPPORT;
-	int r = nl_talk(s, build_route_get(buf, f.family, endpoint_addr(dst)), route_first_cb,
-			&f);
+	int r = nl_talk(s, build_route_get(buf, f.family, endpoint_addr(dst)), route_first_cb, &f);
 
 	if (f.err)
 		return f.err;

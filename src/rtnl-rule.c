@@ -152,7 +152,7 @@ static int parse_rule_attr(const struct nlattr *attr, struct rtnl_rule *rule, bo
 		rule->other_selectors |= ifgroup;
 		return r;
 	case FRA_SRC:
-	case FRA_DST:   /* selectors only with a non-zero length in the header */
+	case FRA_DST: /* selectors only with a non-zero length in the header */
 	case FRA_PROTOCOL:
 	case FRA_PAD:
 		return 0;
@@ -218,8 +218,7 @@ static int rule_list_cb(const struct nlmsghdr *nlh, void *data)
 	/* A kernel without this family answers with every family's rules. */
 	if (rule.family != l->family)
 		return MNL_CB_OK;
-	struct rtnl_rule *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap,
-						sizeof(*slot));
+	struct rtnl_rule *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap, sizeof(*slot));
 	if (!slot) {
 		l->err = -ENOMEM;
 		return MNL_CB_ERROR;

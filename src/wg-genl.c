@@ -44,8 +44,7 @@ static size_t endpoint_len(const union wg_endpoint *ep)
 static bool put_device_attrs(struct nlmsghdr *nlh, size_t limit, const struct wg_device *dev)
 {
 	if ((dev->flags & WGDEV_HAS_PRIVATE_KEY) &&
-	    !mnl_attr_put_check(nlh, limit, WGDEVICE_A_PRIVATE_KEY, WG_KEY_LEN,
-				dev->private_key))
+	    !mnl_attr_put_check(nlh, limit, WGDEVICE_A_PRIVATE_KEY, WG_KEY_LEN, dev->private_key))
 		return false;
 	if ((dev->flags & WGDEV_HAS_LISTEN_PORT) &&
 	    !mnl_attr_put_u16_check(nlh, limit, WGDEVICE_A_LISTEN_PORT, dev->listen_port))
@@ -491,8 +490,8 @@ int wg_genl_set_device(const struct wg_device *dev)
 	if (!(buf = malloc(NL_BUF_SIZE)))
 		return -ENOMEM;
 	while (!done) {
-		struct nlmsghdr *nlh = wg_genl_build_set(buf, NL_BUF_SIZE, c.family, dev, &cur,
-							  &done);
+		struct nlmsghdr *nlh =
+			wg_genl_build_set(buf, NL_BUF_SIZE, c.family, dev, &cur, &done);
 
 		if (!nlh)
 			return -EMSGSIZE;

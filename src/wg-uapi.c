@@ -133,11 +133,12 @@ static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-/* "errno=N" as -N. */
+/* "errno=N" as -N. wireguard-go up to at least 0.0.20220316 writes the negative
+ * code ("errno=-22"), wg(8) and the kernel-style daemons the positive one. */
 static int parse_status(const char *value, int *status)
 {
 	uint64_t v;
-	int r = parse_uint(value, INT32_MAX, &v);
+	int r = parse_uint(value + (*value == '-'), INT32_MAX, &v);
 
 	if (r < 0)
 		return r;

@@ -41,7 +41,7 @@ int wg_uapi_get_device(const char *ifname, struct wg_device *out);
 
 /* Newer than Debian 12's <linux/wireguard.h> (WGALLOWEDIP_A_FLAGS and
  * WGALLOWEDIP_F_REMOVE_ME); ABI numbers. */
-#define WG_GENL_ALLOWEDIP_A_FLAGS 4
+#define WG_GENL_ALLOWEDIP_A_FLAGS     4
 #define WG_GENL_ALLOWEDIP_F_REMOVE_ME (1U << 0)
 
 /* Where a split WG_CMD_SET_DEVICE continues (spec §7.3). Start zeroed. */

@@ -61,6 +61,12 @@ sandbox_enter() {
 	ip -6 addr add 2001:db8::2/64 dev up0 nodad
 	ip route add default via 192.0.2.1 dev up0
 	ip -6 route add default via 2001:db8::1 dev up0
+	# Let the uplink's link-local address appear now, not during a test.
+	for _ in $(seq 100); do
+		ip -6 addr show dev up0 scope link | grep -q 'inet6 fe80' &&
+			! ip -6 addr show dev up0 | grep -q tentative && break
+		sleep 0.05
+	done
 	set +e
 	cd "$SANDBOX"
 }
@@ -152,4 +158,72 @@ ll_addr() {
 conf_sorted() {
 	awk 'BEGIN { RS = "" } { gsub(/\n/, "\t"); print (/^\[Interface\]/ ? "0" : "1") $0 }' |
 		LC_ALL=C sort | cut -c2- | awk '{ gsub(/\t/, "\n"); print; print "" }'
+}
+
+# state plus the resolvconf records: everything up and its rollback may touch
+# (src_valid_mark aside, which stays 1 by design).
+full_state() {
+	state
+	echo "## resolvconf records"
+	ls /run/resolvconf/interfaces /run/resolvconf/interface 2>/dev/null
+}
+
+# write_conf NAME: standard input becomes /etc/wireguard/NAME.conf, mode 600.
+write_conf() {
+	cat >"/etc/wireguard/$1.conf"
+	chmod 600 "/etc/wireguard/$1.conf"
+}
+
+# backend_lines: standard input with the lines marked "U " kept (mark removed) for the
+# userspace backend, or dropped for kernel WireGuard, whose links have no fe80 address.
+backend_lines() {
+	if [ -d /sys/module/wireguard ]; then
+		sed '/^U /d'
+	else
+		sed 's/^U //'
+	fi
+}
+
+# up_start_log IF ADDRESS...: the log of up from the link to the MTU step (spec §3.12),
+# for a config with these Address values and no PreUp hook or MTU.
+up_start_log() {
+	local ifn=$1 a
+	shift
+	link_add_log "$ifn"
+	echo "[#] wg addconf $ifn /dev/fd/63"
+	for a in "$@"; do
+		if [[ $a == *:* ]]; then
+			echo "[#] ip -6 address add $a dev $ifn"
+		else
+			echo "[#] ip -4 address add $a dev $ifn"
+		fi
+	done
+	echo "[#] ip link set mtu 1420 up dev $ifn"
+}
+
+# overlay_dir DIR: make DIR writable in this mount namespace only (an overlay whose upper
+# layer is in $SANDBOX), keeping the mounts below it (sandbox_enter's among them).
+overlay_dir() {
+	local dir=$1 base subs=() top=() m t i
+	base="$SANDBOX/overlay$(echo "$dir" | tr / _)"
+	mkdir -p "$base/upper" "$base/work" "$base/moved"
+	mapfile -t subs < <(findmnt -rn -o TARGET | grep "^$dir/" | sort -u)
+	for m in "${subs[@]}"; do # only the outermost: the others move with them
+		for t in "${top[@]}"; do [[ $m == "$t"/* ]] && continue 2; done
+		top+=("$m")
+	done
+	for i in "${!top[@]}"; do
+		if [ -d "${top[$i]}" ]; then mkdir "$base/moved/$i"; else : >"$base/moved/$i"; fi
+		mount --move "${top[$i]}" "$base/moved/$i"
+	done
+	mount -t overlay overlay -o "lowerdir=$dir,upperdir=$base/upper,workdir=$base/work" "$dir"
+	for i in "${!top[@]}"; do
+		mount --move "$base/moved/$i" "${top[$i]}"
+	done
+}
+
+# private_dir DIR: an empty directory DIR that exists in this mount namespace only.
+private_dir() {
+	[ -d "$1" ] || { overlay_dir "$(dirname "$1")" && mkdir "$1"; }
+	mount -t tmpfs -o mode=0755 tmpfs "$1"
 }

@@ -21,7 +21,7 @@
 
 /* ---- The fake transport ---- */
 
-#define FAKE_MAX 4
+#define FAKE_MAX  4
 #define FAKE_SIZE 8192
 
 static struct {
@@ -266,8 +266,8 @@ static void test_build_link_set_mtu_up(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct nlmsghdr *nlh = rtnl_build_link_set_mtu_up(buf, cases[i].ifindex,
-								  cases[i].mtu);
+		struct nlmsghdr *nlh =
+			rtnl_build_link_set_mtu_up(buf, cases[i].ifindex, cases[i].mtu);
 		const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 		struct attrs t;
 
@@ -309,8 +309,8 @@ static void test_build_addr_add(void **state)
 		uint8_t addr[16];
 		int family = pton(cases[i].addr, addr);
 		size_t alen = family == AF_INET ? 4 : 16;
-		struct nlmsghdr *nlh = rtnl_build_addr_add(buf, 42 + (int)i, family, addr,
-							   cases[i].len);
+		struct nlmsghdr *nlh =
+			rtnl_build_addr_add(buf, 42 + (int)i, family, addr, cases[i].len);
 		const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 		struct attrs t;
 
@@ -329,24 +329,25 @@ static void test_build_addr_add(void **state)
 
 /* ---- Route builder ---- */
 
-static const uint32_t tables[] = { 0, 100, 253, 254, 255, 256, 1234, 51820, 0x7fffffff,
-				   0xffffffff };
+static const uint32_t tables[] = {
+	0, 100, 253, 254, 255, 256, 1234, 51820, 0x7fffffff, 0xffffffff
+};
 
 static void test_build_route_add(void **state)
 {
 	static const struct {
 		const char *dst;
 		uint8_t len;
-	} dsts[] = { { "10.42.0.0", 24 }, { "0.0.0.0", 0 }, { "10.13.13.3", 32 },
-		     { "::", 0 }, { "fd00:99::", 48 }, { "2001:db8::1", 128 } };
+	} dsts[] = { { "10.42.0.0", 24 }, { "0.0.0.0", 0 },    { "10.13.13.3", 32 },
+		     { "::", 0 },	  { "fd00:99::", 48 }, { "2001:db8::1", 128 } };
 
 	(void)state;
 	for (size_t d = 0; d < ARRAY_SIZE(dsts); d++) {
 		for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
 			uint8_t addr[16];
 			int family = pton(dsts[d].dst, addr);
-			struct nlmsghdr *nlh = rtnl_build_route_add(buf, 5, family, addr,
-								    dsts[d].len, tables[i]);
+			struct nlmsghdr *nlh =
+				rtnl_build_route_add(buf, 5, family, addr, dsts[d].len, tables[i]);
 			const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 			struct attrs t;
 
@@ -398,47 +399,57 @@ static void check_rule_msg(const struct nlmsghdr *nlh, int cmd, int family, uint
 		assert_null(t->tb[FRA_PRIORITY]);
 }
 
+static const int cmds[] = { RTM_NEWRULE, RTM_DELRULE };
+
+static void check_fwmark_rule(int cmd, int family, uint32_t table, uint32_t priority)
+{
+	uint32_t mark = table ^ 0x10000;
+	struct nlmsghdr *nlh = rtnl_build_rule_fwmark(buf, cmd, family, mark, table, priority);
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	struct attrs t;
+
+	check_rule_msg(nlh, cmd, family, table, priority, &t);
+	assert_int_equal(frh->flags, FIB_RULE_INVERT);
+	assert_int_equal(t.count, priority ? 4 : 3);
+	assert_u32_attr(t.tb[FRA_FWMARK], mark);
+	assert_u32_attr(t.tb[FRA_FWMASK], 0xffffffff);
+}
+
 static void test_build_rule_fwmark(void **state)
 {
-	static const int cmds[] = { RTM_NEWRULE, RTM_DELRULE };
-
 	(void)state;
-	for (size_t f = 0; f < ARRAY_SIZE(families); f++)
-	for (size_t c = 0; c < ARRAY_SIZE(cmds); c++)
-	for (size_t i = 1; i < ARRAY_SIZE(tables); i++)
-	for (size_t p = 0; p < ARRAY_SIZE(priorities); p++) {
-		uint32_t mark = tables[i] ^ 0x10000;
-		struct nlmsghdr *nlh = rtnl_build_rule_fwmark(buf, cmds[c], families[f], mark,
-							      tables[i], priorities[p]);
-		const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
-		struct attrs t;
-
-		check_rule_msg(nlh, cmds[c], families[f], tables[i], priorities[p], &t);
-		assert_int_equal(frh->flags, FIB_RULE_INVERT);
-		assert_int_equal(t.count, priorities[p] ? 4 : 3);
-		assert_u32_attr(t.tb[FRA_FWMARK], mark);
-		assert_u32_attr(t.tb[FRA_FWMASK], 0xffffffff);
+	for (size_t f = 0; f < ARRAY_SIZE(families); f++) {
+		for (size_t c = 0; c < ARRAY_SIZE(cmds); c++) {
+			for (size_t i = 1; i < ARRAY_SIZE(tables); i++) {
+				for (size_t p = 0; p < ARRAY_SIZE(priorities); p++)
+					check_fwmark_rule(cmds[c], families[f], tables[i],
+							  priorities[p]);
+			}
+		}
 	}
+}
+
+static void check_suppress_rule(int cmd, int family, uint32_t priority)
+{
+	struct nlmsghdr *nlh = rtnl_build_rule_suppress(buf, cmd, family, priority);
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	struct attrs t;
+
+	check_rule_msg(nlh, cmd, family, RT_TABLE_MAIN, priority, &t);
+	assert_int_equal(frh->flags, 0);
+	assert_int_equal(t.count, priority ? 3 : 2);
+	assert_u32_attr(t.tb[FRA_SUPPRESS_PREFIXLEN], 0);
+	assert_null(t.tb[FRA_FWMARK]);
 }
 
 static void test_build_rule_suppress(void **state)
 {
-	static const int cmds[] = { RTM_NEWRULE, RTM_DELRULE };
-
 	(void)state;
-	for (size_t f = 0; f < ARRAY_SIZE(families); f++)
-	for (size_t c = 0; c < ARRAY_SIZE(cmds); c++)
-	for (size_t p = 0; p < ARRAY_SIZE(priorities); p++) {
-		struct nlmsghdr *nlh = rtnl_build_rule_suppress(buf, cmds[c], families[f],
-								priorities[p]);
-		const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
-		struct attrs t;
-
-		check_rule_msg(nlh, cmds[c], families[f], RT_TABLE_MAIN, priorities[p], &t);
-		assert_int_equal(frh->flags, 0);
-		assert_int_equal(t.count, priorities[p] ? 3 : 2);
-		assert_u32_attr(t.tb[FRA_SUPPRESS_PREFIXLEN], 0);
-		assert_null(t.tb[FRA_FWMARK]);
+	for (size_t f = 0; f < ARRAY_SIZE(families); f++) {
+		for (size_t c = 0; c < ARRAY_SIZE(cmds); c++) {
+			for (size_t p = 0; p < ARRAY_SIZE(priorities); p++)
+				check_suppress_rule(cmds[c], families[f], priorities[p]);
+		}
 	}
 }
 
@@ -495,8 +506,7 @@ static void test_ops_send_builder_messages(void **state)
 
 	fake_setup(NULL);
 	fake.rep_err[0] = -EEXIST;
-	assert_int_equal(rtnl_route_add(NULL, 7, pton("0.0.0.0", addr), addr, 0, 51820),
-			 -EEXIST);
+	assert_int_equal(rtnl_route_add(NULL, 7, pton("0.0.0.0", addr), addr, 0, 51820), -EEXIST);
 	assert_sent(rtnl_build_route_add(buf, 7, AF_INET, addr, 0, 51820));
 
 	fake_setup(NULL);
@@ -518,7 +528,8 @@ static void test_ops_send_builder_messages(void **state)
 static void reply_link(size_t idx, int ifindex, unsigned flags, const char *name, uint32_t mtu,
 		       const char *kind)
 {
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex,
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+				 .ifi_index = ifindex,
 				 .ifi_flags = flags };
 	struct nlmsghdr *nlh = reply_start(idx, RTM_NEWLINK, &ifi, sizeof(ifi));
 
@@ -647,13 +658,15 @@ static void test_link_list_restart(void **state)
 
 /* ---- Addresses: replies ---- */
 
-static void reply_addr(size_t idx, int ifindex, const char *local, const char *address,
-		       uint8_t len, uint8_t scope)
+static void reply_addr(size_t idx, int ifindex, const char *local, const char *address, uint8_t len,
+		       uint8_t scope)
 {
 	uint8_t a[16], l[16];
 	int family = pton(address ? address : local, a);
-	struct ifaddrmsg ifa = { .ifa_family = (uint8_t)family, .ifa_prefixlen = len,
-				 .ifa_scope = scope, .ifa_index = (uint32_t)ifindex };
+	struct ifaddrmsg ifa = { .ifa_family = (uint8_t)family,
+				 .ifa_prefixlen = len,
+				 .ifa_scope = scope,
+				 .ifa_index = (uint32_t)ifindex };
 	struct nlmsghdr *nlh = reply_start(idx, RTM_NEWADDR, &ifa, sizeof(ifa));
 	size_t alen = family == AF_INET ? 4 : 16;
 
@@ -667,8 +680,7 @@ static void reply_addr(size_t idx, int ifindex, const char *local, const char *a
 	reply_end(idx, nlh);
 }
 
-static void assert_addr(const struct rtnl_addr *a, const char *text, uint8_t len,
-			uint8_t scope)
+static void assert_addr(const struct rtnl_addr *a, const char *text, uint8_t len, uint8_t scope)
 {
 	uint8_t want[16];
 	int family = pton(text, want);
@@ -777,9 +789,9 @@ struct route_reply {
 	uint8_t dst_len;
 	uint8_t rtm_table;
 	uint32_t rta_table; /* 0: no RTA_TABLE */
-	int oif;            /* 0: no RTA_OIF */
-	uint32_t mtu;       /* 0: no RTAX_MTU */
-	uint32_t lock;      /* 0: no RTAX_LOCK */
+	int oif;	    /* 0: no RTA_OIF */
+	uint32_t mtu;	    /* 0: no RTAX_MTU */
+	uint32_t lock;	    /* 0: no RTAX_LOCK */
 	unsigned flags;
 	uint8_t type;
 	int family; /* with dst NULL */
@@ -790,9 +802,12 @@ static void reply_route(size_t idx, const struct route_reply *r)
 	uint8_t dst[16];
 	int family = r->dst ? pton(r->dst, dst) : r->family;
 	struct rtmsg rtm = {
-		.rtm_family = (uint8_t)family, .rtm_dst_len = r->dst_len,
-		.rtm_table = r->rtm_table, .rtm_protocol = RTPROT_BOOT,
-		.rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = r->type ? r->type : RTN_UNICAST,
+		.rtm_family = (uint8_t)family,
+		.rtm_dst_len = r->dst_len,
+		.rtm_table = r->rtm_table,
+		.rtm_protocol = RTPROT_BOOT,
+		.rtm_scope = RT_SCOPE_UNIVERSE,
+		.rtm_type = r->type ? r->type : RTN_UNICAST,
 		.rtm_flags = r->flags,
 	};
 	struct nlmsghdr *nlh = reply_start(idx, RTM_NEWROUTE, &rtm, sizeof(rtm));
@@ -839,6 +854,7 @@ static void assert_route_dump_req(size_t idx, int family, uint32_t table)
 	}
 }
 
+// clang-format off
 static const struct route_reply mixed_routes[] = {
 	{ .dst = "0.0.0.0", .dst_len = 0, .rtm_table = 254, .rta_table = 254, .oif = 2 },
 	{ .dst = "10.42.0.0", .dst_len = 24, .rtm_table = 254, .oif = 9 }, /* no RTA_TABLE */
@@ -853,6 +869,7 @@ static const struct route_reply mixed_routes[] = {
 	{ .dst = "127.0.0.1", .dst_len = 32, .rtm_table = 255, .rta_table = 255, .oif = 1,
 	  .type = RTN_LOCAL },
 };
+// clang-format on
 
 static void test_route_dump_tables(void **state)
 {
@@ -888,8 +905,8 @@ static void test_route_dump_tables(void **state)
 			assert_int_equal(routes[i].family, AF_INET);
 			assert_memory_equal(routes[i].dst, dst, 16);
 			assert_int_equal(routes[i].dst_len, w->dst_len);
-			assert_int_equal(routes[i].table, w->rta_table ? w->rta_table
-								       : w->rtm_table);
+			assert_int_equal(routes[i].table,
+					 w->rta_table ? w->rta_table : w->rtm_table);
 			assert_int_equal(routes[i].oif, w->oif);
 			assert_int_equal(routes[i].type, w->type ? w->type : RTN_UNICAST);
 			assert_int_equal(routes[i].protocol, RTPROT_BOOT);
@@ -901,6 +918,7 @@ static void test_route_dump_tables(void **state)
 
 static void test_route_dump_ipv6(void **state)
 {
+	// clang-format off
 	static const struct route_reply r6[] = {
 		{ .dst = "::", .dst_len = 0, .rtm_table = RT_TABLE_UNSPEC, .rta_table = 1234,
 		  .oif = 7 },
@@ -908,6 +926,7 @@ static void test_route_dump_ipv6(void **state)
 		{ .dst = "2001:db8::1", .dst_len = 128, .rtm_table = 254, .rta_table = 254,
 		  .oif = 7, .flags = RTM_F_CLONED },
 	};
+	// clang-format on
 	struct rtnl_route *routes = NULL;
 	size_t n = 0;
 	uint8_t dst[16];
@@ -949,6 +968,7 @@ static void test_route_dump_malformed(void **state)
 	assert_null(routes);
 }
 
+// clang-format off
 /* The MTU rule of spec §3.6: metric unless locked, else the output device. */
 static const struct mtu_case {
 	const char *name;
@@ -968,6 +988,7 @@ static const struct mtu_case {
 	{ "nothing", { .oif = 0 }, 0, 0 },
 	{ "locked, no device", { .mtu = 1400, .lock = 1U << RTAX_MTU }, 0, 0 },
 };
+// clang-format on
 
 static void check_mtu_case(const struct mtu_case *c, size_t route_req)
 {
@@ -982,48 +1003,52 @@ static void check_mtu_case(const struct mtu_case *c, size_t route_req)
 	assert_int_equal(ifi->ifi_index, c->route.oif);
 }
 
+static void check_route_get_mtu(const char *endpoint, const struct mtu_case *c)
+{
+	union wg_endpoint ep = { 0 };
+	struct route_reply r = c->route;
+	uint8_t addr[16];
+	uint32_t mtu = 77;
+	struct attrs t;
+
+	fake_setup(NULL);
+	ep.sa.sa_family = (sa_family_t)pton(endpoint, addr);
+	if (ep.sa.sa_family == AF_INET)
+		memcpy(&ep.in.sin_addr, addr, 4);
+	else
+		memcpy(&ep.in6.sin6_addr, addr, 16);
+	r.dst = endpoint;
+	r.dst_len = ep.sa.sa_family == AF_INET ? 32 : 128;
+	r.rtm_table = 254;
+	r.flags = RTM_F_CLONED; /* a route get answers with a clone */
+	reply_route(0, &r);
+	if (c->link_mtu)
+		reply_link(1, c->route.oif, IFF_UP, "up0", c->link_mtu, "veth");
+	assert_int_equal(rtnl_route_get_mtu(NULL, &ep, &mtu), 0);
+	if (mtu != c->want)
+		fail_msg("%s %s: mtu %u, want %u", endpoint, c->name, mtu, c->want);
+	check_mtu_case(c, 0);
+
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(req(0));
+
+	assert_header(req(0), RTM_GETROUTE, 0);
+	parse_msg(req(0), sizeof(*rtm), &t);
+	assert_int_equal(rtm->rtm_family, ep.sa.sa_family);
+	assert_int_equal(rtm->rtm_dst_len, r.dst_len);
+	assert_int_equal(rtm->rtm_table, 0);
+	assert_int_equal(rtm->rtm_flags, 0);
+	assert_int_equal(t.count, 1);
+	assert_bytes_attr(t.tb[RTA_DST], addr, r.dst_len / 8);
+}
+
 static void test_route_get_mtu(void **state)
 {
 	static const char *const endpoints[] = { "198.51.100.7", "2001:db8:1::7" };
 
 	(void)state;
-	for (size_t e = 0; e < ARRAY_SIZE(endpoints); e++)
-	for (size_t i = 0; i < ARRAY_SIZE(mtu_cases); i++) {
-		const struct mtu_case *c = &mtu_cases[i];
-		union wg_endpoint ep = { 0 };
-		struct route_reply r = c->route;
-		uint8_t addr[16];
-		uint32_t mtu = 77;
-		struct attrs t;
-
-		fake_setup(NULL);
-		ep.sa.sa_family = (sa_family_t)pton(endpoints[e], addr);
-		if (ep.sa.sa_family == AF_INET)
-			memcpy(&ep.in.sin_addr, addr, 4);
-		else
-			memcpy(&ep.in6.sin6_addr, addr, 16);
-		r.dst = endpoints[e];
-		r.dst_len = ep.sa.sa_family == AF_INET ? 32 : 128;
-		r.rtm_table = 254;
-		r.flags = RTM_F_CLONED; /* a route get answers with a clone */
-		reply_route(0, &r);
-		if (c->link_mtu)
-			reply_link(1, c->route.oif, IFF_UP, "up0", c->link_mtu, "veth");
-		assert_int_equal(rtnl_route_get_mtu(NULL, &ep, &mtu), 0);
-		if (mtu != c->want)
-			fail_msg("%s %s: mtu %u, want %u", endpoints[e], c->name, mtu, c->want);
-		check_mtu_case(c, 0);
-
-		const struct rtmsg *rtm = mnl_nlmsg_get_payload(req(0));
-
-		assert_header(req(0), RTM_GETROUTE, 0);
-		parse_msg(req(0), sizeof(*rtm), &t);
-		assert_int_equal(rtm->rtm_family, ep.sa.sa_family);
-		assert_int_equal(rtm->rtm_dst_len, r.dst_len);
-		assert_int_equal(rtm->rtm_table, 0);
-		assert_int_equal(rtm->rtm_flags, 0);
-		assert_int_equal(t.count, 1);
-		assert_bytes_attr(t.tb[RTA_DST], addr, r.dst_len / 8);
+	for (size_t e = 0; e < ARRAY_SIZE(endpoints); e++) {
+		for (size_t i = 0; i < ARRAY_SIZE(mtu_cases); i++)
+			check_route_get_mtu(endpoints[e], &mtu_cases[i]);
 	}
 }
 
@@ -1047,6 +1072,7 @@ static void test_route_get_mtu_errors(void **state)
 static void test_default_route_mtu(void **state)
 {
 	/* Routes that come before the default in the dump and must not count. */
+	// clang-format off
 	static const struct route_reply noise[] = {
 		{ .dst = "0.0.0.0", .dst_len = 0, .rtm_table = 100, .rta_table = 100, .oif = 5,
 		  .mtu = 1111 },
@@ -1059,13 +1085,14 @@ static void test_default_route_mtu(void **state)
 		{ .dst = "::", .dst_len = 0, .rtm_table = 254, .rta_table = 254, .oif = 5,
 		  .mtu = 1115 },
 	};
+	// clang-format on
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(mtu_cases); i++) {
 		const struct mtu_case *c = &mtu_cases[i];
-		struct route_reply r = c->route, second = { .dst = "0.0.0.0", .rtm_table = 254,
-							    .rta_table = 254, .oif = 6,
-							    .mtu = 1300 };
+		struct route_reply r = c->route, second = {
+			.dst = "0.0.0.0", .rtm_table = 254, .rta_table = 254, .oif = 6, .mtu = 1300
+		};
 		uint32_t mtu = 77;
 
 		fake_setup(NULL);
@@ -1107,9 +1134,13 @@ struct rule_reply {
 
 static void reply_rule(size_t idx, const struct rule_reply *r)
 {
-	struct fib_rule_hdr frh = { .family = r->family, .table = r->table,
-				    .action = r->action, .flags = r->flags,
-				    .src_len = r->src_len, .dst_len = r->dst_len, .tos = r->tos };
+	struct fib_rule_hdr frh = { .family = r->family,
+				    .table = r->table,
+				    .action = r->action,
+				    .flags = r->flags,
+				    .src_len = r->src_len,
+				    .dst_len = r->dst_len,
+				    .tos = r->tos };
 	struct nlmsghdr *nlh = reply_start(idx, RTM_NEWRULE, &frh, sizeof(frh));
 
 	for (size_t i = 0; i < ARRAY_SIZE(r->attrs) && r->attrs[i][0]; i++) {
@@ -1121,6 +1152,7 @@ static void reply_rule(size_t idx, const struct rule_reply *r)
 	reply_end(idx, nlh);
 }
 
+// clang-format off
 #define NONE (-1) /* the kernel's "not set" for the suppress attributes */
 /* What every rule carries on today's kernels, selector or not. */
 #define BASE(prio, tbl) { FRA_TABLE, tbl }, { -FRA_PROTOCOL, RTPROT_KERNEL }, \
@@ -1184,21 +1216,22 @@ static const struct {
 	  { .family = AF_INET6, .priority = 32763, .table = 1234, .action = FR_ACT_TO_TBL,
 	    .flags = FIB_RULE_INVERT, .has_fwmark = true, .fwmark = 1234, .fwmask = 0xff } },
 };
+// clang-format on
 
 static void assert_rule(const struct rtnl_rule *got, const struct rtnl_rule *want, size_t i)
 {
 	if (got->family != want->family || got->priority != want->priority ||
-	    got->table != want->table || got->action != want->action ||
-	    got->flags != want->flags || got->has_fwmark != want->has_fwmark ||
-	    got->fwmark != want->fwmark || got->fwmask != want->fwmask ||
+	    got->table != want->table || got->action != want->action || got->flags != want->flags ||
+	    got->has_fwmark != want->has_fwmark || got->fwmark != want->fwmark ||
+	    got->fwmask != want->fwmask ||
 	    got->has_suppress_prefixlen != want->has_suppress_prefixlen ||
 	    got->suppress_prefixlen != want->suppress_prefixlen ||
 	    got->other_selectors != want->other_selectors)
 		fail_msg("rule case %zu: prio %u table %u action %u flags %#x fw %d %#x/%#x "
-			 "sup %d %u other %d", i, got->priority, got->table, got->action,
-			 got->flags, got->has_fwmark, got->fwmark, got->fwmask,
-			 got->has_suppress_prefixlen, got->suppress_prefixlen,
-			 got->other_selectors);
+			 "sup %d %u other %d",
+			 i, got->priority, got->table, got->action, got->flags, got->has_fwmark,
+			 got->fwmark, got->fwmask, got->has_suppress_prefixlen,
+			 got->suppress_prefixlen, got->other_selectors);
 }
 
 static void test_rule_dump(void **state)

@@ -20,7 +20,7 @@
 #include "wg.h"
 
 #define FAMILY_ID 0x1d
-#define BIG_BUF (64 * 1024)
+#define BIG_BUF	  (64 * 1024)
 /* The largest single item of a message: a peer header with every attribute plus
  * one IPv6 allowed IP with flags. A message that is not the last must be fuller
  * than its limit minus this, or the splitter wastes round trips. */
@@ -192,8 +192,7 @@ static void check_peer_header(const struct nlattr **tb, const struct wg_peer *wa
 
 	assert_int_equal(!!tb[WGPEER_A_FLAGS], replace);
 	if (replace)
-		assert_int_equal(mnl_attr_get_u32(tb[WGPEER_A_FLAGS]),
-				 WGPEER_F_REPLACE_ALLOWEDIPS);
+		assert_int_equal(mnl_attr_get_u32(tb[WGPEER_A_FLAGS]), WGPEER_F_REPLACE_ALLOWEDIPS);
 	assert_int_equal(!!tb[WGPEER_A_PRESHARED_KEY], !!(want->flags & WGPEER_HAS_PRESHARED_KEY));
 	if (tb[WGPEER_A_PRESHARED_KEY]) {
 		assert_int_equal(mnl_attr_get_payload_len(tb[WGPEER_A_PRESHARED_KEY]), WG_KEY_LEN);
@@ -202,7 +201,7 @@ static void check_peer_header(const struct nlattr **tb, const struct wg_peer *wa
 	}
 	assert_non_null(tb[WGPEER_A_ENDPOINT]);
 	size_t eplen = want->endpoint.sa.sa_family == AF_INET ? sizeof(struct sockaddr_in)
-							       : sizeof(struct sockaddr_in6);
+							      : sizeof(struct sockaddr_in6);
 
 	assert_int_equal(mnl_attr_get_payload_len(tb[WGPEER_A_ENDPOINT]), eplen);
 	assert_memory_equal(mnl_attr_get_payload(tb[WGPEER_A_ENDPOINT]), &want->endpoint, eplen);
@@ -574,9 +573,8 @@ static void test_parse_get_merge(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(wg_genl_parse_get(m[i], &dev), MNL_CB_OK);
 
-	assert_int_equal(dev.flags,
-			 WGDEV_HAS_PRIVATE_KEY | WGDEV_HAS_PUBLIC_KEY | WGDEV_HAS_LISTEN_PORT |
-				 WGDEV_HAS_FWMARK);
+	assert_int_equal(dev.flags, WGDEV_HAS_PRIVATE_KEY | WGDEV_HAS_PUBLIC_KEY |
+					    WGDEV_HAS_LISTEN_PORT | WGDEV_HAS_FWMARK);
 	fill_key(key, 0, 1);
 	assert_true(key_eq(dev.private_key, key));
 	fill_key(key, 0, 9);
@@ -630,11 +628,12 @@ static void test_parse_get_bad(void **state)
 
 /* --- UAPI --- */
 
-#define HEX_PRIV "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
-#define HEX_PUB1 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-#define HEX_PSK1 "5555555555555555555555555555555555555555555555555555555555555555"
-#define HEX_PUB2 "B0B1B2B3B4B5B6B7B8B9BABBBCBDBEBFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECF"
-#define HEX_ZERO "0000000000000000000000000000000000000000000000000000000000000000"
+#define HEX_PRIV    "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
+#define HEX_PUB1    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define HEX_PSK1    "5555555555555555555555555555555555555555555555555555555555555555"
+#define HEX_PUB2_LC "b0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
+#define HEX_PUB2    "B0B1B2B3B4B5B6B7B8B9BABBBCBDBEBFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECF"
+#define HEX_ZERO    "0000000000000000000000000000000000000000000000000000000000000000"
 
 static void make_uapi_device(struct wg_device *dev)
 {
@@ -676,7 +675,7 @@ static void test_uapi_write(void **state)
 				   "replace_allowed_ips=true\n"
 				   "allowed_ip=10.0.0.0/24\n"
 				   "allowed_ip=fd00::/64\n"
-				   "public_key=b0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecf\n"
+				   "public_key=" HEX_PUB2_LC "\n"
 				   "endpoint=[2001:db8::1]:51821\n"
 				   "persistent_keepalive_interval=0\n"
 				   "allowed_ip=-10.1.0.0/16\n"
@@ -820,9 +819,11 @@ static const struct {
 } read_cases[] = {
 	{ "errno=0\n\n", 0, 0 },
 	{ "listen_port=1\nerrno=22\n\n", -EINVAL, 0 },
+	{ "errno=-22\n\n", -EINVAL, 0 }, /* wireguard-go 0.0.20220316 */
+	{ "errno=--22\n\n", -EPROTO, 0 },
 	{ "public_key=" HEX_PUB1 "\nerrno=0\n\n", 0, 1 },
-	{ "errno=0\n", -EPROTO, 0 },                                     /* no end */
-	{ "listen_port=1\n\n", -EPROTO, 0 },                             /* no errno */
+	{ "errno=0\n", -EPROTO, 0 },	     /* no end */
+	{ "listen_port=1\n\n", -EPROTO, 0 }, /* no errno */
 	{ "garbage\nerrno=0\n\n", -EPROTO, 0 },
 	{ "listen_port=65536\nerrno=0\n\n", -EPROTO, 0 },
 	{ "fwmark=-1\nerrno=0\n\n", -EPROTO, 0 },

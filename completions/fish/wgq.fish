@@ -1,0 +1,102 @@
+# vim: set filetype=fish expandtab tabstop=4 shiftwidth=4:
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The wgq developers
+#
+# fish completion for wgq(8). _wgq_test_root, if set, stands in for / when looking at
+# the system: for tests only.
+
+# The arguments before the cursor, without the command and without --dry-run.
+function __wgq_args
+    set -l tokens (commandline -opc)
+    for t in $tokens[2..-1]
+        test "$t" = --dry-run; or printf '%s\n' $t
+    end
+end
+
+# __wgq_want KIND: whether the word under the cursor is a KIND: verb, dryverb (a verb
+# after --dry-run), option (-h, --help, --version), dryrun, config or interface.
+function __wgq_want -a kind
+    set -l args (__wgq_args)
+    set -l dry 0
+    contains -- --dry-run (commandline -opc); and set dry 1
+    switch $kind
+        case verb option
+            test (count $args) -eq 0 -a $dry -eq 0
+        case dryverb
+            test (count $args) -eq 0 -a $dry -eq 1
+        case dryrun
+            test $dry -eq 0; or return 1
+            test (count $args) -eq 0; and return 0
+            contains -- $args[1] up down; and test (count $args) -le 2
+        case config
+            test (count $args) -eq 1; and contains -- $args[1] up strip
+        case interface
+            test (count $args) -eq 1; and contains -- $args[1] down save
+        case '*'
+            return 1
+    end
+end
+
+# The directory that stands for /: empty, except in tests.
+function __wgq_root
+    set -q _wgq_test_root; and printf '%s\n' $_wgq_test_root; or echo ''
+end
+
+# Names of /etc/wireguard/NAME.conf that wgq would take as an interface name.
+function __wgq_config_names
+    for f in (__wgq_root)/etc/wireguard/*.conf
+        test -f $f; or continue
+        string replace -r '^.*/(.*)\.conf$' '$1' -- $f |
+            string match -r '^[a-zA-Z0-9_=+.-]{1,15}$'
+    end
+end
+
+# Running WireGuard interfaces: kernel links, then userspace control sockets.
+function __wgq_interfaces
+    set -l root (__wgq_root)
+    for f in $root/sys/class/net/*/uevent
+        test -r $f; or continue
+        string match -q -- DEVTYPE=wireguard <$f
+        and string replace -r '^.*/([^/]*)/uevent$' '$1' -- $f
+    end
+    for f in $root/var/run/wireguard/*.sock
+        test -S $f; and string replace -r '^.*/(.*)\.sock$' '$1' -- $f
+    end
+end
+
+# *.conf files and directories for the word under the cursor. A word without a slash
+# is completed in the current directory as ./NAME, because wgq reads a bare NAME.conf
+# as an interface name (/etc/wireguard/NAME.conf.conf).
+function __wgq_config_files
+    set -l word (commandline -ct)
+    set -q word[1]; or set word ''
+    # fish offers ./NAME only once a dot is typed; a lone dot means ./ then.
+    test "$word" = .; and set word ./
+    set -l prefix
+    string match -q -- '*/*' $word; or set prefix ./
+    # fish's * skips hidden entries unless the word itself starts them with a dot.
+    for f in $word*
+        if test -d $f
+            printf '%s%s/\n' $prefix $f
+        else if test -f $f; and string match -q -- '*.conf' $f
+            printf '%s%s\n' $prefix $f
+        end
+    end
+end
+
+complete -c wgq -f
+complete -c wgq -n '__wgq_want verb' -a up -d 'Create and configure the interface'
+complete -c wgq -n '__wgq_want verb' -a down -d 'Remove the interface and what up added'
+complete -c wgq -n '__wgq_want verb' -a save -d 'Write the running state back to the file'
+complete -c wgq -n '__wgq_want verb' -a strip -d 'Print the config for wg(8)'
+complete -c wgq -n '__wgq_want verb' -a help -d 'Print the usage'
+complete -c wgq -n '__wgq_want dryverb' -a up -d 'Print the plan of up'
+complete -c wgq -n '__wgq_want dryverb' -a down -d 'Print the plan of down'
+complete -c wgq -n '__wgq_want option' -s h -l help -d 'Print the usage'
+complete -c wgq -n '__wgq_want option' -l version -d 'Print the version'
+complete -c wgq -n '__wgq_want dryrun' -l dry-run -d 'Print the plan, change nothing'
+complete -c wgq -n '__wgq_want config' -a '(__wgq_config_names)' -d 'Configuration'
+complete -c wgq -n '__wgq_want config' -a '(__wgq_config_files)'
+complete -c wgq -n '__wgq_want interface' -a '(__wgq_interfaces)' -d 'WireGuard interface'
+complete -c wgq -n '__wgq_want interface; and string match -q -- "*/*" (commandline -ct)' \
+    -a '(__wgq_config_files)'

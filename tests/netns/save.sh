@@ -1,0 +1,267 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The wgq developers
+#
+# save (spec §4.2, §6 h): the exact file (addresses, DNS with search domains, MTU,
+# Table, hooks unexpanded, a host name Endpoint kept, FwMark only when configured),
+# mode 600, one final newline, written atomically; the round trip up -> save -> down
+# -> up gives the same state and device; SaveConfig on down; the refusal for a
+# non-WireGuard interface; a symlinked config keeps its symlink.
+. "$(dirname "$0")/lib.sh"
+need resolvconf wg
+sandbox_enter "$@"
+printf '127.0.0.1 localhost\n192.0.2.77 vpn.example.test\n' >"$SANDBOX/hosts"
+mount --bind "$SANDBOX/hosts" /etc/hosts
+empty_state_init
+
+# saved FILE: the file as the harness compares it: peers sorted, fe80 masked.
+saved() { sed -E 's/fe80::[0-9a-f:]+/fe80::LL/' "$1" | conf_sorted; }
+# mode_and_end FILE: its mode, owner, and whether it ends in exactly one newline.
+mode_and_end() {
+	local end
+	end=$(tail -c 2 "$1" | od -An -c | tr -s ' ')
+	echo "$(stat -c '%a %U' "$1") end:$([[ $end == *'\n' && $end != ' \n \n' ]] && echo one-newline || echo "'$end'")"
+}
+device() { wg showconf "$1" | conf_sorted; }
+
+write_conf wgs <<CONF
+# a comment that save drops
+[Interface]
+Address = 10.80.0.2/24, fd80::2/64
+DNS = 10.80.0.1, corp.example.com
+DNS = fd80::1, lab.example.com
+MTU = 1400
+Table = 1234
+ListenPort = 51820
+PrivateKey = $KEY1
+PreUp = echo "preup %i"
+PostUp = echo "postup %i" # kept
+PostUp = true
+PreDown = echo "predown %i"
+PostDown = echo "postdown %i"
+
+[Peer]
+PublicKey = $PUB2
+PresharedKey = $PSK1
+AllowedIPs = 10.80.1.0/24, fd80:1::/64
+Endpoint = vpn.example.test:51820
+PersistentKeepalive = 25
+
+[Peer]
+PublicKey = $PUB3
+AllowedIPs = 10.80.2.2/32
+Endpoint = [2001:db8::77]:51821
+
+[Peer]
+PublicKey = $PUB4
+CONF
+
+run up wgs
+check "up: exit status" 0 "$RC"
+check "up: the host name is resolved for the device" "$PUB2	192.0.2.77:51820" \
+	"$(wg show wgs endpoints | grep "$PUB2")"
+up_state=$(state)
+up_device=$(device wgs)
+
+run save wgs
+check "save: exit status, log, stdout" "0
+[#] wg showconf wgs
+" "$RC
+$LOG
+$OUT"
+EXPECTED=$(backend_lines <<EOF
+[Interface]
+Address = 10.80.0.2/24
+Address = fd80::2/64
+U Address = fe80::LL/64
+DNS = 10.80.0.1
+DNS = fd80::1
+DNS = corp.example.com
+DNS = lab.example.com
+MTU = 1400
+Table = 1234
+PreUp = echo "preup %i"
+PostUp = echo "postup %i" # kept
+PostUp = true
+PreDown = echo "predown %i"
+PostDown = echo "postdown %i"
+ListenPort = 51820
+PrivateKey = $KEY1
+
+[Peer]
+PublicKey = $PUB2
+PresharedKey = $PSK1
+AllowedIPs = 10.80.1.0/24, fd80:1::/64
+Endpoint = vpn.example.test:51820
+PersistentKeepalive = 25
+
+[Peer]
+PublicKey = $PUB3
+AllowedIPs = 10.80.2.2/32
+Endpoint = [2001:db8::77]:51821
+
+[Peer]
+PublicKey = $PUB4
+EOF
+)
+check "save: file content" "$EXPECTED" "$(saved /etc/wireguard/wgs.conf)"
+check "save: mode, owner, final newline" "600 root end:one-newline" \
+	"$(mode_and_end /etc/wireguard/wgs.conf)"
+check "save: no temporary file left" "wgs.conf" "$(ls -A /etc/wireguard)"
+
+run down wgs
+check "down: exit status, log, stdout" "0
+[#] echo \"predown wgs\"
+[#] ip link delete dev wgs
+[#] resolvconf -d wgs -f
+[#] echo \"postdown wgs\"
+predown wgs
+postdown wgs" "$RC
+$LOG
+$OUT"
+wait_gone wgs
+check "down: state" "$EMPTY_STATE" "$(state)"
+
+# A userspace TUN device gets a new random link-local address on every up; the saved
+# one would be added besides it (as with wg-quick), so it is left out here.
+sed -i '/^Address = fe80:/d' /etc/wireguard/wgs.conf
+run up wgs
+check "up from the saved file: exit status and stdout" "0
+preup wgs
+postup wgs" "$RC
+$OUT"
+check "up from the saved file: same state" "$up_state" "$(state)"
+check "up from the saved file: same device" "$up_device" "$(device wgs)"
+run save wgs
+check "save again: the same file" "$EXPECTED" "$(saved /etc/wireguard/wgs.conf)"
+"$WGQ" down wgs >/dev/null 2>&1
+wait_gone wgs
+
+### SaveConfig = true: down saves the running state first.
+write_conf wgc <<CONF
+[Interface]
+Address = 10.90.0.2/24
+SaveConfig = true
+PrivateKey = $KEY2
+
+[Peer]
+PublicKey = $PUB3
+AllowedIPs = 10.90.1.0/24
+CONF
+run up wgc
+ip addr add 10.91.0.2/16 dev wgc
+wg set wgc peer "$PUB4" allowed-ips 10.90.4.0/24 endpoint 192.0.2.4:4444
+port=$(wg show wgc listen-port)
+run down wgc
+check "SaveConfig: down exit status and log" "0
+[#] wg showconf wgc
+[#] ip link delete dev wgc" "$RC
+$LOG"
+check "SaveConfig: the file holds the running state" "$(backend_lines <<EOF
+[Interface]
+Address = 10.90.0.2/24
+Address = 10.91.0.2/16
+U Address = fe80::LL/64
+SaveConfig = true
+ListenPort = $port
+PrivateKey = $KEY2
+
+[Peer]
+PublicKey = $PUB3
+AllowedIPs = 10.90.1.0/24
+
+[Peer]
+PublicKey = $PUB4
+AllowedIPs = 10.90.4.0/24
+Endpoint = 192.0.2.4:4444
+EOF
+)" "$(saved /etc/wireguard/wgc.conf)"
+check "SaveConfig: mode, owner, final newline" "600 root end:one-newline" \
+	"$(mode_and_end /etc/wireguard/wgc.conf)"
+wait_gone wgc
+check "SaveConfig: down state" "$EMPTY_STATE" "$(state)"
+
+### FwMark is written only when the config has it.
+for mark in "" 0x1234; do
+	write_conf wgt <<CONF
+[Interface]
+PrivateKey = $KEY1
+${mark:+FwMark = $mark}
+
+[Peer]
+PublicKey = $PUB2
+AllowedIPs = 0.0.0.0/0
+Endpoint = 192.0.2.1:51820
+CONF
+	run up wgt
+	run save wgt
+	fwline=${mark:+$'\n'FwMark = $mark}
+	check "full tunnel, FwMark ${mark:-none}: device mark, saved file" "${mark:-0xca6c}
+$(backend_lines <<EOF
+[Interface]
+U Address = fe80::LL/64
+ListenPort = $(wg show wgt listen-port)$fwline
+PrivateKey = $KEY1
+
+[Peer]
+PublicKey = $PUB2
+AllowedIPs = 0.0.0.0/0
+Endpoint = 192.0.2.1:51820
+EOF
+)" "$(wg show wgt fwmark)
+$(saved /etc/wireguard/wgt.conf)"
+	"$WGQ" down wgt >/dev/null 2>&1
+	wait_gone wgt
+done
+check "full tunnels: down state" "$EMPTY_STATE" "$(state)"
+
+### Refusals: a link of another kind, and no link at all; the file stays as it was.
+ip link add wgn type veth peer name wgn1
+cp /etc/wireguard/wgc.conf /etc/wireguard/wgn.conf
+cp /etc/wireguard/wgc.conf /etc/wireguard/wgz.conf
+for ifn in wgn wgz; do
+	before=$(cat "/etc/wireguard/$ifn.conf")
+	run save "$ifn"
+	check "save $ifn: refused" "1
+wgq: \`$ifn' is not a WireGuard interface
+$before" "$RC
+$ERR
+$(cat "/etc/wireguard/$ifn.conf")"
+done
+ip link del wgn
+rm /etc/wireguard/wgn.conf /etc/wireguard/wgz.conf
+
+### A symlinked config keeps its symlink; the target is replaced.
+mkdir "$SANDBOX/real"
+write_conf wgl <<CONF
+[Interface]
+PrivateKey = $KEY3
+ListenPort = 41000
+CONF
+mv /etc/wireguard/wgl.conf "$SANDBOX/real/wgl.conf"
+link="../..$SANDBOX/real/wgl.conf"
+ln -s "$link" /etc/wireguard/wgl.conf
+run up wgl
+check "symlinked config: up" 0 "$RC"
+wg set wgl peer "$PUB1" allowed-ips 10.95.0.1/32
+run save wgl
+check "symlinked config: save" "0 $link" "$RC $(readlink /etc/wireguard/wgl.conf)"
+check "symlinked config: the target holds the new file" "$(backend_lines <<EOF
+[Interface]
+U Address = fe80::LL/64
+ListenPort = 41000
+PrivateKey = $KEY3
+
+[Peer]
+PublicKey = $PUB1
+AllowedIPs = 10.95.0.1/32
+EOF
+)" "$(saved "$SANDBOX/real/wgl.conf")"
+check "symlinked config: mode, owner, final newline" "600 root end:one-newline" \
+	"$(mode_and_end "$SANDBOX/real/wgl.conf")"
+check "symlinked config: no temporary file left" "wgl.conf" "$(ls -A "$SANDBOX/real")"
+"$WGQ" down wgl >/dev/null 2>&1
+wait_gone wgl
+check "end: state" "$EMPTY_STATE" "$(state)"
+
+finish

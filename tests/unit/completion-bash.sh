@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The wgq developers
+#
+# The bash completion (completions/bash/wgq): sources it, sets COMP_WORDS/COMP_CWORD as
+# bash would, calls the function and compares COMPREPLY exactly. The system paths
+# (/etc/wireguard, /sys/class/net, /var/run/wireguard) are faked under a temporary
+# directory through the script's _wgq_test_root; config files are completed from a
+# temporary working directory. Needs no root.
+set -uo pipefail
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+export LC_ALL=C
+T=$(mktemp -d /tmp/wgq-comp-bash.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+FAILS=0 PASSES=0
+
+check() {
+	if [ "$2" == "$3" ]; then
+		PASSES=$((PASSES + 1)); echo "ok   $1"
+	else
+		FAILS=$((FAILS + 1)); echo "FAIL $1"
+		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/     /'
+	fi
+}
+
+# sock PATH: a listening-free Unix socket file, as a dead or live wireguard-go leaves.
+sock() {
+	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$1"
+}
+
+# uevent IFNAME [DEVTYPE]
+uevent() {
+	mkdir -p "$T/root/sys/class/net/$1"
+	{
+		[ -n "${2-}" ] && echo "DEVTYPE=$2"
+		printf 'INTERFACE=%s\nIFINDEX=7\n' "$1"
+	} >"$T/root/sys/class/net/$1/uevent"
+}
+
+mkdir -p "$T/root/etc/wireguard" "$T/root/var/run/wireguard" "$T/empty" "$T/cwd/sub" \
+	"$T/cwd/configs"
+for f in wg0.conf wg1.conf office.conf w+g=1.conf longer-than-15-chars.conf notes.txt \
+	wg0.conf.bak; do
+	: >"$T/root/etc/wireguard/$f"
+done
+mkdir "$T/root/etc/wireguard/dir.conf"
+uevent lo
+uevent eth0
+uevent br0 bridge
+uevent wg0 wireguard
+uevent wgk wireguard
+uevent '$(touch pwned)' wireguard
+sock "$T/root/var/run/wireguard/wgu.sock"
+sock "$T/root/var/run/wireguard/wg0.sock"
+: >"$T/root/var/run/wireguard/notasocket.sock"
+for f in peer1.conf peer2.conf readme.txt .hidden.conf sub/x.conf sub/y.txt sub/.h.conf; do
+	: >"$T/cwd/$f"
+done
+cd "$T/cwd" || exit 1
+
+# shellcheck source=/dev/null
+source "$SRCDIR/completions/bash/wgq"
+check "registered for wgq" "complete -F _wgq wgq" "$(complete -p wgq)"
+
+# comp LINE: complete the last word of LINE (empty after a trailing space); prints
+# COMPREPLY one entry a line.
+comp() {
+	local -a w
+	read -r -a w <<<"$1"
+	[[ $1 == *' ' ]] && w+=("")
+	COMP_WORDS=("${w[@]}")
+	COMP_CWORD=$((${#w[@]} - 1))
+	COMP_LINE=$1
+	COMP_POINT=${#1}
+	COMPREPLY=()
+	_wgq wgq "${w[-1]}" "${w[-2]}"
+	printf '%s\n' "${COMPREPLY[@]}"
+}
+
+nl=$'\n'
+names="office${nl}w+g=1${nl}wg0${nl}wg1"
+files="./configs$nl./peer1.conf$nl./peer2.conf$nl./sub"
+_wgq_test_root=$T/root
+
+check "verbs" "up${nl}down${nl}save${nl}strip${nl}help" "$(comp 'wgq ')"
+check "verbs starting with s" "save${nl}strip" "$(comp 'wgq s')"
+check "options first" "-h$nl--help$nl--version$nl--dry-run" "$(comp 'wgq -')"
+check "long options first" "--help$nl--version$nl--dry-run" "$(comp 'wgq --')"
+check "after --dry-run, only up and down" "up${nl}down" "$(comp 'wgq --dry-run ')"
+check "after --dry-run, u" "up" "$(comp 'wgq --dry-run u')"
+check "up: names, then ./ files and directories" "$names$nl$files" "$(comp 'wgq up ')"
+check "strip: the same" "$names$nl$files" "$(comp 'wgq strip ')"
+check "up w: names only" "w+g=1${nl}wg0${nl}wg1" "$(comp 'wgq up w')"
+check "up wg0: the name (wg0.conf.bak and dir.conf are no configs)" "wg0" "$(comp 'wgq up wg0')"
+check "up o" "office" "$(comp 'wgq up o')"
+check "up p: cwd files as ./NAME" "./peer1.conf$nl./peer2.conf" "$(comp 'wgq up p')"
+check "up ./p" "./peer1.conf$nl./peer2.conf" "$(comp 'wgq up ./p')"
+check "up sub/: .conf only, no hidden" "sub/x.conf" "$(comp 'wgq up sub/')"
+check "up .h: hidden when asked" "./.hidden.conf" "$(comp 'wgq up .h')"
+check "up \$T/cwd/c: absolute path" "$T/cwd/configs" "$(comp "wgq up $T/cwd/c")"
+check "up --dry-run" "$names$nl$files" "$(comp 'wgq up --dry-run ')"
+check "--dry-run up" "$names$nl$files" "$(comp 'wgq --dry-run up ')"
+check "up -: --dry-run" "--dry-run" "$(comp 'wgq up -')"
+check "up wg0 -: --dry-run" "--dry-run" "$(comp 'wgq up wg0 -')"
+check "down wg0 --d" "--dry-run" "$(comp 'wgq down wg0 --d')"
+check "up --dry-run wg0 -: nothing" "" "$(comp 'wgq up --dry-run wg0 -')"
+check "save -: nothing" "" "$(comp 'wgq save -')"
+check "up wg0 (second argument): nothing" "" "$(comp 'wgq up wg0 ')"
+check "down: running interfaces, sorted and unique, never expanded" \
+	"\$(touch pwned)${nl}wg0${nl}wgk${nl}wgu" "$(comp 'wgq down ')"
+check "  ... and the name ran nothing" "no" "$([ -e pwned ] && echo yes || echo no)"
+check "save wgu" "wgu" "$(comp 'wgq save wgu')"
+check "down w" "wg0${nl}wgk${nl}wgu" "$(comp 'wgq down w')"
+check "down ./p: files once a path is typed" "./peer1.conf$nl./peer2.conf" "$(comp 'wgq down ./p')"
+check "down --dry-run" "\$(touch pwned)${nl}wg0${nl}wgk${nl}wgu" "$(comp 'wgq down --dry-run ')"
+check "help: nothing" "" "$(comp 'wgq help ')"
+check "--version: nothing" "" "$(comp 'wgq --version ')"
+check "unknown verb: nothing" "" "$(comp 'wgq bogus ')"
+
+_wgq_test_root=$T/empty
+check "no /etc/wireguard: files only" "$files" "$(comp 'wgq up ')"
+check "nothing running" "" "$(comp 'wgq down ')"
+
+# The real paths, compared with an independent listing.
+unset _wgq_test_root
+want=$( (grep -lx DEVTYPE=wireguard /sys/class/net/*/uevent 2>/dev/null |
+	sed 's|^/sys/class/net/||; s|/uevent$||'
+	for s in /var/run/wireguard/*.sock; do [ -S "$s" ] && basename "$s" .sock; done) |
+	sort -u)
+check "down: the system's interfaces" "$want" "$(comp 'wgq down ')"
+want=$(for f in /etc/wireguard/*.conf; do
+	[ -f "$f" ] && basename "$f" .conf; done | grep -E '^[a-zA-Z0-9_=+.-]{1,15}$')
+check "up: the system's configs" "$(printf '%s\n' "$want" "./configs" "./peer1.conf" \
+	"./peer2.conf" "./sub" | sed '/^$/d')" "$(comp 'wgq up ')"
+
+echo "$PASSES passed, $FAILS failed"
+[ $FAILS = 0 ]

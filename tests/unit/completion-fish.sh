@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The wgq developers
+#
+# The fish completion (completions/fish/wgq.fish): a syntax check, then the candidates
+# of `complete -C` compared exactly (descriptions cut, sorted). The system paths are
+# faked through the script's _wgq_test_root; config files are completed from a
+# temporary working directory. Needs no root; exits 77 without fish.
+set -uo pipefail
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+export LC_ALL=C
+command -v fish >/dev/null || { echo "fish is not installed"; exit 77; }
+T=$(mktemp -d /tmp/wgq-comp-fish.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+FAILS=0 PASSES=0
+FILE=$SRCDIR/completions/fish/wgq.fish
+
+check() {
+	if [ "$2" == "$3" ]; then
+		PASSES=$((PASSES + 1)); echo "ok   $1"
+	else
+		FAILS=$((FAILS + 1)); echo "FAIL $1"
+		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/     /'
+	fi
+}
+
+fish -n "$FILE"
+check "fish -n" 0 $?
+
+uevent() {
+	mkdir -p "$T/root/sys/class/net/$1"
+	{
+		[ -n "${2-}" ] && echo "DEVTYPE=$2"
+		printf 'INTERFACE=%s\nIFINDEX=7\n' "$1"
+	} >"$T/root/sys/class/net/$1/uevent"
+}
+mkdir -p "$T/root/etc/wireguard" "$T/root/var/run/wireguard" "$T/empty" "$T/cwd/sub" \
+	"$T/cwd/configs" "$T/home"
+for f in wg0.conf wg1.conf office.conf w+g=1.conf longer-than-15-chars.conf notes.txt; do
+	: >"$T/root/etc/wireguard/$f"
+done
+mkdir "$T/root/etc/wireguard/dir.conf"
+uevent lo
+uevent br0 bridge
+uevent wg0 wireguard
+uevent wgk wireguard
+uevent '$(touch pwned)' wireguard
+for s in wgu wg0; do
+	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+		"$T/root/var/run/wireguard/$s.sock"
+done
+: >"$T/root/var/run/wireguard/notasocket.sock"
+for f in peer1.conf peer2.conf readme.txt .hidden.conf sub/x.conf sub/y.txt; do
+	: >"$T/cwd/$f"
+done
+cd "$T/cwd" || exit 1
+
+# comp ROOT LINE: the candidates fish offers for LINE, one a line, sorted.
+comp() {
+	HOME=$T/home XDG_CONFIG_HOME=$T/home XDG_DATA_HOME=$T/home fish --no-config -c '
+		source $argv[1]
+		test -n "$argv[2]"; and set -g _wgq_test_root $argv[2]
+		complete -C$argv[3]' "$FILE" "$1" "$2" | cut -f1 | sort
+}
+
+nl=$'\n'
+R=$T/root
+check "verbs" "down${nl}help${nl}save${nl}strip${nl}up" "$(comp "$R" 'wgq ')"
+check "verbs starting with s" "save${nl}strip" "$(comp "$R" 'wgq s')"
+check "options first" "--dry-run$nl--help$nl--version$nl-h" "$(comp "$R" 'wgq -')"
+check "after --dry-run, only up and down" "down${nl}up" "$(comp "$R" 'wgq --dry-run ')"
+check "up: names (fish hides ./ files until a dot is typed)" \
+	"office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq up ')"
+check "up w" "w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq up w')"
+check "up .: files and directories as ./NAME" \
+	"./configs/$nl./peer1.conf$nl./peer2.conf$nl./sub/" "$(comp "$R" 'wgq up .')"
+check "up ./p" "./peer1.conf$nl./peer2.conf" "$(comp "$R" 'wgq up ./p')"
+check "up sub/: .conf only" "sub/x.conf" "$(comp "$R" 'wgq up sub/')"
+check "up .h: hidden when asked" "./.hidden.conf" "$(comp "$R" 'wgq up .h')"
+check "up \$T/cwd/c: absolute path" "$T/cwd/configs/" "$(comp "$R" "wgq up $T/cwd/c")"
+check "strip o" "office" "$(comp "$R" 'wgq strip o')"
+check "up --dry-run" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq up --dry-run ')"
+check "--dry-run up" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq --dry-run up ')"
+check "down: running interfaces, unique" "\$(touch pwned)${nl}wg0${nl}wgk${nl}wgu" \
+	"$(comp "$R" 'wgq down ')"
+check "  ... and the odd name ran nothing" "no" "$([ -e pwned ] && echo yes || echo no)"
+check "save wgu" "wgu" "$(comp "$R" 'wgq save wgu')"
+check "down ./p: files once a path is typed" "./peer1.conf$nl./peer2.conf" \
+	"$(comp "$R" 'wgq down ./p')"
+check "up wg0 -: --dry-run" "--dry-run" "$(comp "$R" 'wgq up wg0 -')"
+check "up --dry-run wg0 -: nothing" "" "$(comp "$R" 'wgq up --dry-run wg0 -')"
+check "save -: nothing" "" "$(comp "$R" 'wgq save -')"
+check "up wg0 (second argument): nothing" "" "$(comp "$R" 'wgq up wg0 ')"
+check "help: nothing" "" "$(comp "$R" 'wgq help ')"
+check "unknown verb: nothing" "" "$(comp "$R" 'wgq bogus ')"
+check "empty system: no names" "" "$(comp "$T/empty" 'wgq up ')"
+check "empty system: no interfaces" "" "$(comp "$T/empty" 'wgq down ')"
+
+# The real paths, compared with an independent listing.
+want=$( (grep -lx DEVTYPE=wireguard /sys/class/net/*/uevent 2>/dev/null |
+	sed 's|^/sys/class/net/||; s|/uevent$||'
+	for s in /var/run/wireguard/*.sock; do [ -S "$s" ] && basename "$s" .sock; done) |
+	sort -u)
+check "down: the system's interfaces" "$want" "$(comp '' 'wgq down ')"
+
+echo "$PASSES passed, $FAILS failed"
+[ $FAILS = 0 ]

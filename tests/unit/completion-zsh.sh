@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The wgq developers
+#
+# The zsh completion (completions/zsh/_wgq): a syntax check, then real completions in
+# an interactive zsh driven through zsh/zpty with compinit, the way zsh's own test
+# suite does it. Each TAB runs complete-word; the line afterwards and the listed
+# matches (marked through list-colors) are compared exactly. The system paths are
+# faked through the function's _wgq_test_root. Needs no root; exits 77 without zsh.
+set -uo pipefail
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+export LC_ALL=C
+command -v zsh >/dev/null || { echo "zsh is not installed"; exit 77; }
+zsh -fc 'zmodload zsh/zpty' 2>/dev/null || { echo "zsh has no zsh/zpty"; exit 77; }
+T=$(mktemp -d /tmp/wgq-comp-zsh.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+FAILS=0 PASSES=0
+
+check() {
+	if [ "$2" == "$3" ]; then
+		PASSES=$((PASSES + 1)); echo "ok   $1"
+	else
+		FAILS=$((FAILS + 1)); echo "FAIL $1"
+		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/     /'
+	fi
+}
+
+zsh -n "$SRCDIR/completions/zsh/_wgq"
+check "zsh -n" 0 $?
+check "first line is #compdef" "#compdef wgq" "$(head -n 1 "$SRCDIR/completions/zsh/_wgq")"
+
+uevent() {
+	mkdir -p "$T/root/sys/class/net/$1"
+	{
+		[ -n "${2-}" ] && echo "DEVTYPE=$2"
+		printf 'INTERFACE=%s\nIFINDEX=7\n' "$1"
+	} >"$T/root/sys/class/net/$1/uevent"
+}
+mkdir -p "$T/root/etc/wireguard" "$T/root/var/run/wireguard" "$T/cwd/sub" "$T/cwd/configs"
+for f in wg0.conf wg1.conf office.conf w+g=1.conf longer-than-15-chars.conf notes.txt; do
+	: >"$T/root/etc/wireguard/$f"
+done
+uevent lo
+uevent br0 bridge
+uevent wg0 wireguard
+uevent wgk wireguard
+uevent '$(touch pwned)' wireguard
+for s in wgu wg0; do
+	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+		"$T/root/var/run/wireguard/$s.sock"
+done
+: >"$T/root/var/run/wireguard/notasocket.sock"
+for f in peer1.conf peer2.conf readme.txt .hidden.conf sub/x.conf sub/y.txt; do
+	: >"$T/cwd/$f"
+done
+
+# The driver: reads one command line per input line, completes it with TAB in a zsh
+# under zpty, and prints "LINE AFTER|MATCH MATCH ..." (matches sorted).
+cat >"$T/driver.zsh" <<'ZSH'
+zmodload zsh/zpty
+setopt extendedglob
+zpty -b z "env TERM=vt100 LC_ALL=C HOME=$2 zsh -f -i"
+zpty -w z "stty columns 200 rows 50 -icanon -iexten -echo"
+zpty -w z "PS1='' RPS1=''; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D"
+zpty -w z "zmodload zsh/complist; LISTMAX=100000"
+zpty -w z "setopt nobeep noalwayslastprompt listrowsfirst; unsetopt listtypes listambiguous"
+zpty -w z "zstyle ':completion:*:default' list-colors 'no=<NO>' 'fi=<FI>' 'di=<DI>' \
+'ln=<LN>' 'so=<SO>' 'ex=<EX>' 'lc=<LC>' 'rc=<RC>' 'ec=<EC>'"
+zpty -w z "zstyle ':completion:*' verbose no; zstyle ':completion:*' group-name ''"
+zpty -w z "_wgq_test_root=$3; cd $2"
+zpty -w z "tab() { print -r -- '<START>'; zle complete-word; }; zle -N tab; bindkey '^I' tab"
+zpty -w z "fin() { print -r -- \"<LBUFFER>\$LBUFFER</LBUFFER><END>\"; zle kill-whole-line; }"
+zpty -w z "zle -N fin; bindkey '^Z' fin; print -r -- '<''READY>'"
+zpty -r -m z out '*<READY>*' || exit 2
+while IFS= read -r line; do
+	zpty -n -w z "$line"$'\t\C-Z'
+	zpty -r -m z out '*<END>*' || exit 2
+	out=${out//$'\0'/}
+	out=${out##*<START>}
+	lbuf=${${out##*<LBUFFER>}%%</LBUFFER>*}
+	matches=()
+	rest=$out
+	while [[ $rest == *'<RC>'* ]]; do
+		rest=${rest#*<RC>}
+		m=${${rest%%<EC>*}%%[[:space:]]#}
+		[[ -n $m ]] && matches+=("$m")
+	done
+	matches=(${(o)matches})
+	print -r -- "$lbuf|${(j: :)matches}"
+done
+zpty -d z
+ZSH
+
+# comp LINE...: the driver's result for each line.
+comp() {
+	printf '%s\n' "$@" | timeout 120 zsh -f "$T/driver.zsh" "$SRCDIR/completions/zsh" \
+		"$T/cwd" "$T/root"
+}
+
+mapfile -t got < <(comp 'wgq ' 'wgq s' 'wgq -' 'wgq --dry-run ' 'wgq --dry-run u' \
+	'wgq up ' 'wgq up pe' 'wgq up ./p' 'wgq up sub/' 'wgq up o' 'wgq strip w' \
+	'wgq down ' 'wgq save wgu' 'wgq up wg0 -' 'wgq up --dry-run wg0 -' 'wgq up wg0 ' \
+	'wgq help ' 'wgq down ./p' 'wgq down \$' 'wgq up wg0 --d')
+i=0
+next() { check "$1" "$2" "${got[i]-<no result>}"; i=$((i + 1)); }
+next "verbs" "wgq |down help save strip up"
+next "verbs starting with s" "wgq s|save strip"
+next "options first" "wgq -|--dry-run --help --version -h"
+next "after --dry-run, only up and down" "wgq --dry-run |down up"
+next "after --dry-run, u completes up" "wgq --dry-run up |"
+next "up: names, files and directories" \
+	"wgq up |configs office peer1.conf peer2.conf sub w+g=1 wg0 wg1"
+next "up pe: cwd files inserted as ./NAME" "wgq up ./peer|peer1.conf peer2.conf"
+next "up ./p" "wgq up ./peer|peer1.conf peer2.conf"
+next "up sub/: the one .conf" "wgq up sub/x.conf |"
+next "up o" "wgq up office |"
+next "strip w: names only" "wgq strip w|w+g=1 wg0 wg1"
+next "down: running interfaces, unique" "wgq down |\\\$\\(touch\\ pwned\\) wg0 wgk wgu"
+next "save wgu" "wgq save wgu |"
+next "up wg0 -: --dry-run" "wgq up wg0 --dry-run |"
+next "up --dry-run wg0 -: nothing" "wgq up --dry-run wg0 -|"
+next "up wg0 (second argument): nothing" "wgq up wg0 |"
+next "help: nothing" "wgq help |"
+next "down ./p: files once a path is typed" "wgq down ./peer|peer1.conf peer2.conf"
+next "down \$: the odd name is quoted, not run" "wgq down \\\$\\(touch\\ pwned\\) |"
+next "up wg0 --d" "wgq up wg0 --dry-run |"
+check "nothing ran" "no" "$([ -e "$T/cwd/pwned" ] && echo yes || echo no)"
+
+echo "$PASSES passed, $FAILS failed"
+[ $FAILS = 0 ]

@@ -1,0 +1,233 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The wgq developers
+#
+# tests/vm/run-in-vm.sh CMD...: run CMD as root, in the current directory, inside a
+# throw-away QEMU guest (TCG) booted from an installed Debian kernel that ships
+# wireguard.ko, so that the kernel WireGuard backend is the one used. The guest's root
+# is the host's / shared read-only over virtio-9p under a tmpfs overlay: nothing the
+# guest writes reaches the host. Exports CMD's stdout and stderr (live) and its exit
+# status; 124 when QEMU timed out, 125 when the guest ended without a status (the
+# console log is printed then), 77 when QEMU or a suitable kernel is missing.
+#
+# Settings (environment): WGQ_VM_KERNEL (a kernel version, default the newest usable),
+# WGQ_VM_TIMEOUT (seconds, default 1500), WGQ_VM_MEM (MiB, default 512), WGQ_VM_SMP
+# (default 1), WGQ_VM_CACHE (the vmlinux and initramfs cache, default
+# $XDG_CACHE_HOME/wgq-vm), WGQ_VM_CONSOLE (keep the console log at this path).
+set -uo pipefail
+
+SELF=$(readlink -f "$0")
+SHARE_MNT=/run/wgq-vm
+
+# Loaded before the root is mounted (9p, overlay) and for the tests; everything else
+# loads on demand through the host's modprobe on the shared root.
+MODULES="virtio_pci 9pnet_virtio 9p overlay wireguard tun veth nf_tables nf_conntrack
+	nft_ct nft_fib_ipv4 nft_fib_ipv6 nft_fib_inet"
+
+die() { echo "run-in-vm: $*" >&2; exit 1; }
+skip() { echo "run-in-vm: SKIP: $*" >&2; exit 77; }
+
+# --- guest side: PID 1 after switch_root --------------------------------------------
+
+# guest_main DIR: run the command described in the shared DIR, then power off.
+guest_main() {
+	local dir=$1 cwd rc envv=() argv=()
+
+	mkdir -p /dev/pts && mount -t devpts -o mode=0620,ptmxmode=0666 devpts /dev/pts
+	mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
+	ln -sf /proc/self/fd /dev/fd
+	cwd=$(cat "$dir/cwd")
+	mapfile -d '' -t envv <"$dir/env"
+	mapfile -d '' -t argv <"$dir/argv"
+	(cd "$cwd" && exec env -i "${envv[@]}" "${argv[@]}") \
+		</dev/null >>"$dir/stdout" 2>>"$dir/stderr"
+	rc=$?
+	echo "$rc" >"$dir/status"
+	sync
+	exec "$(cat "$dir/busybox")" poweroff -f
+}
+
+# --- host side ----------------------------------------------------------------------
+
+# A busybox that runs without a dynamic loader (it becomes the initramfs).
+find_busybox() {
+	local b
+	for b in /bin/busybox /usr/bin/busybox "$(command -v busybox 2>/dev/null)"; do
+		[ -x "$b" ] || continue
+		case $(LC_ALL=C ldd "$b" 2>&1) in
+		*"not a dynamic executable"*) echo "$b"; return ;;
+		esac
+	done
+}
+
+# usable KVER: modprobe knows every module we need for that kernel.
+usable() {
+	local m
+	[ -r "/boot/vmlinuz-$1" ] || return 1
+	for m in $MODULES; do
+		modprobe -S "$1" --show-depends "$m" >/dev/null 2>&1 || return 1
+	done
+}
+
+find_kernel() {
+	local v
+	if [ -n "${WGQ_VM_KERNEL:-}" ]; then
+		usable "$WGQ_VM_KERNEL" && echo "$WGQ_VM_KERNEL"
+		return
+	fi
+	for v in $(ls /boot 2>/dev/null | sed -n 's/^vmlinuz-//p' | sort -rV); do
+		usable "$v" && { echo "$v"; return; }
+	done
+}
+
+# extract_vmlinux BZIMAGE OUT: the uncompressed ELF kernel inside a bzImage (the
+# payload is the first stream whose decompression starts with an ELF header).
+extract_vmlinux() {
+	local magic tool off
+	for magic in '\xfd7zXZ\x00:xz' '\x28\xb5\x2f\xfd:zstd' '\x1f\x8b\x08:gzip'; do
+		tool=${magic##*:}
+		command -v "$tool" >/dev/null || continue
+		for off in $(LC_ALL=C grep -obUaP "${magic%:*}" "$1" | cut -d: -f1 | head -n 5); do
+			tail -c +$((off + 1)) "$1" | "$tool" -dc 2>/dev/null >"$2"
+			[ "$(head -c 4 "$2" | od -An -c | tr -d ' ')" = '177ELF' ] && return 0
+		done
+	done
+	rm -f "$2"
+	return 1
+}
+
+# The initramfs /init: mount the host's root (read-only 9p) under a tmpfs overlay,
+# the result share at $SHARE_MNT, and hand over to this script's guest side.
+init_script() {
+	cat <<EOF
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mkdir -p /proc /sys /dev /lower /rw /newroot
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+while read -r m; do insmod "/modules/\$m" || echo "init: insmod \$m failed"; done </modules/order
+mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /lower
+mount -t tmpfs -o mode=0755 tmpfs /rw
+mkdir -p /rw/upper /rw/work
+mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay /newroot
+mount -t proc proc /newroot/proc
+mount -t sysfs sysfs /newroot/sys
+mount -t devtmpfs devtmpfs /newroot/dev
+mount -t tmpfs -o mode=0755 tmpfs /newroot/run
+mkdir -p /newroot$SHARE_MNT
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 wgqvm /newroot$SHARE_MNT
+runner=\$(cat /newroot$SHARE_MNT/runner)
+exec switch_root /newroot /bin/bash "\$runner" --guest $SHARE_MNT
+EOF
+}
+
+# build_initramfs KVER BUSYBOX OUT
+build_initramfs() {
+	local kver=$1 tmp i=0 path name m
+	tmp=$(mktemp -d) || return 1
+	mkdir -p "$tmp/bin" "$tmp/modules"
+	cp "$2" "$tmp/bin/busybox"
+	init_script >"$tmp/init"
+	chmod 755 "$tmp/init"
+	for m in $MODULES; do
+		modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+	done | awk '!seen[$0]++' >"$tmp/list"
+	while read -r path; do
+		name=$(printf '%02d-%s' "$i" "$(basename "${path%.ko*}").ko")
+		case $path in
+		*.ko.xz) xz -dc "$path" ;;
+		*.ko.zst) zstd -qdc "$path" ;;
+		*.ko.gz) gzip -dc "$path" ;;
+		*) cat "$path" ;;
+		esac >"$tmp/modules/$name" || { rm -rf "$tmp"; return 1; }
+		echo "$name" >>"$tmp/modules/order"
+		i=$((i + 1))
+	done <"$tmp/list"
+	rm "$tmp/list"
+	(cd "$tmp" && find . | busybox cpio -o -H newc -R 0:0 2>/dev/null) >"$3"
+	local rc=$?
+	rm -rf "$tmp"
+	return $rc
+}
+
+# prepare KVER BUSYBOX: fill the cache; prints "KERNEL INITRAMFS".
+prepare() {
+	local kver=$1 dir key kernel
+	key=$( (init_script; echo "$MODULES"; stat -c '%s %Y' "/boot/vmlinuz-$kver" \
+		"/lib/modules/$kver/modules.dep" "$2") | cksum | cut -d' ' -f1)
+	dir="${WGQ_VM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/wgq-vm}/$kver-$key"
+	if [ ! -f "$dir/initramfs" ]; then
+		mkdir -p "$dir" || return 1
+		# A PVH entry lets QEMU boot the ELF kernel directly: no decompression at boot.
+		if grep -qx 'CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null &&
+			extract_vmlinux "/boot/vmlinuz-$kver" "$dir/vmlinux.tmp"; then
+			mv "$dir/vmlinux.tmp" "$dir/vmlinux"
+		fi
+		build_initramfs "$kver" "$2" "$dir/initramfs.tmp" || return 1
+		mv "$dir/initramfs.tmp" "$dir/initramfs"
+	fi
+	kernel="$dir/vmlinux"
+	[ -f "$kernel" ] || kernel="/boot/vmlinuz-$kver"
+	echo "$kernel $dir/initramfs"
+}
+
+host_main() {
+	local qemu busybox kver files kernel initrd share qpid rc tails=()
+
+	[ $# -gt 0 ] || die "usage: $0 CMD [ARG...]"
+	qemu=$(command -v qemu-system-x86_64) || skip "needs qemu-system-x86_64"
+	command -v modprobe >/dev/null || skip "needs modprobe (kmod)"
+	busybox=$(find_busybox)
+	[ -n "$busybox" ] || skip "needs a static busybox (busybox-static)"
+	kver=$(find_kernel)
+	[ -n "$kver" ] || skip "no kernel in /boot with wireguard, 9p and overlay modules"
+	files=$(prepare "$kver" "$busybox") || die "cannot build the initramfs for $kver"
+	read -r kernel initrd <<<"$files"
+
+	share=$(mktemp -d "${TMPDIR:-/tmp}/wgq-vm.XXXXXX") || exit 1
+	trap 'rm -rf "$share"' EXIT
+	printf '%s' "$SELF" >"$share/runner"
+	printf '%s' "$busybox" >"$share/busybox"
+	pwd -P >"$share/cwd"
+	printf '%s\0' "$@" >"$share/argv"
+	env -0 | grep -zvE '^(PWD|OLDPWD|SHLVL|_)=' >"$share/env"
+	: >"$share/stdout"
+	: >"$share/stderr"
+
+	timeout --foreground -k 10 "${WGQ_VM_TIMEOUT:-1500}" "$qemu" -nodefaults -no-reboot -display none \
+		-machine pc -accel tcg,tb-size=128 -cpu max -m "${WGQ_VM_MEM:-512}" \
+		-smp "${WGQ_VM_SMP:-1}" -kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 quiet panic=-1 oops=panic rdinit=/init" \
+		-serial "file:$share/console" \
+		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+		-virtfs "local,path=$share,mount_tag=wgqvm,security_model=none,multidevs=remap" \
+		</dev/null >"$share/qemu.log" 2>&1 &
+	qpid=$!
+	trap 'kill $qpid 2>/dev/null; exit 130' INT TERM
+	tail -q -n +1 -s 0.2 -f --pid=$qpid "$share/stdout" &
+	tails+=($!)
+	tail -q -n +1 -s 0.2 -f --pid=$qpid "$share/stderr" >&2 &
+	tails+=($!)
+	wait $qpid
+	rc=$?
+	wait "${tails[@]}"
+	[ -n "${WGQ_VM_CONSOLE:-}" ] && cp "$share/console" "$WGQ_VM_CONSOLE"
+	if [ $rc = 124 ] || [ ! -s "$share/status" ]; then
+		[ $rc = 124 ] && echo "run-in-vm: QEMU timed out" >&2 ||
+			echo "run-in-vm: the guest ended without an exit status (QEMU: $rc)" >&2
+		cat "$share/qemu.log" >&2
+		echo "run-in-vm: console log:" >&2
+		sed 's/^/  | /' "$share/console" >&2
+		[ $rc = 124 ] && exit 124
+		exit 125
+	fi
+	exit "$(cat "$share/status")"
+}
+
+if [ "${1:-}" = --guest ]; then
+	guest_main "$2"
+else
+	host_main "$@"
+fi
