@@ -174,7 +174,7 @@ static int delete_link(struct down_ctx *c)
 		log_step_error(cmd, r);
 		return r;
 	}
-	(void)wg_uapi_alive(c->ifname); /* removes a socket left stale */
+	wg_uapi_wait_gone(c->ifname);
 	return 0;
 }
 

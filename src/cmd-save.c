@@ -173,8 +173,9 @@ static void write_device(FILE *f, const struct cfg *cfg, const struct wg_device 
 
 	if (dev->listen_port)
 		fprintf(f, "ListenPort = %u\n", dev->listen_port);
-	/* wg-quick persists the auto-picked fwmark; we only keep a configured one. */
-	if (cfg->has_fwmark_line && dev->fwmark)
+	/* wg-quick persists the auto-picked fwmark; we only keep a configured one (and
+	 * `FwMark = off` configured none). */
+	if (cfg->has_fwmark_line && cfg->dev.fwmark && dev->fwmark)
 		fprintf(f, "FwMark = 0x%x\n", dev->fwmark);
 	if (dev->flags & WGDEV_HAS_PRIVATE_KEY) {
 		key_to_base64(b64, dev->private_key);

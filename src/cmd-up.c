@@ -28,14 +28,18 @@ static void undo_link(void *ctx, const void *data)
 	struct up_ctx *c = ctx;
 	const struct link_undo *u = data;
 	struct rtnl_link l;
+	char cmd[64];
 
-	log_cmd("ip link delete dev %s", u->name);
+	snprintf(cmd, sizeof(cmd), "ip link delete dev %s", u->name);
+	log_cmd("%s", cmd);
 	int r = rtnl_link_get(c->rtnl, u->name, &l);
 
 	if (r == 0)
 		r = rtnl_link_del(c->rtnl, l.ifindex);
 	if (r < 0 && r != -ENODEV)
-		log_step_error("ip link delete", r);
+		log_step_error(cmd, r);
+	if (r == 0)
+		wg_uapi_wait_gone(u->name);
 }
 
 static int push_link_undo(struct up_ctx *c)
@@ -109,20 +113,20 @@ static int step_link(void *ctx)
 		c->ifindex = DRY_RUN_IFINDEX;
 		return 0;
 	}
+	char cmd[64];
 	int r = plan_change(&c->plan);
 
-	if (r == 0)
+	snprintf(cmd, sizeof(cmd), "ip link add dev %s type wireguard", c->ifname);
+	if (r == 0) {
 		r = rtnl_link_add(c->rtnl, c->ifname, "wireguard");
-	if (r < 0 && userspace_possible())
-		return start_userspace(c);
+		if (r < 0 && userspace_possible())
+			return start_userspace(c);
+	}
 	if (r == 0)
 		r = push_link_undo(c);
 	if (r == 0)
 		r = rtnl_link_get(c->rtnl, c->ifname, &l);
 	if (r < 0) {
-		char cmd[64];
-
-		snprintf(cmd, sizeof(cmd), "ip link add dev %s type wireguard", c->ifname);
 		log_step_error(cmd, r);
 		return r;
 	}

@@ -351,7 +351,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 int nl_genl_family(struct nl_sock *s, const char *name, uint16_t *id)
 {
 	char buf[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_msg_start(buf, sizeof(buf));
 	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 
 	nlh->nlmsg_type = GENL_ID_CTRL;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct nl_sock;
 
@@ -24,6 +25,16 @@ static inline void nl_closep(struct nl_sock **s)
 
 /* A fresh, non-zero sequence number for a message of a batch. */
 uint32_t nl_next_seq(struct nl_sock *s);
+/* Start a message at buf: zero the first `zero` bytes (libmnl does not clear attribute
+ * padding, which would otherwise carry stale bytes to the kernel), put the header. */
+static inline struct nlmsghdr *nl_msg_start(void *buf, size_t zero)
+{
+	memset(buf, 0, zero);
+	return mnl_nlmsg_put_header(buf);
+}
+/* Enough for any rtnetlink request wgq builds. */
+#define NL_SMALL_MSG 1024
+
 /* Buffer size for building one message that nl_talk can send (and receive). */
 #define NL_BUF_SIZE (64 * 1024)
 

@@ -27,7 +27,7 @@ struct nlmsghdr *rtnl_build_addr_add(void *buf, int ifindex, int family, const u
 
 	if (!len || prefixlen > len * 8)
 		return NULL;
-	nlh = mnl_nlmsg_put_header(buf);
+	nlh = nl_msg_start(buf, NL_SMALL_MSG);
 	nlh->nlmsg_type = RTM_NEWADDR;
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
@@ -135,7 +135,7 @@ static int addr_list_cb(const struct nlmsghdr *nlh, void *data)
 static int addr_dump_family(struct nl_sock *s, struct addr_list *l, int family)
 {
 	_Alignas(8) char buf[NL_BUF_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_msg_start(buf, NL_SMALL_MSG);
 	struct ifaddrmsg *ifa;
 
 	nlh->nlmsg_type = RTM_GETADDR;

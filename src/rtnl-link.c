@@ -48,7 +48,7 @@ int rtnl_attr_u32(const struct nlattr *attr, uint32_t *value)
 
 static struct nlmsghdr *put_link_msg(void *buf, uint16_t type, uint16_t flags, int ifindex)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_msg_start(buf, NL_SMALL_MSG);
 	struct ifinfomsg *ifi;
 
 	nlh->nlmsg_type = type;

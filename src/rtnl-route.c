@@ -29,7 +29,7 @@ static uint8_t hdr_table(uint32_t table)
 
 static struct nlmsghdr *put_route_msg(void *buf, uint16_t type, uint16_t flags, int family)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_msg_start(buf, NL_SMALL_MSG);
 	struct rtmsg *rtm;
 
 	nlh->nlmsg_type = type;

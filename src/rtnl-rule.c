@@ -24,7 +24,7 @@ static struct nlmsghdr *build_rule(void *buf, int cmd, const struct rtnl_rule *r
 
 	if (!rtnl_addr_len(rule->family) || (cmd != RTM_NEWRULE && cmd != RTM_DELRULE))
 		return NULL;
-	nlh = mnl_nlmsg_put_header(buf);
+	nlh = nl_msg_start(buf, NL_SMALL_MSG);
 	nlh->nlmsg_type = (uint16_t)cmd;
 	nlh->nlmsg_flags = cmd == RTM_NEWRULE ? NLM_F_CREATE | NLM_F_EXCL : 0;
 	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
@@ -231,7 +231,7 @@ int rtnl_rule_dump(struct nl_sock *s, int family, struct rtnl_rule **out, size_t
 {
 	_Alignas(8) char buf[NL_BUF_SIZE];
 	_cleanup_(rule_list_reset) struct rule_list l = { .family = family };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_msg_start(buf, NL_SMALL_MSG);
 	struct fib_rule_hdr *frh;
 
 	if (!rtnl_addr_len(family))

@@ -394,6 +394,14 @@ bool wg_uapi_alive(const char *ifname)
 	return connect_socket(ifname, &fd) == 0;
 }
 
+void wg_uapi_wait_gone(const char *ifname)
+{
+	/* The implementation notices its TUN link is gone and exits, normally removing
+	 * its socket; one that had barely started exits without doing so. Up to 1 s. */
+	for (int i = 0; i < 100 && wg_uapi_alive(ifname); i++)
+		usleep(10000);
+}
+
 /* MSG_NOSIGNAL: the daemon hangs up after rejecting a request, and a SIGPIPE would
  * kill us before the rollback. */
 static ssize_t conn_write(void *cookie, const char *buf, size_t len)

@@ -19,6 +19,9 @@
 /* True when IF has a userspace device: its UAPI socket accepts a connection. A
  * stale socket (ECONNREFUSED) is removed and counts as absent. */
 bool wg_uapi_alive(const char *ifname);
+/* After deleting a userspace device's link: wait (up to 1 s) for its implementation to
+ * exit, removing a socket it left behind. */
+void wg_uapi_wait_gone(const char *ifname);
 
 /* addconf (spec §2.9): dev->name names the device; private key, port, fwmark only
  * with their WGDEV_HAS_* flag; no REPLACE_PEERS. 0 or -errno. */

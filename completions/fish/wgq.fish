@@ -95,7 +95,7 @@ complete -c wgq -n '__wgq_want dryverb' -a down -d 'Print the plan of down'
 complete -c wgq -n '__wgq_want option' -s h -l help -d 'Print the usage'
 complete -c wgq -n '__wgq_want option' -l version -d 'Print the version'
 complete -c wgq -n '__wgq_want dryrun' -l dry-run -d 'Print the plan, change nothing'
-complete -c wgq -n '__wgq_want config' -a '(__wgq_config_names)' -d 'Configuration'
+complete -c wgq -n '__wgq_want config' -a '(__wgq_config_names)' -d Configuration
 complete -c wgq -n '__wgq_want config' -a '(__wgq_config_files)'
 complete -c wgq -n '__wgq_want interface' -a '(__wgq_interfaces)' -d 'WireGuard interface'
 complete -c wgq -n '__wgq_want interface; and string match -q -- "*/*" (commandline -ct)' \

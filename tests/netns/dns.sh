@@ -118,7 +118,8 @@ wait_gone wgd
 check "resolvectl fails: state" "$EMPTY_STATE" "$(state)"
 
 ### Refusal before any change when neither tool is usable.
-refusal="DNS: neither resolvconf nor a running systemd-resolved (resolvectl) is available; install openresolv or resolvconf, or enable systemd-resolved"
+refusal="DNS: neither resolvconf nor a running systemd-resolved (resolvectl) is available;"
+refusal+=" install openresolv or resolvconf, or enable systemd-resolved"
 conf corp.example.com "10.13.13.1, lab.example.com"
 for case in "no resolvectl" "resolved not running"; do
 	if [ "$case" = "no resolvectl" ]; then tools; else tools resolvectl; rm "$RESOLVED"; fi
@@ -139,6 +140,39 @@ $(up_start_log wgd 10.70.0.2/24)" "$RC
 $LOG"
 "$WGQ" down wgd >/dev/null 2>&1
 wait_gone wgd
+
+### resolvconf failing: up is undone without a `resolvconf -d`; in down the failure
+### is reported and ignored.
+tools resolvconf
+conf 10.13.13.1
+touch "$SANDBOX/fail"
+run up wgd
+check "resolvconf -a fails: exit 1, message, no -d in the rollback" "1
+wgq: resolvconf -a wgd -m 0 -x: exited with status 1
+[#] resolvconf -a wgd -m 0 -x
+[#] ip link delete dev wgd
+resolvconf|-a|wgd|-m|0|-x
+  stdin: nameserver 10.13.13.1" "$RC
+$(echo "$ERR" | grep '^wgq:')
+$(echo "$LOG" | tail -n 2)
+$(calls)"
+wait_gone wgd
+rm "$SANDBOX/fail"
+run up wgd
+calls >/dev/null
+touch "$SANDBOX/fail"
+run down wgd
+check "resolvconf -d fails: reported, ignored" "0
+wgq: resolvconf -d wgd -f: exited with status 1
+[#] ip link delete dev wgd
+[#] resolvconf -d wgd -f
+resolvconf|-d|wgd|-f" "$RC
+$(echo "$ERR" | grep '^wgq:')
+$LOG
+$(calls)"
+rm "$SANDBOX/fail"
+wait_gone wgd
+check "resolvconf failures: state" "$EMPTY_STATE" "$(state)"
 
 ### The interface-order prefix: only with a regular file and a resolvconf that is not a
 ### symbolic link.

@@ -276,18 +276,34 @@ down_ok wg6 "IPv6 only: down" "$(ft_down_log wg6 51820 6)"
 check "IPv6 only: down state" "$EMPTY_LEFT" "$(left_state)"
 echo 1 >"$SVM"
 
+### An IPv4 full tunnel on a link without IPv4 address: its ip table has no preraw rule.
+tunnel_conf wgv "$KEY1" fd00:77::2/64 0.0.0.0/0
+run up wgv
+check "IPv4 tunnel, no IPv4 address: up exit status and log" "0
+$(up_start_log wgv fd00:77::2/64)
+[#] wg set wgv fwmark 51820
+$(ft_log 4 wgv 51820)" "$RC
+$LOG"
+check "IPv4 tunnel, no IPv4 address: rules, routes, nft" "$(rules 4 32765 51820)
+default dev wgv scope link
+$(rules 6)
+$(nft_table ip wgv 51820)" \
+	"$(ip -4 rule; ip -4 route show table 51820 | sed 's/ *$//'; ip -6 rule; nft list ruleset)"
+down_ok wgv "IPv4 tunnel, no IPv4 address: down" "$(ft_down_log wgv 51820 4)"
+check "IPv4 tunnel, no IPv4 address: down state" "$EMPTY_LEFT" "$(left_state)"
+
 ### Two full tunnels at once; each down leaves the other's rules alone (§6 d).
 tunnel_conf wga "$KEY1" 10.30.0.2/32 "0.0.0.0/0, ::/0"
 tunnel_conf wgb "$KEY2" 10.31.0.2/32 "0.0.0.0/0, ::/0"
 
-# two_state [IF PRIO MARK ADDR]...: the state with these full tunnels up, in the
-# order they came up.
-two_state() {
-	local links="" addrs="" r4=() r6="" routes4="" routes6="" nft=""
+# tunnels_state [IF PRIO MARK ADDR]...: the state with these full tunnels up (each with
+# one IPv4 address), given in the order they came up.
+tunnels_state() {
+	local links="" addrs="" pairs=() routes4="" routes6="" nft=""
 	while [ $# -ge 4 ]; do
 		links+="$1: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1420"$'\n'
 		addrs+="$1 inet $4/32"$'\n'"U $1 inet6 fe80::LL/64"$'\n'
-		r4=("$2" "$3" "${r4[@]}")
+		pairs=("$2" "$3" "${pairs[@]}")
 		routes4+="default dev $1 table $3 scope link"$'\n'
 		routes6+="default dev $1 table $3 metric 1024 pref medium"$'\n'
 		nft+="$(nft_table ip6 "$1" "$3" fe80::LL)"$'\n'"$(nft_table ip "$1" "$3" "$4")"$'\n'
@@ -299,14 +315,15 @@ $(printf '%s' "$links" | sort)
 ## addresses
 $(printf '%s' "$addrs" | sed 's/^U //' | sort | sed 's/^\(.*fe80.*\)$/U \1/')
 ## rules -4
-$(rules 4 "${r4[@]}")
+$(rules 4 "${pairs[@]}")
 ## routes -4
 $(printf '%s' "$routes4" | sort)
 ## rules -6
-$(rules 6 "${r4[@]}")
+$(rules 6 "${pairs[@]}")
 ## routes -6
 $(printf '%s' "$routes6" | sort)
-$(printf '%s' "$links" | sed -E 's/^([^:]+):.*/U fe80::\/64 dev \1 proto kernel metric 256 pref medium/' | sort)
+$(printf '%s' "$links" | sort |
+	sed -E 's|^([^:]+):.*|U fe80::/64 dev \1 proto kernel metric 256 pref medium|')
 ## nft
 $nft## resolv.conf
 nameserver 192.0.2.53
@@ -318,7 +335,7 @@ B="wgb 32763 51821 10.31.0.2"
 for order in "wga wgb" "wgb wga"; do
 	run up wga
 	check "two tunnels ($order): first up" "0" "$RC"
-	check "two tunnels ($order): first state" "$(two_state $A)" "$(state)"
+	check "two tunnels ($order): first state" "$(tunnels_state $A)" "$(state)"
 	run up wgb
 	check "two tunnels ($order): second up gets table 51821" "0
 $(up_start_log wgb 10.31.0.2/32)
@@ -327,12 +344,12 @@ $(ft_log 6 wgb 51821)
 $(ft_log 4 wgb 51821)" "$RC
 $LOG"
 	check "two tunnels ($order): both up, priorities 32765/32764 and 32763/32762" \
-		"$(two_state $A $B)" "$(state)"
+		"$(tunnels_state $A $B)" "$(state)"
 	first=${order% *} second=${order#* }
 	mark=51820 left=$B
 	[ "$first" = wgb ] && mark=51821 left=$A
 	down_ok "$first" "two tunnels ($order): $first down" "$(ft_down_log "$first" $mark 4 6)"
-	check "two tunnels ($order): $second keeps its rules" "$(two_state $left)" "$(state)"
+	check "two tunnels ($order): $second keeps its rules" "$(tunnels_state $left)" "$(state)"
 	mark=$((51820 + 51821 - mark))
 	down_ok "$second" "two tunnels ($order): $second down" \
 		"$(ft_down_log "$second" $mark 4 6)"
@@ -346,7 +363,7 @@ tunnel_conf wgx "$KEY2" 10.40.0.2/32 10.41.0.0/16 "FwMark = 51820"
 run up wgx
 check "bypassing tunnel: up" 0 "$RC"
 down_ok wgx "bypassing tunnel: down removes no rule" "[#] ip link delete dev wgx"
-check "bypassing tunnel: the full tunnel is intact" "$(two_state $A)" "$(state)"
+check "bypassing tunnel: the full tunnel is intact" "$(tunnels_state $A)" "$(state)"
 down_ok wga "bypassing tunnel: full tunnel down" "$(ft_down_log wga 51820 4 6)"
 check "bypassing tunnel: nothing left" "$EMPTY_LEFT" "$(left_state)"
 
@@ -372,10 +389,10 @@ tunnel_conf wge "$KEY1" 10.50.0.2/32 "0.0.0.0/0, ::/0" "Table = off"
 down_ok wge "edited config: down (Table off)" "$(ft_down_log wge 51820 4 6)"
 check "edited config (Table off): nothing left" "$EMPTY_LEFT" "$(left_state)"
 
-### Real traffic: namespace a's default route points at b over a veth; b drops what
-### arrives there for its "internet" addresses 203.0.113.1 and 2001:db8:ff::1, so a
-### reaches them only through the full tunnel, whose own packets to the endpoint must
-### still take a's default route.
+### Real traffic: namespace a's IPv4 default route points at b over a veth, but b drops
+### what arrives there for its "internet" address 203.0.113.1, and a has no IPv6 route
+### to 2001:db8:ff::1: a reaches both only through the full tunnel, whose own packets
+### to the endpoint must still take a's default route.
 ip netns add a
 ip netns add b
 ip link add va netns a type veth peer name vb netns b

@@ -165,7 +165,9 @@ conf_sorted() {
 full_state() {
 	state
 	echo "## resolvconf records"
-	ls /run/resolvconf/interfaces /run/resolvconf/interface 2>/dev/null
+	find /run/resolvconf -type f -path '*/interface*/*' 2>/dev/null | sort
+	echo "## userspace sockets"
+	ls /run/wireguard
 }
 
 # write_conf NAME: standard input becomes /etc/wireguard/NAME.conf, mode 600.

@@ -20,40 +20,45 @@ saved() { sed -E 's/fe80::[0-9a-f:]+/fe80::LL/' "$1" | conf_sorted; }
 mode_and_end() {
 	local end
 	end=$(tail -c 2 "$1" | od -An -c | tr -s ' ')
-	echo "$(stat -c '%a %U' "$1") end:$([[ $end == *'\n' && $end != ' \n \n' ]] && echo one-newline || echo "'$end'")"
+	[[ $end == *'\n' && $end != ' \n \n' ]] && end=one-newline
+	echo "$(stat -c '%a %U' "$1") end:$end"
 }
 device() { wg showconf "$1" | conf_sorted; }
 
-write_conf wgs <<CONF
-# a comment that save drops
-[Interface]
-Address = 10.80.0.2/24, fd80::2/64
-DNS = 10.80.0.1, corp.example.com
-DNS = fd80::1, lab.example.com
-MTU = 1400
-Table = 1234
-ListenPort = 51820
-PrivateKey = $KEY1
-PreUp = echo "preup %i"
-PostUp = echo "postup %i" # kept
-PostUp = true
-PreDown = echo "predown %i"
-PostDown = echo "postdown %i"
-
-[Peer]
+PEER2="[Peer]
 PublicKey = $PUB2
 PresharedKey = $PSK1
 AllowedIPs = 10.80.1.0/24, fd80:1::/64
 Endpoint = vpn.example.test:51820
-PersistentKeepalive = 25
-
-[Peer]
+PersistentKeepalive = 25"
+PEER3="[Peer]
 PublicKey = $PUB3
 AllowedIPs = 10.80.2.2/32
-Endpoint = [2001:db8::77]:51821
+Endpoint = [2001:db8::77]:51821"
+PEER4="[Peer]
+PublicKey = $PUB4"
 
-[Peer]
-PublicKey = $PUB4
+write_conf wgs <<CONF
+# a comment that save drops
+[Interface]
+PostDown = echo "postdown %i"
+Address = 10.80.0.2/24, fd80::2/64
+DNS = 10.80.0.1, corp.example.com
+PostUp = echo "postup %i" # kept
+PreDown = echo "predown %i"
+DNS = fd80::1, lab.example.com
+MTU = 1400
+PreUp = echo "preup %i"
+Table = 1234
+ListenPort = 51820
+PostUp = true
+PrivateKey = $KEY1
+
+$PEER4
+
+$PEER2
+
+$PEER3
 CONF
 
 run up wgs
@@ -88,20 +93,11 @@ PostDown = echo "postdown %i"
 ListenPort = 51820
 PrivateKey = $KEY1
 
-[Peer]
-PublicKey = $PUB2
-PresharedKey = $PSK1
-AllowedIPs = 10.80.1.0/24, fd80:1::/64
-Endpoint = vpn.example.test:51820
-PersistentKeepalive = 25
+$PEER2
 
-[Peer]
-PublicKey = $PUB3
-AllowedIPs = 10.80.2.2/32
-Endpoint = [2001:db8::77]:51821
+$PEER3
 
-[Peer]
-PublicKey = $PUB4
+$PEER4
 EOF
 )
 check "save: file content" "$EXPECTED" "$(saved /etc/wireguard/wgs.conf)"
@@ -214,6 +210,37 @@ $(saved /etc/wireguard/wgt.conf)"
 	wait_gone wgt
 done
 check "full tunnels: down state" "$EMPTY_STATE" "$(state)"
+
+### A file that cannot be written: save fails and leaves it as it was; with
+### SaveConfig, down stops before removing anything (§4.1 step 4).
+mkdir "$SANDBOX/ro"
+write_conf wgr <<CONF
+[Interface]
+PrivateKey = $KEY3
+SaveConfig = true
+PostDown = echo must-not-run
+CONF
+mv /etc/wireguard/wgr.conf "$SANDBOX/ro/wgr.conf"
+run up "$SANDBOX/ro/wgr.conf"
+check "read-only directory: up" 0 "$RC"
+mount --bind "$SANDBOX/ro" "$SANDBOX/ro"
+mount -o remount,ro,bind "$SANDBOX/ro"
+before=$(cat "$SANDBOX/ro/wgr.conf")
+for cmd in save down; do
+	run $cmd "$SANDBOX/ro/wgr.conf"
+	check "read-only directory: $cmd fails, file and link stay" "1
+[#] wg showconf wgr
+wgq: Could not write configuration file: Read-only file system
+$before
+up" "$RC
+$ERR
+$(cat "$SANDBOX/ro/wgr.conf")
+$(ip -o link show wgr >/dev/null && echo up)"
+done
+umount "$SANDBOX/ro"
+run down "$SANDBOX/ro/wgr.conf"
+check "writable again: down" "0 must-not-run" "$RC $OUT"
+wait_gone wgr
 
 ### Refusals: a link of another kind, and no link at all; the file stays as it was.
 ip link add wgn type veth peer name wgn1
