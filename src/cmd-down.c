@@ -12,6 +12,7 @@
 #include "config-file.h"
 #include "dns.h"
 #include "hooks.h"
+#include "lock.h"
 #include "log.h"
 #include "macro.h"
 #include "nft.h"
@@ -148,12 +149,18 @@ static int delete_family_rules(struct down_ctx *c, int family, uint32_t mark)
 static int delete_rules(struct down_ctx *c)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
+	_cleanup_(lock_drop) int lock = -1;
 
 	if (!c->dev.fwmark)
 		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
-		int r = delete_family_rules(c, families[i], c->dev.fwmark);
+	int r = c->dry_run ? 0 : lock_take(&lock);
 
+	if (r < 0) {
+		log_error("%s: %s", LOCK_PATH, strerror(-r));
+		return r;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+		r = delete_family_rules(c, families[i], c->dev.fwmark);
 		if (r < 0)
 			return r;
 	}

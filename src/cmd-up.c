@@ -8,6 +8,7 @@
 
 #include "config-file.h"
 #include "hooks.h"
+#include "lock.h"
 #include "log.h"
 #include "macro.h"
 #include "mtu.h"
@@ -383,6 +384,16 @@ static int route_one(struct up_ctx *c, const struct route_entry *e,
 	return add_route(c, e, RT_TABLE_MAIN, NULL);
 }
 
+static bool needs_lock(const struct up_ctx *c, const struct route_entry *list, size_t n)
+{
+	if (c->dry_run || c->cfg.table_mode != CFG_TABLE_AUTO)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (list[i].len == 0)
+			return true;
+	return false;
+}
+
 static int step_routes(void *ctx)
 {
 	struct up_ctx *c = ctx;
@@ -400,6 +411,13 @@ static int step_routes(void *ctx)
 		r = main_routes(c, &mr, &n_mr);
 	if (r < 0) {
 		log_step_error("ip route show", r);
+		return r;
+	}
+	/* Concurrent ups must not choose the same table (lock.h). */
+	_cleanup_(lock_drop) int lock = -1;
+
+	if (needs_lock(c, list, n) && (r = lock_take(&lock)) < 0) {
+		log_error("%s: %s", LOCK_PATH, strerror(-r));
 		return r;
 	}
 	for (size_t i = 0; i < n; i++) {
