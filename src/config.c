@@ -378,18 +378,25 @@ static int add_address(struct cfg_parser *p, char *entry)
 	return 0;
 }
 
-static int own_address(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
-		       const struct cfg_line *l)
+/* Address and DNS: commas count as spaces; each word is one entry. */
+static int for_each_word(struct cfg_parser *p, const struct cfg_line *l,
+			 int (*add)(struct cfg_parser *p, char *word))
 {
 	char *s = l->value, *w;
-	int r;
 
 	while ((w = next_word(&s))) {
-		r = add_address(p, w);
+		int r = add(p, w);
+
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+static int own_address(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
+		       const struct cfg_line *l)
+{
+	return for_each_word(p, l, add_address);
 }
 
 static int add_item(struct cfg_item **arr, size_t *n, size_t *cap, const char *text, unsigned line)
@@ -461,15 +468,7 @@ static int add_dns(struct cfg_parser *p, char *w)
 static int own_dns(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
 		   const struct cfg_line *l)
 {
-	char *s = l->value, *w;
-	int r;
-
-	while ((w = next_word(&s))) {
-		r = add_dns(p, w);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return for_each_word(p, l, add_dns);
 }
 
 /* ip reads the MTU with strtoul base 0: refuse leading zeros rather than differ. */

@@ -55,6 +55,16 @@ static unsigned b64_quad(const char *s, int *bad)
 	return acc;
 }
 
+/* bad is negative when any character was invalid: then no half-decoded key stays. */
+static int decode_result(uint8_t key[static 32], int bad)
+{
+	if (bad < 0) {
+		explicit_zero(key, 32);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int key_from_base64(uint8_t key[static 32], const char *s)
 {
 	char last[4];
@@ -78,11 +88,7 @@ int key_from_base64(uint8_t key[static 32], const char *s)
 	key[31] = (uint8_t)(acc >> 8);
 	bad |= -(int)((acc >> 6) & 3);
 	explicit_zero(last, sizeof(last));
-	if (bad < 0) {
-		explicit_zero(key, 32);
-		return -EINVAL;
-	}
-	return 0;
+	return decode_result(key, bad);
 }
 
 void key_to_base64(char out[static KEY_B64_LEN + 1], const uint8_t key[static 32])
@@ -125,11 +131,7 @@ int key_from_hex(uint8_t key[static 32], const char *s)
 		bad |= hi | lo;
 		key[i] = (uint8_t)(((hi & 15) << 4) | (lo & 15));
 	}
-	if (bad < 0) {
-		explicit_zero(key, 32);
-		return -EINVAL;
-	}
-	return 0;
+	return decode_result(key, bad);
 }
 
 void key_to_hex(char out[static KEY_HEX_LEN + 1], const uint8_t key[static 32])

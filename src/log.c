@@ -23,50 +23,29 @@ const char *log_prog(void)
 	return prog;
 }
 
-static void vline(const char *prefix, const char *fmt, va_list ap)
+void log_print(enum log_kind kind, const char *fmt, ...)
 {
-	fputs(prefix, stderr);
+	va_list ap;
+
+	switch (kind) {
+	case LOG_CMD:
+		fputs("[#] ", stderr);
+		break;
+	case LOG_BANG:
+		fputs("[!] ", stderr);
+		break;
+	case LOG_ERROR:
+		fprintf(stderr, "%s: ", prog);
+		break;
+	case LOG_WARNING:
+		fprintf(stderr, "%s: warning: ", prog);
+		break;
+	}
+	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	fflush(stderr);
-}
-
-void log_cmd(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vline("[#] ", fmt, ap);
-	va_end(ap);
-}
-
-void log_bang(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vline("[!] ", fmt, ap);
-	va_end(ap);
-}
-
-void log_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vline("", fmt, ap);
-	va_end(ap);
-}
-
-void log_warning(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: warning: ", prog);
-	va_start(ap, fmt);
-	vline("", fmt, ap);
-	va_end(ap);
 }
 
 void log_step_error(const char *cmd, int err)

@@ -10,13 +10,18 @@
 void log_init(const char *argv0);
 const char *log_prog(void);
 
-/* "[#] TEXT": a command wg-quick would have run, printed before the action. */
-void log_cmd(const char *fmt, ...) _printf_format_(1, 2);
-/* "[!] TEXT" */
-void log_bang(const char *fmt, ...) _printf_format_(1, 2);
-/* "PROG: TEXT" */
-void log_error(const char *fmt, ...) _printf_format_(1, 2);
-/* "PROG: warning: TEXT" */
-void log_warning(const char *fmt, ...) _printf_format_(1, 2);
+enum log_kind {
+	LOG_CMD,     /* "[#] TEXT": a command wg-quick would have run, printed before it */
+	LOG_BANG,    /* "[!] TEXT" */
+	LOG_ERROR,   /* "PROG: TEXT" */
+	LOG_WARNING, /* "PROG: warning: TEXT" */
+};
+
+/* One line on stderr, flushed. */
+void log_print(enum log_kind kind, const char *fmt, ...) _printf_format_(2, 3);
+#define log_cmd(...) log_print(LOG_CMD, __VA_ARGS__)
+#define log_bang(...) log_print(LOG_BANG, __VA_ARGS__)
+#define log_error(...) log_print(LOG_ERROR, __VA_ARGS__)
+#define log_warning(...) log_print(LOG_WARNING, __VA_ARGS__)
 /* "PROG: CMD: strerror(-err)[: EXTACK]" for a failed step whose [#] line was CMD. */
 void log_step_error(const char *cmd, int err);

@@ -147,95 +147,77 @@ static int batch_chain(struct batch *b, int family, const char *table, const str
 	return batch_append(b, nlh);
 }
 
-static struct nftnl_expr *rule_expr(struct nftnl_rule *r, const char *name)
+struct expr_u32 {
+	uint16_t attr;
+	uint32_t value;
+};
+
+/* Append expression `name` to r with these u32 attributes set, in order. */
+static struct nftnl_expr *expr_put(struct nftnl_rule *r, const char *name,
+				   const struct expr_u32 *attrs, size_t n)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc(name);
 
-	if (e)
-		nftnl_rule_add_expr(r, e);
+	if (!e)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		nftnl_expr_set_u32(e, attrs[i].attr, attrs[i].value);
+	nftnl_rule_add_expr(r, e);
 	return e;
 }
+
+#define EXPR(r, name, ...)                                                                \
+	expr_put(r, name, (const struct expr_u32[]){ __VA_ARGS__ },                       \
+		 sizeof((const struct expr_u32[]){ __VA_ARGS__ }) / sizeof(struct expr_u32))
 
 /* All expressions use register 1 (the 16-byte NFT_REG_1), as nft 1.0.6 does. */
 static int expr_meta_load(struct nftnl_rule *r, uint32_t key)
 {
-	struct nftnl_expr *e = rule_expr(r, "meta");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	return 0;
+	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key },
+		    { NFTNL_EXPR_META_DREG, NFT_REG_1 }) ? 0 : -ENOMEM;
 }
 
 static int expr_meta_set(struct nftnl_rule *r, uint32_t key)
 {
-	struct nftnl_expr *e = rule_expr(r, "meta");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
-	return 0;
+	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key },
+		    { NFTNL_EXPR_META_SREG, NFT_REG_1 }) ? 0 : -ENOMEM;
 }
 
 static int expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
 {
-	struct nftnl_expr *e = rule_expr(r, "cmp");
+	struct nftnl_expr *e = EXPR(r, "cmp", { NFTNL_EXPR_CMP_SREG, NFT_REG_1 },
+				    { NFTNL_EXPR_CMP_OP, op });
 
 	if (!e)
 		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
 	return nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len) < 0 ? -EINVAL : 0;
 }
 
 static int expr_network_load(struct nftnl_rule *r, uint32_t offset, uint32_t len)
 {
-	struct nftnl_expr *e = rule_expr(r, "payload");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	return 0;
+	return EXPR(r, "payload", { NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1 },
+		    { NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER },
+		    { NFTNL_EXPR_PAYLOAD_OFFSET, offset },
+		    { NFTNL_EXPR_PAYLOAD_LEN, len }) ? 0 : -ENOMEM;
 }
 
 /* `fib saddr type`: the address type of the packet's source address. */
 static int expr_fib_saddr_type(struct nftnl_rule *r)
 {
-	struct nftnl_expr *e = rule_expr(r, "fib");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR);
-	return 0;
+	return EXPR(r, "fib", { NFTNL_EXPR_FIB_DREG, NFT_REG_1 },
+		    { NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE },
+		    { NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR }) ? 0 : -ENOMEM;
 }
 
 static int expr_drop(struct nftnl_rule *r)
 {
-	struct nftnl_expr *e = rule_expr(r, "immediate");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, NF_DROP);
-	return 0;
+	return EXPR(r, "immediate", { NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT },
+		    { NFTNL_EXPR_IMM_VERDICT, (uint32_t)NF_DROP }) ? 0 : -ENOMEM;
 }
 
 static int expr_ct(struct nftnl_rule *r, uint16_t reg_attr, uint32_t key)
 {
-	struct nftnl_expr *e = rule_expr(r, "ct");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
-	nftnl_expr_set_u32(e, reg_attr, NFT_REG_1);
-	return 0;
+	return EXPR(r, "ct", { NFTNL_EXPR_CT_KEY, key }, { reg_attr, NFT_REG_1 }) ? 0 : -ENOMEM;
 }
 
 /* iifname != "IF" ip daddr A fib saddr type != local drop */

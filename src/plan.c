@@ -8,6 +8,7 @@
 #include "config-build.h"
 #include "log.h"
 #include "macro.h"
+#include "util.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -45,22 +46,18 @@ bool plan_interrupted(void)
 
 int plan_push_undo(struct plan *p, plan_undo_fn fn, const void *data, size_t size)
 {
-	if (p->n_undo == p->cap_undo) {
-		size_t cap = p->cap_undo ? p->cap_undo * 2 : 8;
-		struct plan_undo *u = realloc(p->undo, cap * sizeof(*u));
-
-		if (!u)
-			return -ENOMEM;
-		p->undo = u;
-		p->cap_undo = cap;
-	}
 	void *copy = malloc(size ? size : 1);
+	struct plan_undo *u = copy ? array_append(&p->undo, &p->n_undo, &p->cap_undo,
+						   sizeof(*u))
+				   : NULL;
 
-	if (!copy)
+	if (!u) {
+		free(copy);
 		return -ENOMEM;
+	}
 	if (size)
 		memcpy(copy, data, size);
-	p->undo[p->n_undo++] = (struct plan_undo){ .fn = fn, .data = copy };
+	*u = (struct plan_undo){ .fn = fn, .data = copy };
 	return 0;
 }
 

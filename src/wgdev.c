@@ -4,36 +4,21 @@
 #include "wgdev.h"
 
 #include "macro.h"
+#include "util.h"
 
 struct wg_peer *wgdev_add_peer(struct wg_device *dev)
 {
-	if (dev->n_peers == dev->cap_peers) {
-		size_t cap = dev->cap_peers ? dev->cap_peers * 2 : 8;
-		struct wg_peer *p = realloc(dev->peers, cap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		dev->peers = p;
-		dev->cap_peers = cap;
-	}
-	struct wg_peer *peer = &dev->peers[dev->n_peers++];
-
-	memset(peer, 0, sizeof(*peer));
-	return peer;
+	return array_append(&dev->peers, &dev->n_peers, &dev->cap_peers, sizeof(struct wg_peer));
 }
 
 int wgdev_peer_add_allowedip(struct wg_peer *peer, const struct wg_allowedip *aip)
 {
-	if (peer->n_allowedips == peer->cap_allowedips) {
-		size_t cap = peer->cap_allowedips ? peer->cap_allowedips * 2 : 4;
-		struct wg_allowedip *a = realloc(peer->allowedips, cap * sizeof(*a));
+	struct wg_allowedip *a = array_append(&peer->allowedips, &peer->n_allowedips,
+					      &peer->cap_allowedips, sizeof(*a));
 
-		if (!a)
-			return -ENOMEM;
-		peer->allowedips = a;
-		peer->cap_allowedips = cap;
-	}
-	peer->allowedips[peer->n_allowedips++] = *aip;
+	if (!a)
+		return -ENOMEM;
+	*a = *aip;
 	return 0;
 }
 
