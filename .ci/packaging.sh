@@ -110,9 +110,10 @@ check "wg-quick name runs it under that name" "wg-quick $version" \
 
 step "the installed systemd units"
 unit=$DEST/usr/lib/systemd/system/wgq@.service
-check "ExecStart and ExecStop use bindir, no ExecReload yet" \
+check "ExecStart, ExecStop and ExecReload use bindir" \
 	"ExecStart=/usr/bin/wgq up %i
-ExecStop=/usr/bin/wgq down %i" "$(grep -E '^Exec' "$unit")"
+ExecStop=/usr/bin/wgq down %i
+ExecReload=/usr/bin/wgq reload %i" "$(grep -E '^Exec' "$unit")"
 check "no @variables@ left" "" "$(grep -n '@[a-z]*@' "$unit" || true)"
 # systemd-analyze checks that the binary exists and that man:wgq(8) resolves: point
 # both at the DESTDIR copy.

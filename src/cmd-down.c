@@ -34,116 +34,14 @@ struct down_ctx {
 	struct wg_device dev;
 };
 
-static char fam_flag(int family)
-{
-	return family == AF_INET6 ? '6' : '4';
-}
-
-static bool table_routes_through(struct down_ctx *c, int family, uint32_t table)
-{
-	_cleanup_free_ struct rtnl_route *r = NULL;
-	size_t n = 0;
-
-	if (rtnl_route_dump(c->rtnl, family, table, &r, &n) < 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (r[i].table == table && r[i].oif == c->ifindex)
-			return true;
-	return false;
-}
-
-/* Does the current config make this a full tunnel of that family? */
-static bool config_full_tunnel(const struct down_ctx *c, int family)
-{
-	if (c->cfg.table_mode != CFG_TABLE_AUTO)
-		return false;
-	for (size_t i = 0; i < c->dev.n_peers; i++)
-		for (size_t j = 0; j < c->dev.peers[i].n_allowedips; j++) {
-			const struct wg_allowedip *a = &c->dev.peers[i].allowedips[j];
-
-			if (a->family == family && a->cidr == 0)
-				return true;
-		}
-	return false;
-}
-
-static uint32_t prio_distance(uint32_t a, uint32_t b)
-{
-	return a > b ? a - b : b - a;
-}
-
-/* The suppress rule paired with the fwmark rule at prio: at prio - 1 where up put
- * it, else the nearest one, the lower priority winning a tie. */
-static const struct rtnl_rule *paired_suppress(const struct rtnl_rule *r, size_t n,
-					       uint32_t prio, const bool *used)
-{
-	const struct rtnl_rule *best = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		if (used[i] || !fulltunnel_rule_is_suppress(&r[i]))
-			continue;
-		if (!best)
-			best = &r[i];
-		uint32_t d = prio_distance(r[i].priority, prio),
-			 bd = prio_distance(best->priority, prio);
-
-		if (r[i].priority + 1 == prio)
-			return &r[i];
-		if (d < bd || (d == bd && r[i].priority < best->priority))
-			best = &r[i];
-	}
-	return best;
-}
-
-static int delete_rule(struct down_ctx *c, const struct rtnl_rule *rule, const char *cmd)
-{
-	log_cmd("%s", cmd);
-	if (c->dry_run)
-		return 0;
-	int r = rtnl_rule_del(c->rtnl, rule);
-
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
-}
-
+/* The rules are this tunnel's when its table routes through IF or the config still
+ * makes it a full tunnel; otherwise they are another tunnel's (§6 d). */
 static int delete_family_rules(struct down_ctx *c, int family, uint32_t mark)
 {
-	_cleanup_free_ struct rtnl_rule *rules = NULL;
-	_cleanup_free_ bool *used = NULL;
-	size_t n = 0;
-	char cmd[96];
-	int r = rtnl_rule_dump(c->rtnl, family, &rules, &n);
-
-	if (r < 0) {
-		log_step_error("ip rule show", r);
-		return r;
-	}
-	if (!table_routes_through(c, family, mark) && !config_full_tunnel(c, family))
-		return 0; /* another tunnel's rules (§6 d) */
-	used = calloc(n + 1, sizeof(*used));
-	if (!used)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		if (!fulltunnel_rule_is_fwmark(&rules[i], mark))
-			continue;
-		used[i] = true;
-		snprintf(cmd, sizeof(cmd), "ip -%c rule delete table %u", fam_flag(family), mark);
-		r = delete_rule(c, &rules[i], cmd);
-		if (r < 0)
-			return r;
-		const struct rtnl_rule *s = paired_suppress(rules, n, rules[i].priority, used);
-
-		if (!s)
-			continue;
-		used[s - rules] = true;
-		snprintf(cmd, sizeof(cmd), "ip -%c rule delete table main suppress_prefixlength 0",
-			 fam_flag(family));
-		r = delete_rule(c, s, cmd);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	if (!fulltunnel_table_routes_through(c->rtnl, family, mark, c->ifindex) &&
+	    !fulltunnel_wanted(&c->cfg, &c->dev, family))
+		return 0;
+	return fulltunnel_del_rules(c->rtnl, family, mark, c->dry_run, NULL);
 }
 
 static int delete_rules(struct down_ctx *c)
@@ -197,24 +95,12 @@ static void delete_dns(struct down_ctx *c)
 		(void)dns_down(prefix, c->ifname, c->dry_run);
 }
 
+/* Failures are reported and ignored, as in wg-quick. */
 static void delete_firewall(struct down_ctx *c)
 {
-	static const char cmd[] = "nft -f /dev/fd/63";
 	_cleanup_nl_ struct nl_sock *s = NULL;
-	int families[8];
-	size_t n = 0;
-	int r = nl_open(&s, NETLINK_NETFILTER);
 
-	if (r == 0)
-		r = nft_find_tables(s, c->ifname, families, ARRAY_SIZE(families), &n);
-	if (r < 0 || n == 0)
-		return;
-	log_cmd("%s", cmd);
-	if (c->dry_run)
-		return;
-	r = nft_delete_tables(s, c->ifname, families, n);
-	if (r < 0)
-		log_step_error(cmd, r);
+	(void)fulltunnel_del_firewall(&s, c->ifname, NFPROTO_UNSPEC, c->dry_run, NULL, NULL);
 }
 
 static int teardown(struct down_ctx *c)

@@ -26,6 +26,7 @@
 #define CFG_QUOTE_MAX	  32
 #define MSG_UNRECOGNIZED  "unrecognized line (expected '[Section]' or 'Key = Value')"
 #define MSG_BAD_KEY	  "not a valid key (44 base64 characters ending in '=')"
+#define MSG_HIDDEN_KEY	  "(hidden key)"
 
 enum cfg_section {
 	SEC_NONE,
@@ -183,13 +184,41 @@ static void *secure_grow(void *old, size_t oldsize, size_t newsize)
 	return n;
 }
 
-static int vfail(struct cfg_parser *p, unsigned line, bool fatal, const char *fmt, va_list ap)
+static bool is_base64(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' ||
+	       c == '/';
+}
+
+/* Messages quote values as written, so a key pasted into another key's value would
+ * show (§2.8): every 43 base64 characters followed by '=' become MSG_HIDDEN_KEY. The
+ * text only shrinks, so this works in place. */
+static void hide_keys(char *msg)
+{
+	char *out = msg;
+	size_t run = 0;
+
+	for (const char *s = msg; *s; s++) {
+		if (*s == '=' && run >= KEY_B64_LEN - 1) {
+			out = stpcpy(out - (KEY_B64_LEN - 1), MSG_HIDDEN_KEY);
+			run = 0;
+			continue;
+		}
+		run = is_base64(*s) ? run + 1 : 0;
+		*out++ = *s;
+	}
+	*out = '\0';
+}
+
+_printf_format_(4, 0) static int vfail(struct cfg_parser *p, unsigned line, bool fatal,
+					 const char *fmt, va_list ap)
 {
 	char *msg = NULL;
 	struct cfg_warning *w;
 
 	if (vasprintf(&msg, fmt, ap) < 0)
 		return -ENOMEM;
+	hide_keys(msg);
 	if (p->lenient && !fatal) {
 		w = grow_array(p->warnings, &p->cap_warnings, p->n_warnings, sizeof(*w));
 		if (!w) {
@@ -727,10 +756,10 @@ static int peer_allowedips(struct cfg_parser *p, const struct cfg_dev_key *k, ch
 	struct wg_peer *peer = cur_peer(p);
 	size_t before = peer->n_allowedips, entries = 0, plain = 0;
 	struct wg_allowedip a;
-	char *s = v, *comma;
+	char *comma = NULL;
 	int r;
 
-	do {
+	for (char *s = v; s; s = comma ? comma + 1 : NULL) {
 		comma = strchr(s, ',');
 		if (comma)
 			*comma = '\0';
@@ -743,8 +772,7 @@ static int peer_allowedips(struct cfg_parser *p, const struct cfg_dev_key *k, ch
 			return r;
 		entries++;
 		plain += *s != '+' && *s != '-';
-		s = comma + 1;
-	} while (comma);
+	}
 	p->peer_entries += entries;
 	p->peer_plain += plain;
 	return 0;

@@ -24,6 +24,20 @@ enum dns_tool dns_choose(void)
 	return DNS_TOOL_NONE;
 }
 
+int dns_check(const struct cfg *cfg, const char *path, enum dns_tool *tool)
+{
+	*tool = DNS_TOOL_NONE;
+	if (!cfg->n_dns_servers)
+		return 0;
+	*tool = dns_choose();
+	if (*tool != DNS_TOOL_NONE)
+		return 0;
+	log_error("%s:%u: DNS: neither resolvconf nor a running systemd-resolved (resolvectl) "
+		  "is available; install openresolv or resolvconf, or enable systemd-resolved",
+		  path, cfg->dns_servers[0].line);
+	return -ENOENT;
+}
+
 /* "tun*" -> "tun." : letters, digits and '-' followed by one '*'. */
 static bool order_line_prefix(char *line, char *out, size_t size)
 {
@@ -111,15 +125,25 @@ static int run_logged(char **argv, const char *input, size_t input_len, bool dry
 	return spawn_check(line, &res);
 }
 
-static int resolvconf_add(const char *record, const struct cfg *cfg, bool dry_run)
+int dns_resolvconf_set(const char *prefix, const char *ifname, const char *input, size_t len,
+		       bool dry_run)
+{
+	char record[IFNAMSIZ + 64];
+	char *argv[] = { "resolvconf", "-a", record, "-m", "0", "-x", NULL };
+
+	snprintf(record, sizeof(record), "%s%s", prefix, ifname);
+	return run_logged(argv, input, len, dry_run);
+}
+
+static int resolvconf_add(const char *prefix, const char *ifname, const struct cfg *cfg,
+			  bool dry_run)
 {
 	size_t len = 0;
 	_cleanup_free_ char *input = dns_resolvconf_input(cfg, &len);
-	char *argv[] = { "resolvconf", "-a", (char *)record, "-m", "0", "-x", NULL };
 
 	if (!input)
 		return -ENOMEM;
-	return run_logged(argv, input, len, dry_run);
+	return dns_resolvconf_set(prefix, ifname, input, len, dry_run);
 }
 
 /* What systemd's resolvconf emulation does for `-x`: the servers, and the search
@@ -153,12 +177,9 @@ static int resolvectl_set(const char *ifname, const struct cfg *cfg, bool dry_ru
 int dns_up(enum dns_tool tool, const char *prefix, const char *ifname, const struct cfg *cfg,
 	   bool dry_run)
 {
-	char record[IFNAMSIZ + 64];
-
-	snprintf(record, sizeof(record), "%s%s", prefix, ifname);
 	switch (tool) {
 	case DNS_TOOL_RESOLVCONF:
-		return resolvconf_add(record, cfg, dry_run);
+		return resolvconf_add(prefix, ifname, cfg, dry_run);
 	case DNS_TOOL_RESOLVECTL:
 		return resolvectl_set(ifname, cfg, dry_run);
 	case DNS_TOOL_NONE:
@@ -175,6 +196,27 @@ int dns_down(const char *prefix, const char *ifname, bool dry_run)
 
 	snprintf(record, sizeof(record), "%s%s", prefix, ifname);
 	return run_logged(argv, NULL, 0, dry_run);
+}
+
+char *dns_record_normalize(const char *text)
+{
+	size_t n = strlen(text);
+	char *out = malloc(n + 1), *w = out;
+
+	if (!out)
+		return NULL;
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+
+		if (len && *p != '#') {
+			memcpy(w, p, len);
+			w += len;
+			*w++ = '\n';
+		}
+		p += len + (p[len] == '\n');
+	}
+	*w = '\0';
+	return out;
 }
 
 static void record_path(char *out, size_t size, const char *dir, const char *prefix,

@@ -19,6 +19,9 @@ enum dns_tool {
 /* Which tool up would use: resolvconf in PATH, else resolvectl with resolved
  * running, else none. */
 enum dns_tool dns_choose(void);
+/* §3.0 step 4, §6 i: the tool for cfg's nameservers (DNS_TOOL_NONE when it has none),
+ * or the refusal of §3.7 printed (FILE:LINE of the first DNS line) and -ENOENT. */
+int dns_check(const struct cfg *cfg, const char *path, enum dns_tool *tool);
 /* The interface prefix ("tun." with Debian's interface-order), or "". */
 void dns_prefix(char *out, size_t size);
 /* The stdin text for `resolvconf -a`: nameserver lines, then one search line. */
@@ -26,9 +29,16 @@ char *dns_resolvconf_input(const struct cfg *cfg, size_t *len);
 /* Configure DNS (logs its [#] lines; runs nothing with dry_run). 0 or -errno. */
 int dns_up(enum dns_tool tool, const char *prefix, const char *ifname, const struct cfg *cfg,
 	   bool dry_run);
+/* `resolvconf -a PREFIXIF -m 0 -x` (logged) with this stdin text: reload puts back a
+ * record it read. 0 or -errno; failures are printed. */
+int dns_resolvconf_set(const char *prefix, const char *ifname, const char *input, size_t len,
+		       bool dry_run);
 /* `resolvconf -d PREFIXIF -f` (logged). 0 or -errno; failures are printed. */
 int dns_down(const char *prefix, const char *ifname, bool dry_run);
 /* Does resolvconf hold a record for PREFIXIF (openresolv or Debian resolvconf)? */
 bool dns_record_exists(const char *prefix, const char *ifname);
 /* The record's text (`resolvconf -l PREFIXIF`, else the record file); NULL when none. */
 char *dns_record_read(const char *prefix, const char *ifname);
+/* A record's text without its comment and blank lines: what resolvconf -a was given,
+ * so that a record compares with dns_resolvconf_input(). malloc'd; NULL without memory. */
+char *dns_record_normalize(const char *text);

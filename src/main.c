@@ -33,19 +33,29 @@ static const struct command commands[] = {
 	{ "save", cmd_save, ROOT_ALWAYS, false, "write the running state back to the file" },
 	{ "strip", cmd_strip, ROOT_UNLESS_READABLE, false,
 	  "print the config without wgq's keys, for wg(8)" },
+	{ "reload", cmd_reload, ROOT_ALWAYS, true,
+	  "apply a changed config to the running interface" },
 };
 
 static void usage(void)
 {
 	const char *prog = log_prog();
 
+	const char *sep = "";
+
 	fprintf(stderr, "Usage: %s [ ", prog);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(stderr, "%s%s", i ? " | " : "", commands[i].name);
-	fprintf(stderr, " ] [ CONFIG_FILE | INTERFACE ]\n"
-			"       %s [ up | down ] --dry-run [ CONFIG_FILE | INTERFACE ]\n"
+	fprintf(stderr, " ] [ CONFIG_FILE | INTERFACE ]\n       %s [ ", prog);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (!commands[i].dry_run)
+			continue;
+		fprintf(stderr, "%s%s", sep, commands[i].name);
+		sep = " | ";
+	}
+	fprintf(stderr, " ] --dry-run [ CONFIG_FILE | INTERFACE ]\n"
 			"       %s [ -h | --help | help | --version ]\n\n",
-		prog, prog);
+		prog);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(stderr, "  %-7s %s\n", commands[i].name, commands[i].help);
 	fputs("\n"

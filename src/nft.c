@@ -318,8 +318,11 @@ static int table_name(char out[static IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)], cons
 	return 0;
 }
 
-int nft_build_up(void *buf, size_t size, struct nl_sock *s, int family, const char *ifname,
-		 uint32_t fwmark, const struct rtnl_addr *addrs, size_t n_addrs)
+/* The up batch; with replace, the table's DELTABLE comes first in the same batch, so
+ * the old rules give way to the new ones at once (reload). */
+static int build_table(void *buf, size_t size, struct nl_sock *s, int family,
+		       const char *ifname, uint32_t fwmark, const struct rtnl_addr *addrs,
+		       size_t n_addrs, bool replace)
 {
 	struct batch b = {.buf = buf, .size = size, .sock = s};
 	char table[IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)];
@@ -329,7 +332,10 @@ int nft_build_up(void *buf, size_t size, struct nl_sock *s, int family, const ch
 		return err;
 	if (family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
-	err = batch_begin(&b) ?: batch_table(&b, NFT_MSG_NEWTABLE, family, table);
+	err = batch_begin(&b);
+	if (!err && replace)
+		err = batch_table(&b, NFT_MSG_DELTABLE, family, table);
+	err = err ?: batch_table(&b, NFT_MSG_NEWTABLE, family, table);
 	for (size_t i = 0; !err && i < ARRAY_SIZE(chain_defs); i++)
 		err = batch_chain(&b, family, table, &chain_defs[i]);
 	/* Addresses of the other family are skipped, so a caller may pass either list. */
@@ -343,26 +349,51 @@ int nft_build_up(void *buf, size_t size, struct nl_sock *s, int family, const ch
 	return (int)b.len;
 }
 
-/* Enough for the batch: no message is longer than NFT_MSG_MAX, and there are eight
- * besides the preraw rules. */
-static size_t up_size(size_t n_addrs)
+int nft_build_up(void *buf, size_t size, struct nl_sock *s, int family, const char *ifname,
+		 uint32_t fwmark, const struct rtnl_addr *addrs, size_t n_addrs)
 {
-	return (n_addrs + 8) * NFT_MSG_MAX;
+	return build_table(buf, size, s, family, ifname, fwmark, addrs, n_addrs, false);
 }
 
-int nft_up(struct nl_sock *s, int family, const char *ifname, uint32_t fwmark,
-	   const struct rtnl_addr *addrs, size_t n_addrs)
+int nft_build_replace(void *buf, size_t size, struct nl_sock *s, int family,
+		      const char *ifname, uint32_t fwmark, const struct rtnl_addr *addrs,
+		      size_t n_addrs)
+{
+	return build_table(buf, size, s, family, ifname, fwmark, addrs, n_addrs, true);
+}
+
+/* Enough for the batch: no message is longer than NFT_MSG_MAX, and there are at most
+ * nine besides the preraw rules. */
+static size_t up_size(size_t n_addrs)
+{
+	return (n_addrs + 9) * NFT_MSG_MAX;
+}
+
+static int send_table(struct nl_sock *s, int family, const char *ifname, uint32_t fwmark,
+		      const struct rtnl_addr *addrs, size_t n_addrs, bool replace)
 {
 	size_t size = up_size(n_addrs);
 	_cleanup_free_ void *buf = malloc(size);
 
 	if (!buf)
 		return -ENOMEM;
-	int len = nft_build_up(buf, size, s, family, ifname, fwmark, addrs, n_addrs);
+	int len = build_table(buf, size, s, family, ifname, fwmark, addrs, n_addrs, replace);
 
 	if (len < 0)
 		return len;
 	return nl_talk_batch(s, buf, (size_t)len, NULL);
+}
+
+int nft_up(struct nl_sock *s, int family, const char *ifname, uint32_t fwmark,
+	   const struct rtnl_addr *addrs, size_t n_addrs)
+{
+	return send_table(s, family, ifname, fwmark, addrs, n_addrs, false);
+}
+
+int nft_replace(struct nl_sock *s, int family, const char *ifname, uint32_t fwmark,
+		const struct rtnl_addr *addrs, size_t n_addrs)
+{
+	return send_table(s, family, ifname, fwmark, addrs, n_addrs, true);
 }
 
 struct find_state {

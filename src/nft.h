@@ -20,6 +20,12 @@ int nft_build_up(void *buf, size_t size, struct nl_sock *s, int family, const ch
 /* Build and send it on a NETLINK_NETFILTER socket. 0 or -errno. */
 int nft_up(struct nl_sock *s, int family, const char *ifname, uint32_t fwmark,
 	   const struct rtnl_addr *addrs, size_t n_addrs);
+/* reload: the same batch with a DELTABLE of the existing table after BEGIN, so the
+ * table is rebuilt (for new addresses) atomically. Build, and build and send. */
+int nft_build_replace(void *buf, size_t size, struct nl_sock *s, int family, const char *ifname,
+		      uint32_t fwmark, const struct rtnl_addr *addrs, size_t n_addrs);
+int nft_replace(struct nl_sock *s, int family, const char *ifname, uint32_t fwmark,
+		const struct rtnl_addr *addrs, size_t n_addrs);
 
 /* Families (NFPROTO_*) of the tables named wg-quick-IF, in listing order. */
 int nft_find_tables(struct nl_sock *s, const char *ifname, int *families, size_t max,

@@ -77,3 +77,30 @@ bool routes_covered(const struct rtnl_route *main_routes, size_t n, int ifindex,
 	}
 	return false;
 }
+
+int routes_dump(struct nl_sock *s, uint32_t table, struct rtnl_route **out, size_t *n)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	_cleanup_free_ struct rtnl_route *all = NULL;
+	size_t total = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+		_cleanup_free_ struct rtnl_route *part = NULL;
+		size_t k = 0;
+		int r = rtnl_route_dump(s, families[i], table, &part, &k);
+
+		if (r < 0)
+			return r;
+		struct rtnl_route *grown = realloc(all, (total + k + 1) * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		all = grown;
+		if (k)
+			memcpy(all + total, part, k * sizeof(*part));
+		total += k;
+	}
+	*out = TAKE_PTR(all);
+	*n = total;
+	return 0;
+}

@@ -24,6 +24,9 @@ struct route_entry {
 int routes_from_device(const struct wg_device *dev, struct route_entry **out, size_t *n);
 /* Sort: prefix length descending, then the whole text byte by byte descending. */
 void routes_sort(struct route_entry *r, size_t n);
+/* The routes of one table (0: all tables) of both families, IPv4 first, each in
+ * kernel order (rtnl_route_dump twice). malloc'd. 0 or -errno. */
+int routes_dump(struct nl_sock *s, uint32_t table, struct rtnl_route **out, size_t *n);
 /* Does a main-table route through ifindex cover e (spec §3.8 covering check)? */
 bool routes_covered(const struct rtnl_route *main_routes, size_t n, int ifindex,
 		    const struct route_entry *e);

@@ -41,15 +41,34 @@ struct nlmsghdr *rtnl_build_addr_add(void *buf, int ifindex, int family, const u
 	return nlh;
 }
 
+/* The kernel finds the address by IFA_LOCAL, the prefix length and IFA_ADDRESS (the
+ * peer, equal to the local address here); the scope plays no part. */
+struct nlmsghdr *rtnl_build_addr_del(void *buf, int ifindex, int family, const uint8_t *addr,
+				     uint8_t prefixlen)
+{
+	struct nlmsghdr *nlh = rtnl_build_addr_add(buf, ifindex, family, addr, prefixlen);
+
+	if (!nlh)
+		return NULL;
+	nlh->nlmsg_type = RTM_DELADDR;
+	nlh->nlmsg_flags = 0;
+	return nlh;
+}
+
 int rtnl_addr_add(struct nl_sock *s, int ifindex, int family, const uint8_t *addr,
 		  uint8_t prefixlen)
 {
 	_Alignas(8) char buf[NL_BUF_SIZE];
-	struct nlmsghdr *nlh = rtnl_build_addr_add(buf, ifindex, family, addr, prefixlen);
 
-	if (!nlh)
-		return -EINVAL;
-	return nl_talk(s, nlh, NULL, NULL);
+	return rtnl_send(s, rtnl_build_addr_add(buf, ifindex, family, addr, prefixlen));
+}
+
+int rtnl_addr_del(struct nl_sock *s, int ifindex, int family, const uint8_t *addr,
+		  uint8_t prefixlen)
+{
+	_Alignas(8) char buf[NL_BUF_SIZE];
+
+	return rtnl_send(s, rtnl_build_addr_del(buf, ifindex, family, addr, prefixlen));
 }
 
 struct addr_list {

@@ -38,6 +38,13 @@ size_t rtnl_addr_len(int family)
 	return 0;
 }
 
+int rtnl_send(struct nl_sock *s, struct nlmsghdr *nlh)
+{
+	if (!nlh)
+		return -EINVAL;
+	return nl_talk(s, nlh, NULL, NULL);
+}
+
 int rtnl_attr_u32(const struct nlattr *attr, uint32_t *value)
 {
 	if (mnl_attr_get_payload_len(attr) != sizeof(uint32_t))
@@ -84,16 +91,27 @@ struct nlmsghdr *rtnl_build_link_del(void *buf, int ifindex)
 	return put_link_msg(buf, RTM_DELLINK, 0, ifindex);
 }
 
-struct nlmsghdr *rtnl_build_link_set_mtu_up(void *buf, int ifindex, uint32_t mtu)
+/* flags is IFF_UP to bring the link up as well, or 0 to leave its state alone. */
+static struct nlmsghdr *build_set_mtu(void *buf, int ifindex, uint32_t mtu, unsigned flags)
 {
 	/* No create flags: this changes an existing link (ip link set). */
 	struct nlmsghdr *nlh = put_link_msg(buf, RTM_NEWLINK, 0, ifindex);
 	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 
-	ifi->ifi_flags = IFF_UP;
-	ifi->ifi_change = IFF_UP;
+	ifi->ifi_flags = flags;
+	ifi->ifi_change = flags;
 	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	return nlh;
+}
+
+struct nlmsghdr *rtnl_build_link_set_mtu_up(void *buf, int ifindex, uint32_t mtu)
+{
+	return build_set_mtu(buf, ifindex, mtu, IFF_UP);
+}
+
+struct nlmsghdr *rtnl_build_link_set_mtu(void *buf, int ifindex, uint32_t mtu)
+{
+	return build_set_mtu(buf, ifindex, mtu, 0);
 }
 
 /* Truncates rather than fails: no name we compare with comes near the limit. */
@@ -215,6 +233,13 @@ int rtnl_link_set_mtu_up(struct nl_sock *s, int ifindex, uint32_t mtu)
 	_Alignas(8) char buf[NL_BUF_SIZE];
 
 	return nl_talk(s, rtnl_build_link_set_mtu_up(buf, ifindex, mtu), NULL, NULL);
+}
+
+int rtnl_link_set_mtu(struct nl_sock *s, int ifindex, uint32_t mtu)
+{
+	_Alignas(8) char buf[NL_BUF_SIZE];
+
+	return nl_talk(s, rtnl_build_link_set_mtu(buf, ifindex, mtu), NULL, NULL);
 }
 
 struct link_list {

@@ -108,6 +108,13 @@ int rtnl_rule_del(struct nl_sock *s, const struct rtnl_rule *rule)
 	return rule_send(s, build_rule(buf, RTM_DELRULE, rule, true));
 }
 
+int rtnl_rule_add(struct nl_sock *s, const struct rtnl_rule *rule)
+{
+	_Alignas(8) char buf[NL_BUF_SIZE];
+
+	return rule_send(s, build_rule(buf, RTM_NEWRULE, rule, true));
+}
+
 /* Kernels send FRA_SUPPRESS_PREFIXLEN on every rule, with -1 meaning none (ip rule
  * prints nothing then); treat FRA_SUPPRESS_IFGROUP alike. */
 static int parse_suppress(const struct nlattr *attr, bool *set, uint32_t *value)

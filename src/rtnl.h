@@ -67,6 +67,13 @@ struct nlmsghdr *rtnl_build_rule_fwmark(void *buf, int cmd, int family, uint32_t
 					uint32_t table, uint32_t priority /* 0: none */);
 struct nlmsghdr *rtnl_build_rule_suppress(void *buf, int cmd, int family,
 					  uint32_t priority /* 0: none */);
+/* reload: MTU only (the link stays as it is); an address or a route of wgq's (proto
+ * boot) deleted, matched as ip(8) del matches them. */
+struct nlmsghdr *rtnl_build_link_set_mtu(void *buf, int ifindex, uint32_t mtu);
+struct nlmsghdr *rtnl_build_addr_del(void *buf, int ifindex, int family, const uint8_t *addr,
+				     uint8_t prefixlen);
+struct nlmsghdr *rtnl_build_route_del(void *buf, int ifindex, int family, const uint8_t *dst,
+				      uint8_t dst_len, uint32_t table);
 
 /* Link. rtnl_link_get: -ENODEV when absent. */
 int rtnl_link_get(struct nl_sock *s, const char *ifname, struct rtnl_link *out);
@@ -74,6 +81,7 @@ int rtnl_link_get_index(struct nl_sock *s, int ifindex, struct rtnl_link *out);
 int rtnl_link_add(struct nl_sock *s, const char *ifname, const char *kind);
 int rtnl_link_del(struct nl_sock *s, int ifindex);
 int rtnl_link_set_mtu_up(struct nl_sock *s, int ifindex, uint32_t mtu);
+int rtnl_link_set_mtu(struct nl_sock *s, int ifindex, uint32_t mtu);
 /* All links of a kind (e.g. "wireguard"): names, malloc'd array. */
 int rtnl_link_list_kind(struct nl_sock *s, const char *kind, struct rtnl_link **out, size_t *n);
 
@@ -82,6 +90,8 @@ int rtnl_addr_add(struct nl_sock *s, int ifindex, int family, const uint8_t *add
 		  uint8_t prefixlen);
 int rtnl_addr_list(struct nl_sock *s, int ifindex, int family, struct rtnl_addr **out,
 		   size_t *n);
+int rtnl_addr_del(struct nl_sock *s, int ifindex, int family, const uint8_t *addr,
+		  uint8_t prefixlen);
 
 /* Routes. table as a full 32-bit id (RTA_TABLE). dump: one family, one table (0:
  * all tables), in kernel order. */
@@ -89,6 +99,9 @@ int rtnl_route_add(struct nl_sock *s, int ifindex, int family, const uint8_t *ds
 		   uint8_t dst_len, uint32_t table);
 int rtnl_route_dump(struct nl_sock *s, int family, uint32_t table, struct rtnl_route **out,
 		    size_t *n);
+/* Delete a route rtnl_route_add made (in rtnl-route-del.c). */
+int rtnl_route_del(struct nl_sock *s, int ifindex, int family, const uint8_t *dst,
+		   uint8_t dst_len, uint32_t table);
 /* MTU towards an endpoint (spec §3.6 step 2): the route's MTU metric unless locked,
  * else its output device's MTU. -ENETUNREACH etc. when there is no route; 0 with
  * *mtu = 0 when the route gives neither. */
@@ -103,11 +116,15 @@ int rtnl_rule_add_suppress(struct nl_sock *s, int family);
 int rtnl_rule_dump(struct nl_sock *s, int family, struct rtnl_rule **out, size_t *n);
 /* Delete exactly this rule (uses its priority, flags, fwmark/mask, table, suppress). */
 int rtnl_rule_del(struct nl_sock *s, const struct rtnl_rule *rule);
+/* Add exactly this rule back, at its priority (reload's rollback of a delete). */
+int rtnl_rule_add(struct nl_sock *s, const struct rtnl_rule *rule);
 
 /* Helpers shared by the rtnl-*.c files only. */
 /* Append one zeroed element to a malloc'd array; NULL when out of memory. */
 void *rtnl_array_add(void **items, size_t *n, size_t *cap, size_t size);
 /* 4 for AF_INET, 16 for AF_INET6, else 0. */
 size_t rtnl_addr_len(int family);
+/* nl_talk() for a builder's message; -EINVAL when the builder refused (NULL). */
+int rtnl_send(struct nl_sock *s, struct nlmsghdr *nlh);
 /* A u32 attribute's value; -EBADMSG when it has the wrong size. */
 int rtnl_attr_u32(const struct nlattr *attr, uint32_t *value);

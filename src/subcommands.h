@@ -13,3 +13,4 @@ int cmd_up(const char *arg, const struct cmd_opts *opts);
 int cmd_down(const char *arg, const struct cmd_opts *opts);
 int cmd_save(const char *arg, const struct cmd_opts *opts);
 int cmd_strip(const char *arg, const struct cmd_opts *opts);
+int cmd_reload(const char *arg, const struct cmd_opts *opts);

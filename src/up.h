@@ -40,3 +40,22 @@ bool fulltunnel_rule_is_fwmark(const struct rtnl_rule *r, uint32_t mark);
 bool fulltunnel_rule_is_suppress(const struct rtnl_rule *r);
 /* The first table from 51820 that is empty for both families (§3.9 step 1). */
 int fulltunnel_free_table(struct nl_sock *s, uint32_t *table);
+
+/* --- taking a full tunnel apart (fulltunnel-del.c): down, and reload --- */
+
+/* Does the table of family hold a route through ifindex (§4.1 step 5)? False also when
+ * the dump fails. */
+bool fulltunnel_table_routes_through(struct nl_sock *s, int family, uint32_t table, int ifindex);
+/* Do cfg and these allowed IPs make a full tunnel of family: Table auto and a /0? */
+bool fulltunnel_wanted(const struct cfg *cfg, const struct wg_device *dev, int family);
+/* Delete, logged, each rule of family for mark with its paired suppress rule (§4.1 step
+ * 5); whether they are this tunnel's is the caller's check. With p, each deletion is a
+ * plan_change and pushes an undo adding the rule back at its priority (the undo's
+ * ctx is a struct up_ctx). 0 or -errno (printed). */
+int fulltunnel_del_rules(struct nl_sock *s, int family, uint32_t mark, bool dry_run,
+			 struct plan *p);
+/* Delete the wg-quick-IF tables of nfproto (NFPROTO_UNSPEC: of every family), as far as
+ * they exist, in one batch with one [#] line (§4.1 step 8). Opens *nft when NULL. With
+ * p, a plan_change first. *n_deleted (may be NULL): how many. 0 or -errno (printed). */
+int fulltunnel_del_firewall(struct nl_sock **nft, const char *ifname, int nfproto, bool dry_run,
+			    struct plan *p, size_t *n_deleted);

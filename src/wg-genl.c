@@ -59,10 +59,17 @@ static bool put_device_attrs(struct nlmsghdr *nlh, size_t limit, const struct wg
 static bool put_peer_header(struct nlmsghdr *nlh, size_t limit, const struct wg_peer *peer)
 {
 	size_t eplen = endpoint_len(&peer->endpoint);
+	uint32_t flags = 0;
 
-	if ((peer->flags & WGPEER_REPLACE_ALLOWEDIPS) &&
-	    !mnl_attr_put_u32_check(nlh, limit, WGPEER_A_FLAGS, WGPEER_F_REPLACE_ALLOWEDIPS))
+	if (peer->flags & WGPEER_REPLACE_ALLOWEDIPS)
+		flags |= WGPEER_F_REPLACE_ALLOWEDIPS;
+	if (peer->flags & WGPEER_REMOVE)
+		flags |= WGPEER_F_REMOVE_ME;
+	if (flags && !mnl_attr_put_u32_check(nlh, limit, WGPEER_A_FLAGS, flags))
 		return false;
+	/* The kernel removes the peer and reads nothing else of it. */
+	if (peer->flags & WGPEER_REMOVE)
+		return true;
 	if ((peer->flags & WGPEER_HAS_PRESHARED_KEY) &&
 	    !mnl_attr_put_check(nlh, limit, WGPEER_A_PRESHARED_KEY, WG_KEY_LEN,
 				peer->preshared_key))

@@ -49,6 +49,10 @@ static void write_peer(FILE *f, const struct wg_peer *peer, char hex[static KEY_
 {
 	key_to_hex(hex, peer->public_key);
 	fprintf(f, "public_key=%s\n", hex);
+	if (peer->flags & WGPEER_REMOVE) {
+		fputs("remove=true\n", f);
+		return;
+	}
 	if (peer->flags & WGPEER_HAS_PRESHARED_KEY) {
 		key_to_hex(hex, peer->preshared_key);
 		fprintf(f, "preshared_key=%s\n", hex);

@@ -26,6 +26,7 @@ enum {
 	WGPEER_HAS_ENDPOINT = 1U << 1,
 	WGPEER_HAS_KEEPALIVE = 1U << 2,
 	WGPEER_REPLACE_ALLOWEDIPS = 1U << 3,
+	WGPEER_REMOVE = 1U << 4, /* remove the peer (reload): only its key is sent */
 };
 
 struct wg_allowedip {

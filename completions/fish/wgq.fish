@@ -27,9 +27,9 @@ function __wgq_want -a kind
         case dryrun
             test $dry -eq 0; or return 1
             test (count $args) -eq 0; and return 0
-            contains -- $args[1] up down; and test (count $args) -le 2
+            contains -- $args[1] up down reload; and test (count $args) -le 2
         case config
-            test (count $args) -eq 1; and contains -- $args[1] up strip
+            test (count $args) -eq 1; and contains -- $args[1] up strip reload
         case interface
             test (count $args) -eq 1; and contains -- $args[1] down save
         case '*'
@@ -89,9 +89,11 @@ complete -c wgq -n '__wgq_want verb' -a up -d 'Create and configure the interfac
 complete -c wgq -n '__wgq_want verb' -a down -d 'Remove the interface and what up added'
 complete -c wgq -n '__wgq_want verb' -a save -d 'Write the running state back to the file'
 complete -c wgq -n '__wgq_want verb' -a strip -d 'Print the config for wg(8)'
+complete -c wgq -n '__wgq_want verb' -a reload -d 'Apply a changed config to the running interface'
 complete -c wgq -n '__wgq_want verb' -a help -d 'Print the usage'
 complete -c wgq -n '__wgq_want dryverb' -a up -d 'Print the plan of up'
 complete -c wgq -n '__wgq_want dryverb' -a down -d 'Print the plan of down'
+complete -c wgq -n '__wgq_want dryverb' -a reload -d 'Print the plan of reload'
 complete -c wgq -n '__wgq_want option' -s h -l help -d 'Print the usage'
 complete -c wgq -n '__wgq_want option' -l version -d 'Print the version'
 complete -c wgq -n '__wgq_want dryrun' -l dry-run -d 'Print the plan, change nothing'

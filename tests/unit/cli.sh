@@ -31,8 +31,12 @@ r() {
 for h in --help -h help; do
 	r "$WGQ" $h
 	check "$h: exit 0, nothing on stdout" "0 " "$RC $OUT"
-	check "$h: synopsis on stderr" "Usage: wgq [ up | down | save | strip ] [ CONFIG_FILE | INTERFACE ]" \
+	check "$h: synopsis on stderr" "Usage: wgq [ up | down | save | strip | reload ] [ CONFIG_FILE | INTERFACE ]" \
 		"$(echo "$ERR" | head -n 1)"
+	check "$h: --dry-run synopsis" "       wgq [ up | down | reload ] --dry-run [ CONFIG_FILE | INTERFACE ]" \
+		"$(echo "$ERR" | sed -n 2p)"
+	check "$h: reload is listed" "  reload  apply a changed config to the running interface" \
+		"$(echo "$ERR" | grep '^  reload ')"
 	check "$h: names the man page" "See wgq(8) for details." "$(echo "$ERR" | tail -n 1)"
 done
 r "$WGQ" --help
@@ -46,14 +50,14 @@ r "$WGQ" --version
 check "--version" "0 wgq 0.1.0" "$RC $OUT"
 
 for args in "" "bogus" "bogus wg0" "up" "up a b" "UP wg0" "--help x" "strip --dry-run x" \
-	"save --dry-run wg0"; do
+	"save --dry-run wg0" "reload" "reload a b" "RELOAD wg0"; do
 	r "$WGQ" $args
 	check "'wgq $args': usage, exit 1" "1 $usage" "$RC $ERR"
 done
 
 ln -s "$WGQ" "$T/wg-quick"
 r "$T/wg-quick" --help
-check "program name follows argv[0]" "Usage: wg-quick [ up | down | save | strip ] [ CONFIG_FILE | INTERFACE ]" \
+check "program name follows argv[0]" "Usage: wg-quick [ up | down | save | strip | reload ] [ CONFIG_FILE | INTERFACE ]" \
 	"$(echo "$ERR" | head -n 1)"
 
 printf '[Interface]\nPrivateKey = ONMVvZVMPRwY8Khjj187H8O6aq92UP21XjjWHpvuNVA=\nAddress = 10.0.0.1/24\n' \
@@ -83,7 +87,7 @@ SH
 chmod 755 "$T/bin" "$T/bin/sudo"
 cp "$T/wg5.conf" "$T/wg6.conf"
 chmod 644 "$T/wg6.conf"
-for verb in up down save; do
+for verb in up down save reload; do
 	r user env PATH="$T/bin:/usr/bin:/bin" "$WGQ" $verb wg0
 	check "non-root $verb re-runs itself through sudo" \
 		"0 <-p><wgq must be run as root. Please enter the password for %u to continue: ><-->" \
@@ -97,6 +101,9 @@ check "sudo keeps the compatibility name" "<$T/wg-quick><up><wg0>" \
 r user env PATH="$T/bin:/usr/bin:/bin" "$WGQ" up --dry-run wg0
 check "sudo gets --dry-run too" "<$WGQ><up><--dry-run><wg0>" \
 	"$(echo "$OUT" | grep -oE '<[^<>]*wgq><up>.*$')"
+r user env PATH="$T/bin:/usr/bin:/bin" "$WGQ" --dry-run reload wg0
+check "reload --dry-run goes through sudo" "<$WGQ><--dry-run><reload><wg0>" \
+	"$(echo "$OUT" | grep -oE '<[^<>]*wgq><--dry-run>.*$')"
 r user env PATH="$T/bin:/usr/bin:/bin" "$WGQ" strip "$T/wg6.conf"
 check "non-root strip of a readable file needs no sudo" "0 [Interface]
 PrivateKey = ONMVvZVMPRwY8Khjj187H8O6aq92UP21XjjWHpvuNVA=" "$RC $OUT"

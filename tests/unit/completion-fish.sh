@@ -65,10 +65,11 @@ comp() {
 
 nl=$'\n'
 R=$T/root
-check "verbs" "down${nl}help${nl}save${nl}strip${nl}up" "$(comp "$R" 'wgq ')"
+check "verbs" "down${nl}help${nl}reload${nl}save${nl}strip${nl}up" "$(comp "$R" 'wgq ')"
 check "verbs starting with s" "save${nl}strip" "$(comp "$R" 'wgq s')"
 check "options first" "--dry-run$nl--help$nl--version$nl-h" "$(comp "$R" 'wgq -')"
-check "after --dry-run, only up and down" "down${nl}up" "$(comp "$R" 'wgq --dry-run ')"
+check "after --dry-run, only up, down and reload" "down${nl}reload${nl}up" \
+	"$(comp "$R" 'wgq --dry-run ')"
 check "up: names (fish hides ./ files until a dot is typed)" \
 	"office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq up ')"
 check "up w" "w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq up w')"
@@ -79,6 +80,11 @@ check "up sub/: .conf only" "sub/x.conf" "$(comp "$R" 'wgq up sub/')"
 check "up .h: hidden when asked" "./.hidden.conf" "$(comp "$R" 'wgq up .h')"
 check "up \$T/cwd/c: absolute path" "$T/cwd/configs/" "$(comp "$R" "wgq up $T/cwd/c")"
 check "strip o" "office" "$(comp "$R" 'wgq strip o')"
+check "reload: names" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq reload ')"
+check "reload ./p" "./peer1.conf$nl./peer2.conf" "$(comp "$R" 'wgq reload ./p')"
+check "--dry-run reload" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq --dry-run reload ')"
+check "reload wg0 -: --dry-run" "--dry-run" "$(comp "$R" 'wgq reload wg0 -')"
+check "reload --dry-run wg0 -: nothing" "" "$(comp "$R" 'wgq reload --dry-run wg0 -')"
 check "up --dry-run" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq up --dry-run ')"
 check "--dry-run up" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq --dry-run up ')"
 check "down: running interfaces, unique" "\$(touch pwned)${nl}wg0${nl}wgk${nl}wgu" \

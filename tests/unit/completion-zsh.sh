@@ -100,13 +100,15 @@ comp() {
 mapfile -t got < <(comp 'wgq ' 'wgq s' 'wgq -' 'wgq --dry-run ' 'wgq --dry-run u' \
 	'wgq up ' 'wgq up pe' 'wgq up ./p' 'wgq up sub/' 'wgq up o' 'wgq strip w' \
 	'wgq down ' 'wgq save wgu' 'wgq up wg0 -' 'wgq up --dry-run wg0 -' 'wgq up wg0 ' \
-	'wgq help ' 'wgq down ./p' 'wgq down \$' 'wgq up wg0 --d')
+	'wgq help ' 'wgq down ./p' 'wgq down \$' 'wgq up wg0 --d' 'wgq r' 'wgq reload ' \
+	'wgq reload w' 'wgq reload ./p' 'wgq reload wg0 -' 'wgq --dry-run r' \
+	'wgq reload --dry-run wg0 -')
 i=0
 next() { check "$1" "$2" "${got[i]-<no result>}"; i=$((i + 1)); }
-next "verbs" "wgq |down help save strip up"
+next "verbs" "wgq |down help reload save strip up"
 next "verbs starting with s" "wgq s|save strip"
 next "options first" "wgq -|--dry-run --help --version -h"
-next "after --dry-run, only up and down" "wgq --dry-run |down up"
+next "after --dry-run, only up, down and reload" "wgq --dry-run |down reload up"
 next "after --dry-run, u completes up" "wgq --dry-run up |"
 next "up: names, files and directories" \
 	"wgq up |configs office peer1.conf peer2.conf sub w+g=1 wg0 wg1"
@@ -124,6 +126,14 @@ next "help: nothing" "wgq help |"
 next "down ./p: files once a path is typed" "wgq down ./peer|peer1.conf peer2.conf"
 next "down \$: the odd name is quoted, not run" "wgq down \\\$\\(touch\\ pwned\\) |"
 next "up wg0 --d" "wgq up wg0 --dry-run |"
+next "r completes reload" "wgq reload |"
+next "reload: names, files and directories" \
+	"wgq reload |configs office peer1.conf peer2.conf sub w+g=1 wg0 wg1"
+next "reload w: names only" "wgq reload w|w+g=1 wg0 wg1"
+next "reload ./p" "wgq reload ./peer|peer1.conf peer2.conf"
+next "reload wg0 -: --dry-run" "wgq reload wg0 --dry-run |"
+next "after --dry-run, r completes reload" "wgq --dry-run reload |"
+next "reload --dry-run wg0 -: nothing" "wgq reload --dry-run wg0 -|"
 check "nothing ran" "no" "$([ -e "$T/cwd/pwned" ] && echo yes || echo no)"
 
 echo "$PASSES passed, $FAILS failed"

@@ -335,9 +335,9 @@ static size_t make_addrs(const struct up_case *c, struct rtnl_addr *out)
 	return n;
 }
 
-static void test_up(void **state)
+/* The up batch; with replace (reload), the same after a DELTABLE of the table. */
+static void check_up_batch(const struct up_case *c, bool replace)
 {
-	const struct up_case *c = *state;
 	struct rtnl_addr addrs[ARRAY_SIZE(c->addrs)];
 	size_t n = make_addrs(c, addrs), matching = 0, i = 0;
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
@@ -346,14 +346,19 @@ static void test_up(void **state)
 
 	assert_non_null(buf);
 	snprintf(table, sizeof(table), "wg-quick-%s", c->ifname);
-	int len = nft_build_up(buf, BUF_SIZE, NULL, c->family, c->ifname, c->fwmark, addrs, n);
+	int len = replace ? nft_build_replace(buf, BUF_SIZE, NULL, c->family, c->ifname, c->fwmark,
+					      addrs, n)
+			  : nft_build_up(buf, BUF_SIZE, NULL, c->family, c->ifname, c->fwmark,
+					 addrs, n);
 
 	split(buf, len, &b);
 	for (size_t k = 0; k < n; k++)
 		matching += addrs[k].family == c->family;
-	assert_int_equal(b.n, 1 + 1 + 3 + matching + 2 + 1);
+	assert_int_equal(b.n, 1 + replace + 1 + 3 + matching + 2 + 1);
 	check_seqs(&b);
 	check_batch_marker(b.msg[i++], NFNL_MSG_BATCH_BEGIN);
+	if (replace)
+		check_table(b.msg[i++], NFT_MSG_DELTABLE, F_CMD, c->family, table);
 	check_table(b.msg[i++], NFT_MSG_NEWTABLE, F_CMD | NLM_F_CREATE, c->family, table);
 	for (size_t k = 0; k < ARRAY_SIZE(exp_chains); k++)
 		check_chain(b.msg[i++], c->family, table, &exp_chains[k]);
@@ -365,6 +370,12 @@ static void test_up(void **state)
 	check_premangle(b.msg[i++], c->family, table);
 	check_batch_marker(b.msg[i++], NFNL_MSG_BATCH_END);
 	assert_int_equal(i, b.n);
+}
+
+static void test_up(void **state)
+{
+	check_up_batch(*state, false);
+	check_up_batch(*state, true);
 }
 
 struct golden {

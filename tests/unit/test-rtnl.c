@@ -282,9 +282,33 @@ static void test_build_link_set_mtu_up(void **state)
 	}
 }
 
+/* reload: the MTU alone, the link's flags untouched. */
+static void test_build_link_set_mtu(void **state)
+{
+	static const uint32_t mtus[] = { 1280, 1420, 68, 65535 };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(mtus); i++) {
+		struct nlmsghdr *nlh = rtnl_build_link_set_mtu(buf, 20 + (int)i, mtus[i]);
+		const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+		struct attrs t;
+
+		assert_header(nlh, RTM_NEWLINK, 0);
+		parse_msg(nlh, sizeof(*ifi), &t);
+		assert_int_equal(ifi->ifi_family, AF_UNSPEC);
+		assert_int_equal(ifi->ifi_index, 20 + i);
+		assert_int_equal(ifi->ifi_flags, 0);
+		assert_int_equal(ifi->ifi_change, 0);
+		assert_int_equal(t.count, 1);
+		assert_u32_attr(t.tb[IFLA_MTU], mtus[i]);
+	}
+}
+
 /* ---- Address builder ---- */
 
-static void test_build_addr_add(void **state)
+/* Add, and (del) reload's delete, which names the address as ip address del does:
+ * local and address, the prefix length, the interface. */
+static void check_addr_builder(bool del)
 {
 	static const struct {
 		const char *addr;
@@ -304,17 +328,20 @@ static void test_build_addr_add(void **state)
 		{ "7f00::1", 128, RT_SCOPE_UNIVERSE },
 	};
 
-	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint8_t addr[16];
 		int family = pton(cases[i].addr, addr);
 		size_t alen = family == AF_INET ? 4 : 16;
 		struct nlmsghdr *nlh =
-			rtnl_build_addr_add(buf, 42 + (int)i, family, addr, cases[i].len);
+			del ? rtnl_build_addr_del(buf, 42 + (int)i, family, addr, cases[i].len)
+			    : rtnl_build_addr_add(buf, 42 + (int)i, family, addr, cases[i].len);
 		const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 		struct attrs t;
 
-		assert_header(nlh, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+		if (del)
+			assert_header(nlh, RTM_DELADDR, 0);
+		else
+			assert_header(nlh, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 		parse_msg(nlh, sizeof(*ifa), &t);
 		assert_int_equal(ifa->ifa_family, family);
 		assert_int_equal(ifa->ifa_prefixlen, cases[i].len);
@@ -325,6 +352,19 @@ static void test_build_addr_add(void **state)
 		assert_bytes_attr(t.tb[IFA_LOCAL], addr, alen);
 		assert_bytes_attr(t.tb[IFA_ADDRESS], addr, alen);
 	}
+	if (!del)
+		return;
+	static const uint8_t zero[16];
+
+	assert_null(rtnl_build_addr_del(buf, 1, AF_INET, zero, 33));
+	assert_null(rtnl_build_addr_del(buf, 1, AF_UNSPEC, zero, 0));
+}
+
+static void test_build_addr_add(void **state)
+{
+	(void)state;
+	check_addr_builder(false);
+	check_addr_builder(true);
 }
 
 /* ---- Route builder ---- */
@@ -333,7 +373,10 @@ static const uint32_t tables[] = {
 	0, 100, 253, 254, 255, 256, 1234, 51820, 0x7fffffff, 0xffffffff
 };
 
-static void test_build_route_add(void **state)
+/* Add, and (del) reload's delete of wgq's own route: the add's fields (proto boot,
+ * the device, the table), so that a kernel prefix route or the same prefix through
+ * another device is never hit. */
+static void check_route_builder(bool del)
 {
 	static const struct {
 		const char *dst;
@@ -341,17 +384,22 @@ static void test_build_route_add(void **state)
 	} dsts[] = { { "10.42.0.0", 24 }, { "0.0.0.0", 0 },    { "10.13.13.3", 32 },
 		     { "::", 0 },	  { "fd00:99::", 48 }, { "2001:db8::1", 128 } };
 
-	(void)state;
 	for (size_t d = 0; d < ARRAY_SIZE(dsts); d++) {
 		for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
 			uint8_t addr[16];
 			int family = pton(dsts[d].dst, addr);
 			struct nlmsghdr *nlh =
-				rtnl_build_route_add(buf, 5, family, addr, dsts[d].len, tables[i]);
+				del ? rtnl_build_route_del(buf, 5, family, addr, dsts[d].len,
+							   tables[i])
+				    : rtnl_build_route_add(buf, 5, family, addr, dsts[d].len,
+							   tables[i]);
 			const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 			struct attrs t;
 
-			assert_header(nlh, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+			if (del)
+				assert_header(nlh, RTM_DELROUTE, 0);
+			else
+				assert_header(nlh, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
 			parse_msg(nlh, sizeof(*rtm), &t);
 			assert_int_equal(rtm->rtm_family, family);
 			assert_int_equal(rtm->rtm_dst_len, dsts[d].len);
@@ -369,6 +417,17 @@ static void test_build_route_add(void **state)
 			assert_u32_attr(t.tb[RTA_OIF], 5);
 		}
 	}
+	static const uint8_t zero[16];
+
+	assert_null(del ? rtnl_build_route_del(buf, 6, AF_INET6, zero, 129, 254)
+			: rtnl_build_route_add(buf, 6, AF_INET6, zero, 129, 254));
+}
+
+static void test_build_route_add(void **state)
+{
+	(void)state;
+	check_route_builder(false);
+	check_route_builder(true);
 }
 
 /* ---- Rule builders ---- */
@@ -520,6 +579,38 @@ static void test_ops_send_builder_messages(void **state)
 	fake_setup(NULL);
 	assert_int_equal(rtnl_route_add(NULL, 7, AF_INET, addr, 40, 254), -EINVAL);
 	assert_int_equal(rtnl_rule_add_suppress(NULL, AF_UNSPEC), -EAFNOSUPPORT);
+	assert_int_equal(fake.nreq, 0);
+}
+
+/* reload's operations, for each answer of the kernel. */
+static void test_ops_reload(void **state)
+{
+	static const int answers[] = { 0, -EADDRNOTAVAIL, -ESRCH, -EPERM };
+	uint8_t a4[16], a6[16];
+	int ret[3];
+
+	(void)state;
+	pton("10.1.2.3", a4);
+	pton("fd00::", a6);
+	for (size_t i = 0; i < ARRAY_SIZE(answers); i++) {
+		fake_setup(NULL);
+		for (size_t k = 0; k < ARRAY_SIZE(ret); k++)
+			fake.rep_err[k] = answers[i];
+		ret[0] = rtnl_link_set_mtu(NULL, 12, 1380);
+		ret[1] = rtnl_addr_del(NULL, 7, AF_INET, a4, 24);
+		ret[2] = rtnl_route_del(NULL, 7, AF_INET6, a6, 8, 1234);
+		assert_int_equal(fake.nreq, 3);
+		for (size_t k = 0; k < ARRAY_SIZE(ret); k++)
+			assert_int_equal(ret[k], answers[i]);
+		assert_memory_equal(req(0), rtnl_build_link_set_mtu(buf, 12, 1380), req(0)->nlmsg_len);
+		assert_memory_equal(req(1), rtnl_build_addr_del(buf, 7, AF_INET, a4, 24),
+				    req(1)->nlmsg_len);
+		assert_memory_equal(req(2), rtnl_build_route_del(buf, 7, AF_INET6, a6, 8, 1234),
+				    req(2)->nlmsg_len);
+	}
+	fake_setup(NULL);
+	assert_int_equal(rtnl_route_del(NULL, 7, AF_INET, a4, 33, 254), -EINVAL);
+	assert_int_equal(rtnl_addr_del(NULL, 7, AF_INET6, a6, 129), -EINVAL);
 	assert_int_equal(fake.nreq, 0);
 }
 
@@ -1283,10 +1374,10 @@ static void test_rule_dump_errors(void **state)
 	assert_int_equal(fake.nreq, 2);
 }
 
-/* A delete names the exact rule: priority always (even 0), and every selector. */
-static void test_rule_del(void **state)
+/* A delete names the exact rule: priority always (even 0), and every selector. So
+ * does reload's rollback when it adds a deleted rule back, create-exclusive. */
+static void check_rule_del_add(bool add)
 {
-	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(rule_cases); i++) {
 		const struct rtnl_rule *r = &rule_cases[i].want;
 		const struct fib_rule_hdr *frh;
@@ -1294,8 +1385,10 @@ static void test_rule_del(void **state)
 
 		fake_setup(NULL);
 		fake.rep_err[0] = i == 3 ? -ENOENT : 0;
-		assert_int_equal(rtnl_rule_del(NULL, r), i == 3 ? -ENOENT : 0);
-		assert_header(req(0), RTM_DELRULE, 0);
+		assert_int_equal(add ? rtnl_rule_add(NULL, r) : rtnl_rule_del(NULL, r),
+				 i == 3 ? -ENOENT : 0);
+		assert_header(req(0), add ? RTM_NEWRULE : RTM_DELRULE,
+			      add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 		parse_msg(req(0), sizeof(*frh), &t);
 		frh = mnl_nlmsg_get_payload(req(0));
 		assert_int_equal(frh->family, r->family);
@@ -1312,6 +1405,18 @@ static void test_rule_del(void **state)
 		if (r->has_suppress_prefixlen)
 			assert_u32_attr(t.tb[FRA_SUPPRESS_PREFIXLEN], r->suppress_prefixlen);
 	}
+	fake_setup(NULL);
+	assert_int_equal(add ? rtnl_rule_add(NULL, &(struct rtnl_rule){ .family = AF_UNSPEC })
+			     : rtnl_rule_del(NULL, &(struct rtnl_rule){ .family = AF_UNSPEC }),
+			 -EAFNOSUPPORT);
+	assert_int_equal(fake.nreq, 0);
+}
+
+static void test_rule_del(void **state)
+{
+	(void)state;
+	check_rule_del_add(false);
+	check_rule_del_add(true);
 }
 
 /* ---- Shared helpers ---- */
@@ -1346,12 +1451,14 @@ int main(void)
 		cmocka_unit_test_setup(test_build_link_add, fake_setup),
 		cmocka_unit_test_setup(test_build_link_del, fake_setup),
 		cmocka_unit_test_setup(test_build_link_set_mtu_up, fake_setup),
+		cmocka_unit_test_setup(test_build_link_set_mtu, fake_setup),
 		cmocka_unit_test_setup(test_build_addr_add, fake_setup),
 		cmocka_unit_test_setup(test_build_route_add, fake_setup),
 		cmocka_unit_test_setup(test_build_rule_fwmark, fake_setup),
 		cmocka_unit_test_setup(test_build_rule_suppress, fake_setup),
 		cmocka_unit_test_setup(test_build_rejects, fake_setup),
 		cmocka_unit_test_setup(test_ops_send_builder_messages, fake_setup),
+		cmocka_unit_test_setup(test_ops_reload, fake_setup),
 		cmocka_unit_test_setup(test_link_get, fake_setup),
 		cmocka_unit_test_setup(test_link_get_malformed, fake_setup),
 		cmocka_unit_test_setup(test_link_list_kind, fake_setup),

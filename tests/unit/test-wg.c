@@ -17,6 +17,7 @@
 #include <linux/wireguard.h>
 
 #include "macro.h"
+#include "wg-sync.h"
 #include "wg.h"
 
 #define FAMILY_ID 0x1d
@@ -663,39 +664,55 @@ static void make_uapi_device(struct wg_device *dev)
 	add_aip4(p, 0xc0a80101, 32, false);
 }
 
-static void test_uapi_write(void **state)
+/* The set=1 text of dev is want. */
+static void check_uapi_text(const struct wg_device *dev, const char *want)
 {
-	static const char want[] = "private_key=" HEX_PRIV "\n"
-				   "listen_port=51820\n"
-				   "fwmark=4294967295\n"
-				   "public_key=" HEX_PUB1 "\n"
-				   "preshared_key=" HEX_PSK1 "\n"
-				   "endpoint=192.0.2.1:51820\n"
-				   "persistent_keepalive_interval=25\n"
-				   "replace_allowed_ips=true\n"
-				   "allowed_ip=10.0.0.0/24\n"
-				   "allowed_ip=fd00::/64\n"
-				   "public_key=" HEX_PUB2_LC "\n"
-				   "endpoint=[2001:db8::1]:51821\n"
-				   "persistent_keepalive_interval=0\n"
-				   "allowed_ip=-10.1.0.0/16\n"
-				   "allowed_ip=192.168.1.1/32\n";
-	struct wg_device dev;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
-	(void)state;
 	assert_non_null(f);
-	make_uapi_device(&dev);
-	assert_int_equal(wg_uapi_write_set(f, &dev), 0);
+	assert_int_equal(wg_uapi_write_set(f, dev), 0);
 	assert_int_equal(fclose(f), 0);
 	/* A boolean: on failure, do not print the text (it has keys). */
 	assert_int_equal(len, strlen(want));
 	assert_true(memcmp(text, want, len) == 0);
 	explicit_zero(text, len);
 	free(text);
+}
+
+static void test_uapi_write(void **state)
+{
+#define WANT_DEVICE "private_key=" HEX_PRIV "\n" \
+		    "listen_port=51820\n"          \
+		    "fwmark=4294967295\n"
+#define WANT_PEER1 "public_key=" HEX_PUB1 "\n"            \
+		   "preshared_key=" HEX_PSK1 "\n"         \
+		   "endpoint=192.0.2.1:51820\n"           \
+		   "persistent_keepalive_interval=25\n"   \
+		   "replace_allowed_ips=true\n"           \
+		   "allowed_ip=10.0.0.0/24\n"             \
+		   "allowed_ip=fd00::/64\n"
+	struct wg_device dev;
+
+	(void)state;
+	make_uapi_device(&dev);
+	check_uapi_text(&dev, WANT_DEVICE WANT_PEER1 "public_key=" HEX_PUB2_LC "\n"
+						     "endpoint=[2001:db8::1]:51821\n"
+						     "persistent_keepalive_interval=0\n"
+						     "allowed_ip=-10.1.0.0/16\n"
+						     "allowed_ip=192.168.1.1/32\n");
+	/* A removed peer (reload): its key and remove=true, nothing else it has. */
+	dev.peers[1].flags |= WGPEER_REMOVE;
+	check_uapi_text(&dev, WANT_DEVICE WANT_PEER1 "public_key=" HEX_PUB2_LC "\n"
+						     "remove=true\n");
+	dev.flags = 0;
+	dev.peers[0].flags |= WGPEER_REMOVE;
+	check_uapi_text(&dev, "public_key=" HEX_PUB1 "\nremove=true\n"
+			      "public_key=" HEX_PUB2_LC "\nremove=true\n");
 	wgdev_clear(&dev);
+#undef WANT_DEVICE
+#undef WANT_PEER1
 }
 
 static void test_uapi_write_empty(void **state)
@@ -850,6 +867,264 @@ static void test_uapi_read_cases(void **state)
 	}
 }
 
+/* --- removing peers (reload) --- */
+
+/* A removed peer carries its key and WGPEER_F_REMOVE_ME only, whatever else it has. */
+static void test_remove_peer_genl(void **state)
+{
+	char buf[1024];
+	struct wg_device dev = { .name = "wg0" };
+	struct wg_genl_cursor cur = { 0 };
+	const struct nlattr *a, *tb[WGPEER_A_MAX + 1];
+	static const uint32_t want_flags[] = { WGPEER_F_REMOVE_ME, WGPEER_F_REPLACE_ALLOWEDIPS,
+					       WGPEER_F_REMOVE_ME | WGPEER_F_REPLACE_ALLOWEDIPS };
+	bool done = false;
+	size_t i = 0;
+
+	(void)state;
+	for (uint32_t n = 0; n < 3; n++) {
+		struct wg_peer *p = wgdev_add_peer(&dev);
+
+		fill_key(p->public_key, n, 2);
+		fill_key(p->preshared_key, n, 3);
+		set_endpoint4(p, 0xc0000201, 51820);
+		p->flags |= WGPEER_HAS_PRESHARED_KEY | WGPEER_HAS_KEEPALIVE;
+		p->flags |= n == 1 ? WGPEER_REPLACE_ALLOWEDIPS : WGPEER_REMOVE;
+		p->flags |= n == 2 ? WGPEER_REPLACE_ALLOWEDIPS : 0;
+		p->keepalive = 25;
+		if (n == 1)
+			add_aip4(p, 0x0a000000, 24, false);
+	}
+	struct nlmsghdr *nlh = wg_genl_build_set(buf, sizeof(buf), FAMILY_ID, &dev, &cur, &done);
+
+	assert_non_null(nlh);
+	assert_true(done);
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != WGDEVICE_A_PEERS)
+			continue;
+		const struct nlattr *peer;
+
+		mnl_attr_for_each_nested(peer, a) {
+			nest_table(peer, tb, ARRAY_SIZE(tb));
+			assert_true(key_eq(mnl_attr_get_payload(tb[WGPEER_A_PUBLIC_KEY]),
+					   dev.peers[i].public_key));
+			assert_int_equal(mnl_attr_get_u32(tb[WGPEER_A_FLAGS]), want_flags[i]);
+			assert_int_equal(!!tb[WGPEER_A_PRESHARED_KEY], i == 1);
+			assert_int_equal(!!tb[WGPEER_A_ENDPOINT], i == 1);
+			assert_int_equal(!!tb[WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL], i == 1);
+			assert_int_equal(!!tb[WGPEER_A_ALLOWEDIPS], i == 1);
+			i++;
+		}
+	}
+	assert_int_equal(i, 3);
+	wgdev_clear(&dev);
+}
+
+/* --- the reload diff --- */
+
+static struct wg_peer *sync_peer(struct wg_device *d, uint32_t n, uint16_t keepalive)
+{
+	struct wg_peer *p = wgdev_add_peer(d);
+
+	assert_non_null(p);
+	fill_key(p->public_key, n, 2);
+	if (keepalive) {
+		p->flags |= WGPEER_HAS_KEEPALIVE;
+		p->keepalive = keepalive;
+	}
+	return p;
+}
+
+static void set_psk(struct wg_peer *p, uint32_t n)
+{
+	fill_key(p->preshared_key, n, 3);
+	p->flags |= WGPEER_HAS_PRESHARED_KEY;
+}
+
+/* The peer at d->peers[i] as wanted: key, flags, psk (tag 0: zero), keepalive, one
+ * IPv4 /16 list (from the high bytes given), endpoint address or 0. */
+static void check_sync_peer(const struct wg_device *d, size_t i, uint32_t n, uint32_t flags,
+			    uint32_t psk, uint16_t keepalive, const uint32_t *aips, size_t n_aips,
+			    uint32_t endpoint)
+{
+	const struct wg_peer *p = &d->peers[i];
+	uint8_t key[WG_KEY_LEN] = { 0 };
+
+	print_message("peer %zu\n", i);
+	assert_true(i < d->n_peers);
+	fill_key(key, n, 2);
+	assert_true(key_eq(p->public_key, key));
+	assert_int_equal(p->flags, flags);
+	memset(key, 0, sizeof(key));
+	if (psk)
+		fill_key(key, psk, 3);
+	if (flags & WGPEER_HAS_PRESHARED_KEY)
+		assert_true(key_eq(p->preshared_key, key));
+	assert_int_equal(p->keepalive, keepalive);
+	assert_int_equal(p->n_allowedips, n_aips);
+	for (size_t j = 0; j < n_aips; j++) {
+		assert_int_equal(p->allowedips[j].family, AF_INET);
+		assert_int_equal(p->allowedips[j].cidr, 16);
+		assert_int_equal(ntohl(p->allowedips[j].ip4.s_addr), aips[j]);
+		assert_false(p->allowedips[j].remove);
+	}
+	if (endpoint)
+		assert_int_equal(ntohl(p->endpoint.in.sin_addr.s_addr), endpoint);
+}
+
+/* Same peers, lists in another order, host bits and a repeat: nothing to send. */
+static void test_sync_unchanged(void **state)
+{
+	struct wg_device cur = { 0 }, cfg = { 0 }, target, apply = { 0 }, revert = { 0 };
+	struct wg_peer *p;
+
+	(void)state;
+	p = sync_peer(&cur, 1, 25);
+	set_psk(p, 1);
+	set_endpoint4(p, 0xc0000201, 51820);
+	add_aip4(p, 0x0a000000, 24, false);
+	add_aip6(p, 0, 64, false);
+	p = sync_peer(&cfg, 1, 25);
+	set_psk(p, 1);
+	set_endpoint4(p, 0xc0000201, 51820);
+	p->flags |= WGPEER_REPLACE_ALLOWEDIPS;
+	add_aip6(p, 0x05000000, 64, false);
+	add_aip4(p, 0x0a000007, 24, false);
+	add_aip4(p, 0x0a000000, 24, false);
+	/* A peer without Endpoint keeps its roamed one; keepalive off matches 0. */
+	p = sync_peer(&cur, 2, 0);
+	set_endpoint4(p, 0xc0000202, 1000);
+	sync_peer(&cfg, 2, 0)->flags |= WGPEER_HAS_KEEPALIVE;
+	cfg.flags = WGDEV_HAS_LISTEN_PORT;
+	cfg.listen_port = cur.listen_port = 51820;
+	assert_int_equal(wg_sync_target(&cfg, &target), 0);
+	assert_int_equal(wg_sync_diff(&cur, &target, WGDEV_HAS_LISTEN_PORT, &apply, &revert), 0);
+	assert_false(wg_sync_changes(&apply));
+	assert_false(wg_sync_changes(&revert));
+	wgdev_clear(&cur);
+	wgdev_clear(&cfg);
+	wgdev_clear(&target);
+}
+
+/* cur: peer 1 unchanged, peer 2 removed, peer 3 changed; the config adds peer 4. */
+static void make_sync_case(struct wg_device *cur, struct wg_device *cfg)
+{
+	struct wg_peer *p;
+
+	fill_key(cur->private_key, 1, 1);
+	fill_key(cfg->private_key, 2, 1);
+	cur->flags = WGDEV_HAS_PRIVATE_KEY | WGDEV_HAS_LISTEN_PORT | WGDEV_HAS_FWMARK;
+	cfg->flags = WGDEV_HAS_PRIVATE_KEY | WGDEV_HAS_LISTEN_PORT | WGDEV_HAS_FWMARK;
+	cur->listen_port = 51820;
+	cfg->listen_port = 51821;
+	cfg->fwmark = 1234;
+	add_aip4(sync_peer(cur, 1, 0), 0x0a010000, 16, false);
+	add_aip4(sync_peer(cfg, 1, 0), 0x0a010000, 16, false);
+	p = sync_peer(cur, 2, 10);
+	set_psk(p, 2);
+	set_endpoint4(p, 0xc0000202, 2);
+	add_aip4(p, 0x0a020000, 16, false);
+	p = sync_peer(cur, 3, 0);
+	set_psk(p, 3);
+	set_endpoint4(p, 0xc0000203, 3);
+	add_aip4(p, 0x0a030000, 16, false);
+	p = sync_peer(cfg, 3, 15);
+	add_aip4(p, 0x0a030000, 16, false);
+	add_aip4(p, 0x0a210000, 16, false);
+	p = sync_peer(cfg, 4, 0);
+	set_endpoint4(p, 0xc0000204, 4);
+	add_aip4(p, 0x0a040000, 16, false);
+	add_aip4(p, 0x0a050000, 16, true); /* a '-' entry: not part of the list */
+}
+
+static void test_sync_changes(void **state)
+{
+	struct wg_device cur = { 0 }, cfg = { 0 }, target, apply = { 0 }, revert = { 0 };
+	const uint32_t all = WGDEV_HAS_PRIVATE_KEY | WGDEV_HAS_LISTEN_PORT | WGDEV_HAS_FWMARK;
+	const uint32_t full = WGPEER_HAS_PRESHARED_KEY | WGPEER_HAS_KEEPALIVE |
+			      WGPEER_REPLACE_ALLOWEDIPS;
+
+	(void)state;
+	make_sync_case(&cur, &cfg);
+	assert_int_equal(wg_sync_target(&cfg, &target), 0);
+	assert_int_equal(wg_sync_diff(&cur, &target, all, &apply, &revert), 0);
+	assert_int_equal(apply.flags, all);
+	assert_true(key_eq(apply.private_key, cfg.private_key));
+	assert_int_equal(apply.listen_port, 51821);
+	assert_int_equal(apply.fwmark, 1234);
+	assert_int_equal(apply.n_peers, 3);
+	check_sync_peer(&apply, 0, 2, WGPEER_REMOVE, 0, 0, NULL, 0, 0);
+	check_sync_peer(&apply, 1, 3, full, 0, 15, (uint32_t[]){ 0x0a030000, 0x0a210000 }, 2, 0);
+	check_sync_peer(&apply, 2, 4, full | WGPEER_HAS_ENDPOINT, 0, 0, (uint32_t[]){ 0x0a040000 },
+			1, 0xc0000204);
+	assert_int_equal(revert.flags, all);
+	assert_true(key_eq(revert.private_key, cur.private_key));
+	assert_int_equal(revert.listen_port, 51820);
+	assert_int_equal(revert.fwmark, 0);
+	assert_int_equal(revert.n_peers, 3);
+	check_sync_peer(&revert, 0, 3, full | WGPEER_HAS_ENDPOINT, 3, 0,
+			(uint32_t[]){ 0x0a030000 }, 1, 0xc0000203);
+	check_sync_peer(&revert, 1, 4, WGPEER_REMOVE, 0, 0, NULL, 0, 0);
+	check_sync_peer(&revert, 2, 2, full | WGPEER_HAS_ENDPOINT, 2, 10,
+			(uint32_t[]){ 0x0a020000 }, 1, 0xc0000202);
+	wgdev_clear(&apply);
+	wgdev_clear(&revert);
+	/* Settings outside the mask stay; so do settings the config leaves out. */
+	target.flags &= ~WGDEV_HAS_LISTEN_PORT;
+	assert_int_equal(wg_sync_diff(&cur, &target, WGDEV_HAS_LISTEN_PORT | WGDEV_HAS_PRIVATE_KEY,
+				      &apply, &revert),
+			 0);
+	assert_int_equal(apply.flags, WGDEV_HAS_PRIVATE_KEY);
+	assert_int_equal(revert.flags, WGDEV_HAS_PRIVATE_KEY);
+	wgdev_clear(&apply);
+	wgdev_clear(&revert);
+	wgdev_clear(&cur);
+	wgdev_clear(&cfg);
+	wgdev_clear(&target);
+}
+
+/* Each kind of peer difference on its own is a change, sent as the whole peer. */
+static void test_sync_peer_fields(void **state)
+{
+	static const char *const what[] = { "endpoint", "psk added", "psk removed",
+					    "keepalive", "prefix length", "family" };
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_SIZE(what); k++) {
+		struct wg_device cur = { 0 }, cfg = { 0 }, target, apply = { 0 }, revert = { 0 };
+		struct wg_peer *c = sync_peer(&cur, 9, 5), *t = sync_peer(&cfg, 9, 5);
+
+		print_message("%s\n", what[k]);
+		set_endpoint4(c, 0xc0000209, 9);
+		set_endpoint4(t, k == 0 ? 0xc000020a : 0xc0000209, 9);
+		if (k == 1)
+			set_psk(t, 9);
+		if (k == 2)
+			set_psk(c, 9);
+		t->keepalive = k == 3 ? 6 : 5;
+		add_aip4(c, 0x0a090000, 16, false);
+		if (k == 5)
+			add_aip6(t, 0, 16, false);
+		else
+			add_aip4(t, 0x0a090000, k == 4 ? 17 : 16, false);
+		assert_int_equal(wg_sync_target(&cfg, &target), 0);
+		assert_int_equal(wg_sync_diff(&cur, &target, 0, &apply, &revert), 0);
+		assert_int_equal(apply.n_peers, 1);
+		assert_int_equal(revert.n_peers, 1);
+		assert_int_equal(apply.flags, 0);
+		assert_int_equal(apply.peers[0].flags, WGPEER_HAS_PRESHARED_KEY |
+					WGPEER_HAS_KEEPALIVE | WGPEER_REPLACE_ALLOWEDIPS |
+					WGPEER_HAS_ENDPOINT);
+		assert_int_equal(revert.peers[0].flags, apply.peers[0].flags);
+		assert_true(key_eq(revert.peers[0].preshared_key, c->preshared_key));
+		wgdev_clear(&apply);
+		wgdev_clear(&revert);
+		wgdev_clear(&cur);
+		wgdev_clear(&cfg);
+		wgdev_clear(&target);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -864,6 +1139,10 @@ int main(void)
 		cmocka_unit_test(test_uapi_write_empty),
 		cmocka_unit_test(test_uapi_read),
 		cmocka_unit_test(test_uapi_read_cases),
+		cmocka_unit_test(test_remove_peer_genl),
+		cmocka_unit_test(test_sync_unchanged),
+		cmocka_unit_test(test_sync_changes),
+		cmocka_unit_test(test_sync_peer_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,15 +12,6 @@ need wg strace
 sandbox_enter "$@"
 empty_state_init
 
-# timed NAME ARGS...: run, and print how long it took.
-timed() {
-	local t0=$EPOCHREALTIME name=$1
-	shift
-	run "$@"
-	awk -v a="$t0" -v b="$EPOCHREALTIME" -v n="$name" \
-		'BEGIN { printf "     %s: %.2f s\n", n, b - a }'
-}
-
 # traced FILE ARGS...: run wgq under strace, recording its netlink sends and receives.
 traced() {
 	local file=$1
@@ -39,7 +30,7 @@ big_receives() { grep -cE 'recv(from|msg)\(.* = [0-9]{5,}$' "$1"; }
 more_than() { if [ "$2" -gt "$1" ]; then echo yes; else echo "$2"; fi; }
 
 # device IF: the device as `wg showconf` prints it, peers sorted.
-device() { wg showconf "$1" | conf_sorted; }
+device() { wg showconf "$1" 2>&1 | conf_sorted; }
 
 # allowed IF: one "KEY IP" line per allowed IP, sorted.
 allowed() {
@@ -66,45 +57,45 @@ check "kernel path: down" "0 [#] ip link delete dev wgk" "$RC $LOG"
 check "kernel path: state after down" "$EMPTY_STATE" "$(state)"
 
 # --- 10 000 peers -------------------------------------------------------------------
+# Table = off: the routes of 10 000 peers are manypeers.sh's business, and without them
+# a traced `up` stays quick. About 1 MB of peers needs many WG_CMD_SET_DEVICE messages,
+# and reading it back a dump in many parts.
 N=10000
-"$SRCDIR/bench/genconf.sh" "$N" | write_conf wgp
-# The expected allowed IPs, as allowed() prints them.
-# genconf.sh writes fd00:0::N, which the device gives back as fd00::N.
+"$SRCDIR/bench/genconf.sh" "$N" | sed 's/^ListenPort = .*/&\nTable = off/' | write_conf wgp
+# The expected allowed IPs, as allowed() prints them. genconf.sh writes fd00:0::N,
+# which the device gives back as fd00::N.
 awk '/^PublicKey/ { k = $3 } /^AllowedIPs/ { sub(/,$/, "", $3); print k, $3; print k, $4 }' \
 	/etc/wireguard/wgp.conf | sed 's/ fd00:0::/ fd00::/' | LC_ALL=C sort >"$SANDBOX/wgp.expected"
 
-timed "up of $N peers" up wgp
-check "$N peers: up" "0 " "$RC $(grep '^\[!\]' <<<"$ERR")"
+traced "$SANDBOX/up.trace" up wgp
+check "$N peers: up" 0 "$RC"
+check "$N peers: no [!] line" "" "$(grep '^\[!\]' "$SANDBOX/up.trace.err")"
+check "$N peers: WG_CMD_SET_DEVICE split (more than 10 messages)" yes \
+	"$(more_than 10 "$(big_sends "$SANDBOX/up.trace")")"
 check "$N peers: wg show peers" "$N" "$(wg show wgp peers | wc -l)"
 check "$N peers: every allowed IP (difference)" "" \
 	"$(diff "$SANDBOX/wgp.expected" <(allowed wgp) | head -n 10)"
-check "$N peers: routes (IPv4, IPv6)" "$((N + 1)) $((N + 1))" \
-	"$(ip -4 route show dev wgp | wc -l) $(ip -6 route show dev wgp | wc -l)"
 device wgp >"$SANDBOX/wgp.device"
-timed "save of $N peers" save wgp
+traced "$SANDBOX/save.trace" save wgp
 check "$N peers: save" 0 "$RC"
+check "$N peers: WG_CMD_GET_DEVICE dump in parts (more than 10)" yes \
+	"$(more_than 10 "$(big_receives "$SANDBOX/save.trace")")"
 check "$N peers: saved peers" "$N" "$(grep -c '^\[Peer\]$' /etc/wireguard/wgp.conf)"
 run down wgp
 check "$N peers: down" 0 "$RC"
-traced "$SANDBOX/up.trace" up wgp
+run up wgp
 check "$N peers: up from the saved file" 0 "$RC"
-# About 1 MB of peers: several WG_CMD_SET_DEVICE messages, and the read back by save
-# a multi-part dump.
-check "$N peers: WG_CMD_SET_DEVICE split (more than 10 messages)" yes \
-	"$(more_than 10 "$(big_sends "$SANDBOX/up.trace")")"
-traced "$SANDBOX/save.trace" save wgp
-check "$N peers: WG_CMD_GET_DEVICE dump in parts (more than 10)" yes \
-	"$(more_than 10 "$(big_receives "$SANDBOX/save.trace")")"
 check "$N peers: save round trip, device (difference)" "" \
 	"$(diff "$SANDBOX/wgp.device" <(device wgp) | head -n 10)"
-timed "down of $N peers" down wgp
+run down wgp
 check "$N peers: state after down" "$EMPTY_STATE" "$(state)"
 
 # --- one peer with 10 000 allowed IPs -----------------------------------------------
-# 5 000 IPv4 /32 and 5 000 IPv6 /128, 100 to an AllowedIPs line (lines stay short).
+# 5 000 IPv4 /32 and 5 000 IPv6 /128, 100 to an AllowedIPs line (lines stay short);
+# Table = off as above. The peer continues over several messages both ways.
 awk -v pk="$KEY1" -v pub="$PUB2" 'BEGIN {
-	printf "[Interface]\nAddress = 10.62.0.1/24\nListenPort = 51821\nPrivateKey = %s\n", pk
-	printf "\n[Peer]\nPublicKey = %s\n", pub
+	printf "[Interface]\nAddress = 10.62.0.1/24\nListenPort = 51821\nTable = off\n"
+	printf "PrivateKey = %s\n\n[Peer]\nPublicKey = %s\n", pk, pub
 	for (i = 0; i < 10000; i++) {
 		if (i % 100 == 0) printf "%sAllowedIPs = ", i ? "\n" : ""
 		else printf ", "
@@ -115,24 +106,23 @@ awk -v pk="$KEY1" -v pub="$PUB2" 'BEGIN {
 grep '^AllowedIPs' /etc/wireguard/wga.conf | sed "s/^AllowedIPs = //; s/, /\n/g" |
 	sed "s|^|$PUB2 |" | LC_ALL=C sort >"$SANDBOX/wga.expected"
 
-timed "up of 1 peer with 10000 allowed IPs" up wga
-check "10000 allowed IPs: up" "0 " "$RC $(grep '^\[!\]' <<<"$ERR")"
+traced "$SANDBOX/up.trace" up wga
+check "10000 allowed IPs: up" 0 "$RC"
+check "10000 allowed IPs: several WG_CMD_SET_DEVICE messages" yes \
+	"$(more_than 2 "$(big_sends "$SANDBOX/up.trace")")"
 check "10000 allowed IPs: wg show peers" "$PUB2" "$(wg show wga peers)"
-check "10000 allowed IPs: count" 10000 "$(wg show wga allowed-ips | cut -f2 | wc -w)"
 check "10000 allowed IPs: every one (difference)" "" \
 	"$(diff "$SANDBOX/wga.expected" <(allowed wga) | cut -c1-200 | head -n 4)"
 device wga >"$SANDBOX/wga.device"
 traced "$SANDBOX/save.trace" save wga
 check "10000 allowed IPs: save" 0 "$RC"
-check "10000 allowed IPs: one peer over several dump messages" yes \
+check "10000 allowed IPs: dump in several parts" yes \
 	"$(more_than 2 "$(big_receives "$SANDBOX/save.trace")")"
 run down wga
 check "10000 allowed IPs: down" 0 "$RC"
-traced "$SANDBOX/up.trace" up wga
-check "10000 allowed IPs: up from the saved file" "0" "$RC"
-check "10000 allowed IPs: one peer over several WG_CMD_SET_DEVICE messages" yes \
-	"$(more_than 2 "$(big_sends "$SANDBOX/up.trace")")"
-[ "$RC" = 0 ] || grep '^wgq:' "$SANDBOX/up.trace.err" | cut -c1-200 | sed 's/^/     /'
+run up wga
+check "10000 allowed IPs: up from the saved file" 0 "$RC"
+[ "$RC" = 0 ] || echo "$ERR" | grep '^wgq:' | cut -c1-200 | sed 's/^/     /'
 check "10000 allowed IPs: save round trip, device (difference)" "" \
 	"$(diff "$SANDBOX/wga.device" <(device wga) | cut -c1-200 | head -n 4)"
 run down wga
