@@ -9,6 +9,7 @@
 #include <linux/netfilter.h>
 #include <limits.h>
 
+#include "cmd-common.h"
 #include "config-file.h"
 #include "dns.h"
 #include "hooks.h"
@@ -118,16 +119,11 @@ static int teardown(struct down_ctx *c)
 
 static int prepare(struct down_ctx *c, const char *arg)
 {
-	int r = cfg_load(arg, CFG_LOAD_LENIENT, &c->file, &c->cfg);
+	int r = cmd_load(arg, CFG_LOAD_LENIENT, &c->file, &c->cfg, &c->rtnl);
 
 	if (r < 0)
 		return r;
 	c->ifname = c->file.ifname;
-	r = nl_open(&c->rtnl, NETLINK_ROUTE);
-	if (r < 0) {
-		log_error("rtnetlink: %s", strerror(-r));
-		return r;
-	}
 	return wg_interface_check(c->rtnl, c->ifname, &c->ifindex);
 }
 

@@ -12,6 +12,7 @@
 #include <linux/netfilter.h>
 #include <limits.h>
 
+#include "cmd-common.h"
 #include "config-file.h"
 #include "dns.h"
 #include "lock.h"
@@ -970,16 +971,11 @@ static const struct plan_step reload_steps[] = {
  * state read back. */
 static int prepare(struct reload_ctx *c, const char *arg)
 {
-	int r = cfg_load(arg, 0, &c->up.file, &c->up.cfg);
+	int r = cmd_load(arg, 0, &c->up.file, &c->up.cfg, &c->up.rtnl);
 
 	if (r < 0)
 		return r;
 	c->up.ifname = c->up.file.ifname;
-	r = nl_open(&c->up.rtnl, NETLINK_ROUTE);
-	if (r < 0) {
-		log_error("rtnetlink: %s", strerror(-r));
-		return r;
-	}
 	r = wg_interface_check(c->up.rtnl, c->up.ifname, &c->up.ifindex);
 	if (r == 0)
 		r = dns_check(&c->up.cfg, c->up.file.path, &c->up.dns_tool);

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include "cmd-common.h"
 #include "config-file.h"
 #include "dns.h"
 #include "hooks.h"
@@ -324,10 +325,8 @@ int cmd_save(const char *arg, const struct cmd_opts *opts)
 	int ifindex;
 
 	(void)opts;
-	int r = cfg_load(arg, 0, &file, &cfg);
+	int r = cmd_load(arg, 0, &file, &cfg, &rtnl);
 
-	if (r == 0)
-		r = nl_open(&rtnl, NETLINK_ROUTE);
 	if (r == 0)
 		r = wg_interface_check(rtnl, file.ifname, &ifindex);
 	if (r == 0)

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <sys/stat.h>
 
+#include "cmd-common.h"
 #include "config-file.h"
 #include "hooks.h"
 #include "lock.h"
@@ -301,24 +302,68 @@ static int step_dns(void *ctx)
 	return plan_push_undo(&c->plan, undo_dns, &u, sizeof(u));
 }
 
-static int add_route(struct up_ctx *c, const struct route_entry *e, uint32_t table,
-		     const char *table_text)
+/*
+ * The routes of step_routes go to the kernel in batches (rtnl_route_add_batch): the
+ * [#] lines of a batch are printed, then its routes are sent in one message. The
+ * lines keep the order and text of one `ip route add` per route.
+ */
+#define ROUTE_BATCH 512
+
+struct route_batch {
+	struct rtnl_route rt[ROUTE_BATCH];
+	const struct route_entry *e[ROUTE_BATCH];
+	size_t n;
+};
+
+static void route_cmd(const struct up_ctx *c, const struct route_entry *e, char *cmd,
+		      size_t size)
+{
+	const char *table = c->cfg.table_mode == CFG_TABLE_ID ? c->cfg.table_text : NULL;
+
+	snprintf(cmd, size, "ip -%c route add %s dev %s%s%s", e->family == AF_INET6 ? '6' : '4',
+		 e->text, c->ifname, table ? " table " : "", table ? table : "");
+}
+
+/* Send the queued routes; on failure, name the route that failed. */
+static int flush_routes(struct up_ctx *c, struct route_batch *b)
+{
+	size_t failed = 0;
+	int r = b->n ? rtnl_route_add_batch(c->rtnl, b->rt, b->n, &failed) : 0;
+
+	if (r < 0) {
+		char cmd[192];
+
+		route_cmd(c, b->e[failed], cmd, sizeof(cmd));
+		log_step_error(cmd, r);
+	}
+	b->n = 0;
+	return r;
+}
+
+static int add_route(struct up_ctx *c, struct route_batch *b, const struct route_entry *e,
+		     uint32_t table)
 {
 	char cmd[192];
 
-	snprintf(cmd, sizeof(cmd), "ip -%c route add %s dev %s%s%s",
-		 e->family == AF_INET6 ? '6' : '4', e->text, c->ifname, table_text ? " table " : "",
-		 table_text ? table_text : "");
+	route_cmd(c, e, cmd, sizeof(cmd));
 	log_cmd("%s", cmd);
 	if (c->dry_run)
 		return 0;
 	int r = plan_change(&c->plan);
 
-	if (r == 0)
-		r = rtnl_route_add(c->rtnl, c->ifindex, e->family, e->addr, e->len, table);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	if (r < 0) {
+		/* What was printed before this line is done first. */
+		int f = flush_routes(c, b);
+
+		if (f == 0)
+			log_step_error(cmd, r);
+		return f < 0 ? f : r;
+	}
+	b->rt[b->n] = (struct rtnl_route){ .family = e->family, .dst_len = e->len,
+					   .table = table, .oif = c->ifindex };
+	memcpy(b->rt[b->n].dst, e->addr, sizeof(e->addr));
+	b->e[b->n++] = e;
+	return b->n == ROUTE_BATCH ? flush_routes(c, b) : 0;
 }
 
 static int main_routes_dump(struct nl_sock *s, struct rtnl_route **out, size_t *n)
@@ -366,22 +411,25 @@ static int main_routes(struct up_ctx *c, struct rtnl_route **out, size_t *n)
 	return 0;
 }
 
-static int route_one(struct up_ctx *c, const struct route_entry *e,
+static int route_one(struct up_ctx *c, struct route_batch *b, const struct route_entry *e,
 		     const struct rtnl_route *mr, size_t n_mr)
 {
 	switch (c->cfg.table_mode) {
 	case CFG_TABLE_OFF:
 		return 0;
 	case CFG_TABLE_ID:
-		return add_route(c, e, c->cfg.table, c->cfg.table_text);
+		return add_route(c, b, e, c->cfg.table);
 	case CFG_TABLE_AUTO:
 		break;
 	}
-	if (e->len == 0)
-		return fulltunnel_add(c, e);
+	if (e->len == 0) {
+		int r = flush_routes(c, b);
+
+		return r < 0 ? r : fulltunnel_add(c, e);
+	}
 	if (routes_covered(mr, n_mr, c->ifindex, e))
 		return 0;
-	return add_route(c, e, RT_TABLE_MAIN, NULL);
+	return add_route(c, b, e, RT_TABLE_MAIN);
 }
 
 static bool needs_lock(const struct up_ctx *c, const struct route_entry *list, size_t n)
@@ -420,12 +468,18 @@ static int step_routes(void *ctx)
 		log_error("%s: %s", LOCK_PATH, strerror(-r));
 		return r;
 	}
+	_cleanup_free_ struct route_batch *b = calloc(1, sizeof(*b));
+
+	if (!b) {
+		log_step_error("ip route add", -ENOMEM);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
-		r = route_one(c, &list[i], mr, n_mr);
+		r = route_one(c, b, &list[i], mr, n_mr);
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return flush_routes(c, b);
 }
 
 static const struct plan_step up_steps[] = {
@@ -460,16 +514,11 @@ static int check_dns(struct up_ctx *c)
 static int prepare(struct up_ctx *c, const char *arg)
 {
 	struct rtnl_link l;
-	int r = cfg_load(arg, CFG_LOAD_HINT, &c->file, &c->cfg);
+	int r = cmd_load(arg, CFG_LOAD_HINT, &c->file, &c->cfg, &c->rtnl);
 
 	if (r < 0)
 		return r;
 	c->ifname = c->file.ifname;
-	r = nl_open(&c->rtnl, NETLINK_ROUTE);
-	if (r < 0) {
-		log_error("rtnetlink: %s", strerror(-r));
-		return r;
-	}
 	r = rtnl_link_get(c->rtnl, c->ifname, &l);
 	if (r == 0) {
 		log_error("`%s' already exists", c->ifname);

@@ -320,9 +320,12 @@ int nl_talk_batch(struct nl_sock *s, const void *buf, size_t len, uint32_t *fail
 
 	if (r < 0)
 		return r;
-	while (b.acks < want) {
-		/* After an error the kernel may skip acks (an aborted nf_tables batch):
-		 * then only read what is already queued. */
+	/* The kernel handles a batch within our sendmsg, so every reply is queued once
+	 * it returns. After an error, read without blocking until nothing is left: the
+	 * kernel may skip acks (an aborted nf_tables batch), and an error reply to a
+	 * message without NLM_F_ACK is counted as an ack, so the acks still due must not
+	 * be left behind for the next request. */
+	while (b.acks < want || b.err) {
 		r = batch_read(s, &b, b.err ? MSG_DONTWAIT : 0);
 		if (r == -EINTR)
 			continue;

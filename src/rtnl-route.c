@@ -4,9 +4,8 @@
 // Routes (spec §3.6, §3.8, §3.9, §4.1, §7.2).
 //
 // rtnl_build_route_add() writes one self-contained message at the start of any buffer,
-// so many routes can later be laid back to back (each with nl_next_seq() and
-// NLM_F_REQUEST | NLM_F_ACK) and sent in one nl_talk_batch(); rtnl_route_add() is the
-// one-message case of that.
+// so rtnl_route_add_batch() lays many routes back to back and sends them with
+// nl_talk_batch(); rtnl_route_add() is the one-message case, through nl_talk().
 
 #include "rtnl.h"
 
@@ -72,6 +71,80 @@ int rtnl_route_add(struct nl_sock *s, int ifindex, int family, const uint8_t *ds
 	if (!nlh)
 		return -EINVAL;
 	return nl_talk(s, nlh, NULL, NULL);
+}
+
+/*
+ * Lay routes [from, n) back to back in buf (at most size bytes) as one batch: the
+ * last message asks for the ack, the others only get a reply when they fail (the
+ * kernel reports errors unasked and handles the messages in order), so the whole
+ * batch costs one sendmsg and, when it succeeds, one ack. Returns the bytes used and
+ * sets *count to the routes placed (0: route from is invalid).
+ */
+static size_t build_route_batch(struct nl_sock *s, char *buf, size_t size,
+				const struct rtnl_route *routes, size_t n, size_t *count)
+{
+	struct nlmsghdr *last = NULL;
+	size_t len = 0, i = 0;
+
+	/* A builder clears NL_SMALL_MSG bytes ahead of its message. */
+	for (; i < n && len + NL_SMALL_MSG <= size; i++) {
+		const struct rtnl_route *rt = &routes[i];
+		struct nlmsghdr *nlh = rtnl_build_route_add(buf + len, rt->oif, rt->family, rt->dst,
+							    rt->dst_len, rt->table);
+
+		if (!nlh)
+			break;
+		nlh->nlmsg_flags |= NLM_F_REQUEST;
+		nlh->nlmsg_seq = nl_next_seq(s);
+		len += NLMSG_ALIGN(nlh->nlmsg_len);
+		last = nlh;
+	}
+	if (last)
+		last->nlmsg_flags |= NLM_F_ACK;
+	*count = i;
+	return len;
+}
+
+/* The index in a batch of the message with this seq; count when none has it. */
+static size_t batch_index(const char *buf, size_t len, size_t count, uint32_t seq)
+{
+	const struct nlmsghdr *nlh = (const void *)buf;
+	int left = (int)len;
+
+	for (size_t i = 0; i < count && mnl_nlmsg_ok(nlh, left); i++) {
+		if (nlh->nlmsg_seq == seq)
+			return i;
+		nlh = mnl_nlmsg_next(nlh, &left);
+	}
+	return count;
+}
+
+int rtnl_route_add_batch(struct nl_sock *s, const struct rtnl_route *routes, size_t n,
+			 size_t *failed)
+{
+	_cleanup_free_ char *buf = malloc(RTNL_ROUTE_BATCH_BYTES);
+	size_t done = 0;
+
+	*failed = 0;
+	if (!buf)
+		return -ENOMEM;
+	while (done < n) {
+		size_t count;
+		size_t len = build_route_batch(s, buf, RTNL_ROUTE_BATCH_BYTES, routes + done,
+					       n - done, &count);
+		uint32_t seq = 0;
+		int r = count ? nl_talk_batch(s, buf, len, &seq) : -EINVAL;
+
+		if (r < 0) {
+			/* An error of the socket belongs to the batch's first route. */
+			size_t i = seq ? batch_index(buf, len, count, seq) : 0;
+
+			*failed = done + (i < count ? i : 0);
+			return r;
+		}
+		done += count;
+	}
+	return 0;
 }
 
 static int parse_metrics(const struct nlattr *nest, struct route_info *ri)

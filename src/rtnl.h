@@ -99,6 +99,14 @@ int rtnl_route_add(struct nl_sock *s, int ifindex, int family, const uint8_t *ds
 		   uint8_t dst_len, uint32_t table);
 int rtnl_route_dump(struct nl_sock *s, int family, uint32_t table, struct rtnl_route **out,
 		    size_t *n);
+/* Add n routes, each {family, dst, dst_len, table, oif} (the other fields are unused),
+ * in order, as rtnl_route_add() would, in batches of at most RTNL_ROUTE_BATCH_BYTES of
+ * messages, each one sendmsg. 0, or the first -errno with *failed the index of the route
+ * it belongs to (of a socket error: the first route of that batch). The kernel goes on
+ * after a failing route, so the routes of its batch after it may have been added. */
+#define RTNL_ROUTE_BATCH_BYTES (64 * 1024)
+int rtnl_route_add_batch(struct nl_sock *s, const struct rtnl_route *routes, size_t n,
+			 size_t *failed);
 /* Delete a route rtnl_route_add made (in rtnl-route-del.c). */
 int rtnl_route_del(struct nl_sock *s, int ifindex, int family, const uint8_t *dst,
 		   uint8_t dst_len, uint32_t table);

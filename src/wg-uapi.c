@@ -316,7 +316,7 @@ int wg_uapi_read_get(FILE *f, struct wg_device *dev)
 			break;
 		if (streq(key, "errno"))
 			r = parse_status(value, &status);
-		else
+		else if (dev) /* NULL: the reply to a set, where only errno counts */
 			r = get_field(dev, key, value);
 		if (r < 0)
 			return r;
@@ -328,25 +328,7 @@ int wg_uapi_read_get(FILE *f, struct wg_device *dev)
 /* The reply to set=1: only errno=N and the empty line. */
 static int read_status(FILE *f)
 {
-	_cleanup_(line_wipe) struct line l = { 0 };
-	bool have_status = false;
-	int status = 0;
-
-	for (;;) {
-		char *key, *value;
-		int r = next_line(f, &l, &key, &value);
-
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return have_status ? status : -EPROTO;
-		if (!streq(key, "errno"))
-			continue;
-		r = parse_status(value, &status);
-		if (r < 0)
-			return r;
-		have_status = true;
-	}
+	return wg_uapi_read_get(f, NULL);
 }
 
 /* --- the connection --- */

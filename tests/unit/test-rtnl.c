@@ -33,10 +33,25 @@ static struct {
 	bool intr[FAKE_MAX];   /* the dump is interrupted once, then repeated */
 } fake;
 
+/* Batches (rtnl_route_add_batch): each is kept whole; batch i fails with err[i],
+ * naming its message fail[i] (SIZE_MAX: no message, as a socket error). */
+#define FAKE_BATCHES 8
+
+static struct {
+	_Alignas(8) char buf[FAKE_BATCHES][RTNL_ROUTE_BATCH_BYTES];
+	size_t len[FAKE_BATCHES];
+	size_t n;
+	int err[FAKE_BATCHES];
+	size_t fail[FAKE_BATCHES];
+	uint32_t seq;
+} fb;
+
 static int fake_setup(void **state)
 {
 	(void)state;
 	memset(&fake, 0, sizeof(fake));
+	memset(&fb, 0, sizeof(fb));
+	fb.seq = 1000;
 	return 0;
 }
 
@@ -83,6 +98,30 @@ int nl_dump(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void (*reset)(
 		reset(data);
 	}
 	return fake_run(idx, cb, data);
+}
+
+uint32_t nl_next_seq(struct nl_sock *s)
+{
+	(void)s;
+	return ++fb.seq;
+}
+
+int nl_talk_batch(struct nl_sock *s, const void *buf, size_t len, uint32_t *failed_seq)
+{
+	size_t i = fb.n++;
+	const struct nlmsghdr *nlh = buf;
+	int left = (int)len;
+
+	(void)s;
+	assert_true(i < FAKE_BATCHES);
+	assert_true(len <= RTNL_ROUTE_BATCH_BYTES);
+	memcpy(fb.buf[i], buf, len);
+	fb.len[i] = len;
+	*failed_seq = 0;
+	for (size_t k = 0; mnl_nlmsg_ok(nlh, left); k++, nlh = mnl_nlmsg_next(nlh, &left))
+		if (fb.err[i] && k == fb.fail[i])
+			*failed_seq = nlh->nlmsg_seq;
+	return fb.err[i];
 }
 
 static const struct nlmsghdr *req(size_t idx)
@@ -612,6 +651,113 @@ static void test_ops_reload(void **state)
 	assert_int_equal(rtnl_route_del(NULL, 7, AF_INET, a4, 33, 254), -EINVAL);
 	assert_int_equal(rtnl_addr_del(NULL, 7, AF_INET6, a6, 129), -EINVAL);
 	assert_int_equal(fake.nreq, 0);
+}
+
+/* ---- Route batches ---- */
+
+/* Route i of a test batch: IPv4 /32s and IPv6 /128s in turn, each its own table. */
+static struct rtnl_route batch_route(size_t i)
+{
+	struct rtnl_route rt = { .family = i % 2 ? AF_INET6 : AF_INET, .oif = 7,
+				 .table = i % 3 ? 254 : 51820 + (uint32_t)i };
+
+	rt.dst_len = i % 2 ? 128 : 32;
+	rt.dst[0] = i % 2 ? 0xfd : 10;
+	rt.dst[1] = (uint8_t)(i >> 16);
+	rt.dst[2] = (uint8_t)(i >> 8);
+	rt.dst[3] = (uint8_t)i;
+	return rt;
+}
+
+/* Check that the batches hold routes [0, n) in order, each message as the builder
+ * makes it with a fresh seq and NLM_F_REQUEST, and NLM_F_ACK on each batch's last. */
+static void assert_batches(const struct rtnl_route *routes, size_t n)
+{
+	_Alignas(8) char want[NL_BUF_SIZE];
+	size_t k = 0;
+
+	for (size_t b = 0; b < fb.n; b++) {
+		const struct nlmsghdr *nlh = (const void *)fb.buf[b];
+		int left = (int)fb.len[b];
+
+		assert_true(mnl_nlmsg_ok(nlh, left));
+		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left), k++) {
+			const struct rtnl_route *rt = &routes[k];
+			struct nlmsghdr *w = rtnl_build_route_add(want, rt->oif, rt->family,
+								  rt->dst, rt->dst_len, rt->table);
+			bool last = left == (int)NLMSG_ALIGN(nlh->nlmsg_len);
+
+			assert_true(k < n);
+			w->nlmsg_flags |= NLM_F_REQUEST | (last ? NLM_F_ACK : 0);
+			w->nlmsg_seq = 1001 + (uint32_t)k;
+			assert_int_equal(nlh->nlmsg_len, w->nlmsg_len);
+			assert_memory_equal(nlh, w, w->nlmsg_len);
+		}
+		assert_int_equal(left, 0);
+	}
+	assert_int_equal(k, n);
+	assert_int_equal(fake.nreq, 0); /* nothing through nl_talk */
+}
+
+static void test_route_add_batch(void **state)
+{
+	static const size_t sizes[] = { 1, 3, 1009, 1010, 3000 };
+	static struct rtnl_route routes[3000];
+	size_t failed = 99;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++)
+		routes[i] = batch_route(i);
+	for (size_t c = 0; c < ARRAY_SIZE(sizes); c++) {
+		fake_setup(NULL);
+		assert_int_equal(rtnl_route_add_batch(NULL, routes, sizes[c], &failed), 0);
+		assert_batches(routes, sizes[c]);
+		/* Full batches: as many messages as leave room for one more builder. */
+		assert_int_equal(fb.n, (sizes[c] + 1008) / 1009);
+	}
+	fake_setup(NULL);
+	assert_int_equal(rtnl_route_add_batch(NULL, routes, 0, &failed), 0);
+	assert_int_equal(fb.n, 0);
+}
+
+static void test_route_add_batch_errors(void **state)
+{
+	static const struct {
+		size_t n, batch, msg; /* the failing batch and its message (SIZE_MAX: none) */
+		int err;
+		size_t failed, sent;  /* the route blamed, the batches sent */
+	} cases[] = {
+		{ 3, 0, 0, -EEXIST, 0, 1 },
+		{ 3, 0, 2, -ENETUNREACH, 2, 1 },
+		{ 3000, 1, 5, -EEXIST, 1014, 2 },
+		{ 3000, 2, 981, -EINVAL, 2999, 3 },
+		{ 3000, 1, SIZE_MAX, -ENOBUFS, 1009, 2 },
+	};
+	static struct rtnl_route routes[3000];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++)
+		routes[i] = batch_route(i);
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		size_t failed = 99;
+
+		fake_setup(NULL);
+		fb.err[cases[c].batch] = cases[c].err;
+		fb.fail[cases[c].batch] = cases[c].msg;
+		assert_int_equal(rtnl_route_add_batch(NULL, routes, cases[c].n, &failed),
+				 cases[c].err);
+		assert_int_equal(failed, cases[c].failed);
+		assert_int_equal(fb.n, cases[c].sent);
+	}
+	/* An invalid route: the routes before it go out, then it is blamed. */
+	fake_setup(NULL);
+	routes[2].dst_len = 33;
+	size_t failed = 99;
+
+	assert_int_equal(rtnl_route_add_batch(NULL, routes, 5, &failed), -EINVAL);
+	assert_int_equal(failed, 2);
+	assert_int_equal(fb.n, 1);
+	assert_batches(routes, 2);
 }
 
 /* ---- Links: replies ---- */
@@ -1459,6 +1605,8 @@ int main(void)
 		cmocka_unit_test_setup(test_build_rejects, fake_setup),
 		cmocka_unit_test_setup(test_ops_send_builder_messages, fake_setup),
 		cmocka_unit_test_setup(test_ops_reload, fake_setup),
+		cmocka_unit_test_setup(test_route_add_batch, fake_setup),
+		cmocka_unit_test_setup(test_route_add_batch_errors, fake_setup),
 		cmocka_unit_test_setup(test_link_get, fake_setup),
 		cmocka_unit_test_setup(test_link_get_malformed, fake_setup),
 		cmocka_unit_test_setup(test_link_list_kind, fake_setup),

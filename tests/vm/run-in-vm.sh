@@ -14,7 +14,8 @@
 # WGQ_VM_TIMEOUT (seconds, default 1500), WGQ_VM_MEM (MiB, default 512), WGQ_VM_SMP
 # (default 1), WGQ_VM_APPEND (more kernel parameters), WGQ_VM_CACHE (where the
 # vmlinux and initramfs are kept, default $XDG_CACHE_HOME/wgq-vm), WGQ_VM_CONSOLE (keep
-# the console log at this path).
+# the console log at this path), WGQ_VM_SHARE (a host directory the guest may write to,
+# at the same path).
 set -uo pipefail
 
 SELF=$(readlink -f "$0")
@@ -44,6 +45,10 @@ guest_main() {
 	ln -sf /proc/self/fd/0 /dev/stdin
 	ln -sf /proc/self/fd/1 /dev/stdout
 	ln -sf /proc/self/fd/2 /dev/stderr
+	if [ -s "$dir/share" ]; then
+		mkdir -p "$(cat "$dir/share")"
+		mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 wgqshare "$(cat "$dir/share")"
+	fi
 	cwd=$(cat "$dir/cwd")
 	mapfile -d '' -t envv <"$dir/env"
 	mapfile -d '' -t argv <"$dir/argv"
@@ -88,15 +93,24 @@ find_kernel() {
 	done
 }
 
+# unpack FORMAT: decompress standard input (busybox stands in for a missing xz or gzip).
+unpack() {
+	if command -v "$1" >/dev/null; then
+		"$1" -dc
+	elif [ "$1" != zstd ]; then
+		"$BUSYBOX" "$1" -dc
+	else
+		return 1
+	fi
+}
+
 # extract_vmlinux BZIMAGE OUT: the uncompressed ELF kernel inside a bzImage (the
 # payload is the first stream whose decompression starts with an ELF header).
 extract_vmlinux() {
-	local magic tool off
+	local magic off
 	for magic in '\xfd7zXZ\x00:xz' '\x28\xb5\x2f\xfd:zstd' '\x1f\x8b\x08:gzip'; do
-		tool=${magic##*:}
-		command -v "$tool" >/dev/null || continue
 		for off in $(LC_ALL=C grep -obUaP "${magic%:*}" "$1" | cut -d: -f1 | head -n 5); do
-			tail -c +$((off + 1)) "$1" | "$tool" -dc 2>/dev/null >"$2"
+			tail -c +$((off + 1)) "$1" | unpack "${magic##*:}" 2>/dev/null >"$2"
 			[ "$(head -c 4 "$2" | od -An -c | tr -d ' ')" = '177ELF' ] && return 0
 		done
 	done
@@ -145,16 +159,16 @@ build_initramfs() {
 	while read -r path; do
 		name=$(printf '%02d-%s' "$i" "$(basename "${path%.ko*}").ko")
 		case $path in
-		*.ko.xz) xz -dc "$path" ;;
-		*.ko.zst) zstd -qdc "$path" ;;
-		*.ko.gz) gzip -dc "$path" ;;
+		*.ko.xz) unpack xz <"$path" ;;
+		*.ko.zst) unpack zstd <"$path" ;;
+		*.ko.gz) unpack gzip <"$path" ;;
 		*) cat "$path" ;;
 		esac >"$tmp/modules/$name" || { rm -rf "$tmp"; return 1; }
 		echo "$name" >>"$tmp/modules/order"
 		i=$((i + 1))
 	done <"$tmp/list"
 	rm "$tmp/list"
-	(cd "$tmp" && find . | busybox cpio -o -H newc -R 0:0 2>/dev/null) >"$3"
+	(cd "$tmp" && find . | "$2" cpio -o -H newc -R 0:0 2>/dev/null) >"$3"
 	local rc=$?
 	rm -rf "$tmp"
 	return $rc
@@ -162,33 +176,80 @@ build_initramfs() {
 
 # prepare KVER BUSYBOX: fill the cache; prints "KERNEL INITRAMFS".
 prepare() {
-	local kver=$1 dir key kernel
+	local kver=$1 dir key kernel tmp
 	key=$( (init_script; echo "$MODULES"; stat -c '%s %Y' "/boot/vmlinuz-$kver" \
 		"/lib/modules/$kver/modules.dep" "$2") | cksum | cut -d' ' -f1)
 	dir="${WGQ_VM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/wgq-vm}/$kver-$key"
 	if [ ! -f "$dir/initramfs" ]; then
-		mkdir -p "$dir" || return 1
+		mkdir -p "$dir" && tmp=$(mktemp "$dir/tmp.XXXXXX") || return 1
 		# A PVH entry lets QEMU boot the ELF kernel directly: no decompression at boot.
 		if grep -qx 'CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null &&
-			extract_vmlinux "/boot/vmlinuz-$kver" "$dir/vmlinux.tmp"; then
-			mv "$dir/vmlinux.tmp" "$dir/vmlinux"
+			extract_vmlinux "/boot/vmlinuz-$kver" "$tmp"; then
+			mv "$tmp" "$dir/vmlinux"
 		fi
-		build_initramfs "$kver" "$2" "$dir/initramfs.tmp" || return 1
-		mv "$dir/initramfs.tmp" "$dir/initramfs"
+		build_initramfs "$kver" "$2" "$tmp" && mv "$tmp" "$dir/initramfs" ||
+			{ rm -f "$tmp"; return 1; }
 	fi
 	kernel="$dir/vmlinux"
 	[ -f "$kernel" ] || kernel="/boot/vmlinuz-$kver"
 	echo "$kernel $dir/initramfs"
 }
 
+# boot KERNEL INITRAMFS SHARE: start QEMU in the background ($! is its pid). No network
+# card; TCG because /dev/kvm, where there is one, may not run a stock kernel (see
+# /work/shared/vm/README.md); tb-size caps QEMU's memory.
+boot() {
+	local cmdline="console=ttyS0 quiet panic=-1 oops=panic rdinit=/init $KERNEL_ARGS"
+	local opts=security_model=none,multidevs=remap
+	timeout --foreground -k 10 "${WGQ_VM_TIMEOUT:-1500}" "$QEMU" -nodefaults -no-reboot \
+		-display none -machine pc -accel tcg,tb-size=128 -cpu max \
+		-m "${WGQ_VM_MEM:-512}" -smp "${WGQ_VM_SMP:-1}" -kernel "$1" -initrd "$2" \
+		-append "$cmdline ${WGQ_VM_APPEND:-}" -serial "file:$3/console" \
+		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+		-virtfs "local,path=$3,mount_tag=wgqvm,security_model=none,multidevs=remap" \
+		${WGQ_VM_SHARE:+-virtfs "local,path=$WGQ_VM_SHARE,mount_tag=wgqshare,$opts"} \
+		</dev/null >"$3/qemu.log" 2>&1 &
+}
+
+# write_share DIR BUSYBOX CMD...: what the guest side needs to run CMD.
+write_share() {
+	local dir=$1
+	printf '%s' "$SELF" >"$dir/runner"
+	printf '%s' "$2" >"$dir/busybox"
+	printf '%s' "${WGQ_VM_SHARE:-}" >"$dir/share"
+	shift 2
+	pwd -P >"$dir/cwd"
+	printf '%s\0' "$@" >"$dir/argv"
+	env -0 | grep -zvE '^(PWD|OLDPWD|SHLVL|_)=' >"$dir/env"
+	: >"$dir/stdout"
+	: >"$dir/stderr"
+}
+
+# finish QEMU-STATUS SHARE: exit with the command's status, or explain the failure.
+finish() {
+	[ -z "${WGQ_VM_CONSOLE:-}" ] || cp "$2/console" "$WGQ_VM_CONSOLE"
+	[ "$1" != 124 ] && [ -s "$2/status" ] && exit "$(cat "$2/status")"
+	if [ "$1" = 124 ]; then
+		echo "run-in-vm: QEMU timed out after ${WGQ_VM_TIMEOUT:-1500} s" >&2
+	else
+		echo "run-in-vm: the guest ended without an exit status (QEMU: $1)" >&2
+	fi
+	cat "$2/qemu.log" >&2
+	echo "run-in-vm: console log:" >&2
+	sed 's/^/  | /' "$2/console" >&2
+	[ "$1" = 124 ] && exit 124
+	exit 125
+}
+
 host_main() {
-	local qemu busybox kver files kernel initrd share qpid rc tails=()
+	local busybox kver files kernel initrd share qpid rc t1 t2
 
 	[ $# -gt 0 ] || die "usage: $0 CMD [ARG...]"
-	qemu=$(command -v qemu-system-x86_64) || skip "needs qemu-system-x86_64"
+	QEMU=$(command -v qemu-system-x86_64) || skip "needs qemu-system-x86_64"
 	command -v modprobe >/dev/null || skip "needs modprobe (kmod)"
 	busybox=$(find_busybox)
 	[ -n "$busybox" ] || skip "needs a static busybox (busybox-static)"
+	BUSYBOX=$busybox
 	kver=$(find_kernel)
 	[ -n "$kver" ] || skip "no kernel in /boot with wireguard, 9p and overlay modules"
 	files=$(prepare "$kver" "$busybox") || die "cannot build the initramfs for $kver"
@@ -196,42 +257,19 @@ host_main() {
 
 	share=$(mktemp -d "${TMPDIR:-/tmp}/wgq-vm.XXXXXX") || exit 1
 	trap 'rm -rf "$share"' EXIT
-	printf '%s' "$SELF" >"$share/runner"
-	printf '%s' "$busybox" >"$share/busybox"
-	pwd -P >"$share/cwd"
-	printf '%s\0' "$@" >"$share/argv"
-	env -0 | grep -zvE '^(PWD|OLDPWD|SHLVL|_)=' >"$share/env"
-	: >"$share/stdout"
-	: >"$share/stderr"
-
-	timeout --foreground -k 10 "${WGQ_VM_TIMEOUT:-1500}" "$qemu" -nodefaults -no-reboot -display none \
-		-machine pc -accel tcg,tb-size=128 -cpu max -m "${WGQ_VM_MEM:-512}" \
-		-smp "${WGQ_VM_SMP:-1}" -kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 oops=panic rdinit=/init $KERNEL_ARGS ${WGQ_VM_APPEND:-}" \
-		-serial "file:$share/console" \
-		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
-		-virtfs "local,path=$share,mount_tag=wgqvm,security_model=none,multidevs=remap" \
-		</dev/null >"$share/qemu.log" 2>&1 &
+	write_share "$share" "$busybox" "$@"
+	boot "$kernel" "$initrd" "$share"
 	qpid=$!
-	trap 'kill $qpid 2>/dev/null; exit 130' INT TERM
-	tail -q -n +1 -s 0.2 -f --pid=$qpid "$share/stdout" &
-	tails+=($!)
-	tail -q -n +1 -s 0.2 -f --pid=$qpid "$share/stderr" >&2 &
-	tails+=($!)
-	wait $qpid
+	trap 'kill "$qpid" 2>/dev/null; exit 130' INT TERM
+	# The guest appends to these through 9p: pass them on as they grow.
+	tail -q -n +1 -s 0.2 -f --pid="$qpid" "$share/stdout" &
+	t1=$!
+	tail -q -n +1 -s 0.2 -f --pid="$qpid" "$share/stderr" >&2 &
+	t2=$!
+	wait "$qpid"
 	rc=$?
-	wait "${tails[@]}"
-	[ -n "${WGQ_VM_CONSOLE:-}" ] && cp "$share/console" "$WGQ_VM_CONSOLE"
-	if [ $rc = 124 ] || [ ! -s "$share/status" ]; then
-		[ $rc = 124 ] && echo "run-in-vm: QEMU timed out" >&2 ||
-			echo "run-in-vm: the guest ended without an exit status (QEMU: $rc)" >&2
-		cat "$share/qemu.log" >&2
-		echo "run-in-vm: console log:" >&2
-		sed 's/^/  | /' "$share/console" >&2
-		[ $rc = 124 ] && exit 124
-		exit 125
-	fi
-	exit "$(cat "$share/status")"
+	wait "$t1" "$t2"
+	finish "$rc" "$share"
 }
 
 if [ "${1:-}" = --guest ]; then

@@ -2,23 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# The `vm` suite: boot one QEMU guest with kernel WireGuard (tests/vm/run-in-vm.sh) and
-# run in it every tests/netns/*.sh script, which then take the kernel path, the
-# recorded conformance cases, and the kernel-only checks of tests/vm/kernel.sh. Prints
-# each script's output, a summary, and "N passed, N failed" last; exits 0 only when
-# everything passed, 77 when no guest can be booted here.
+# The `vm` suite: boot a QEMU guest with kernel WireGuard (tests/vm/run-in-vm.sh) and
+# run in it every tests/netns/*.sh script, which then take the kernel path, with the
+# recorded conformance cases adjusted for a WireGuard link, and the kernel-only checks
+# of tests/vm/kernel.sh. Prints each script's output, a summary, and "N passed, N
+# failed" last; exits 0 only when everything passed, 77 when no guest can boot here.
+#
+# One guest runs everything. WGQ_VM_JOBS=N boots N guests at once instead, which take
+# the scripts from a shared queue: each guest is one host CPU's worth of emulation.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 SRCDIR=${SRCDIR:-$(cd "$here/../.." && pwd)}
-
-if [ -z "${WGQ_VM_GUEST:-}" ]; then
-	WGQ=$(readlink -f "${WGQ:-$SRCDIR/build/src/wgq}")
-	[ -x "$WGQ" ] || { echo "FAIL: $WGQ not built"; exit 1; }
-	export WGQ SRCDIR WGQ_VM_GUEST=1
-	exec "$here/run-in-vm.sh" bash "$here/suite.sh" "$@"
-fi
-
-[ -d /sys/module/wireguard ] || { echo "FAIL: the guest has no kernel WireGuard"; exit 1; }
 
 # kernel_cases DIR OUT: a copy of the conformance harness DIR whose recorded output is
 # what kernel WireGuard gives. The cases were recorded with wireguard-go, whose TUN
@@ -41,44 +35,119 @@ kernel_cases() {
 		-e '/^Address = fe80::LL\/64$/d' "$2"/cases/*.out
 }
 
-conf_dir=${WGQ_CONFORMANCE:-$SRCDIR/../shared/conformance}
-if [ -x "$conf_dir/check.sh" ]; then
-	kconf=$(mktemp -d /tmp/wgq-vm-conformance.XXXXXX)
-	kernel_cases "$conf_dir" "$kconf"
-	export WGQ_CONFORMANCE=$kconf
+# fill_queue DIR: one file per script in DIR/todo, named in run order.
+fill_queue() {
+	local i=0 t
+	mkdir -p "$1/todo" "$1/taken" "$1/done"
+	for t in "$SRCDIR"/tests/netns/*.sh "$here/kernel.sh"; do
+		[ "$(basename "$t")" = lib.sh ] && continue
+		i=$((i + 1))
+		printf '%s\n' "$t" >"$1/todo/$(printf '%03d' $i)"
+	done
+}
+
+# run_one SCRIPT OUT LIVE: run it, keep its output in OUT.out (and show it when LIVE),
+# and write "RC SECONDS PASSED FAILED" to OUT.res.
+run_one() {
+	local t0=$EPOCHREALTIME rc counts p f
+	if [ "$3" = 1 ]; then
+		VERBOSE=1 bash "$1" 2>&1 | tee "$2.out"
+	else
+		VERBOSE=1 bash "$1" >"$2.out" 2>&1
+	fi
+	rc=${PIPESTATUS[0]}
+	counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$2.out" | tail -n 1)
+	read -r p _ f _ <<<"${counts:-0 passed, 0 failed}"
+	awk -v a="$t0" -v b="$EPOCHREALTIME" -v r="$rc" -v p="$p" -v f="$f" \
+		'BEGIN { printf "%d %.0f %d %d\n", r, b - a, p, f }' >"$2.res"
+}
+
+# worker QUEUE LIVE: run scripts from the queue until it is empty (inside a guest).
+worker() {
+	local q n t conf
+	[ -d /sys/module/wireguard ] || { echo "FAIL: the guest has no kernel WireGuard"; return 1; }
+	conf=${WGQ_CONFORMANCE:-$SRCDIR/../shared/conformance}
+	if [ -x "$conf/check.sh" ]; then
+		WGQ_CONFORMANCE=$(mktemp -d /tmp/wgq-vm-conformance.XXXXXX)
+		kernel_cases "$conf" "$WGQ_CONFORMANCE"
+		export WGQ_CONFORMANCE
+	fi
+	q=$1
+	for n in $(ls "$q/todo"); do
+		mv "$q/todo/$n" "$q/taken/$n" 2>/dev/null || continue # another guest has it
+		t=$(cat "$q/taken/$n")
+		[ "$2" = 1 ] && echo "=== $(basename "$(dirname "$t")")/$(basename "$t")"
+		run_one "$t" "$q/done/$n" "$2"
+	done
+}
+
+# report QUEUE: the summary and the verdict; a script that never finished, or failed
+# without counting a failure, counts as one failure.
+report() {
+	local q=$1 n t name rc secs p f pass=0 fail=0
+	echo "=== summary (kernel WireGuard $(cat "$q/kernel" 2>/dev/null))"
+	for n in $(ls "$q/todo" "$q/taken" | grep -E '^[0-9]+$' | sort -u); do
+		t=$(cat "$q/todo/$n" "$q/taken/$n" 2>/dev/null)
+		name=$(basename "$(dirname "$t")")/$(basename "$t")
+		read -r rc secs p f <<<"$(cat "$q/done/$n.res" 2>/dev/null || echo "- - 0 0")"
+		if [ "$rc" = 77 ]; then
+			printf 'SKIP %-24s %4ss\n' "$name" "$secs"
+			continue
+		fi
+		[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
+		pass=$((pass + p)) fail=$((fail + f))
+		printf '%-4s %-24s %4ss  %s passed, %s failed%s\n' \
+			"$([ "$f" = 0 ] && echo ok || echo FAIL)" "$name" "$secs" "$p" "$f" \
+			"$([ "$rc" = - ] && echo ' (did not finish)')"
+	done
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ]
+}
+
+# In a guest: one of several (the queue is shared with the host), or the only one.
+if [ -n "${WGQ_VM_GUEST:-}" ]; then
+	if [ -n "${WGQ_VM_QUEUE:-}" ]; then
+		uname -r >"$WGQ_VM_QUEUE/kernel"
+		worker "$WGQ_VM_QUEUE" 0
+		exit
+	fi
+	q=$(mktemp -d /tmp/wgq-vm-queue.XXXXXX)
+	uname -r >"$q/kernel"
+	fill_queue "$q"
+	worker "$q" 1 || exit 1
+	report "$q"
+	exit
 fi
 
-scripts=()
-for t in "$SRCDIR"/tests/netns/*.sh; do
-	[ "$(basename "$t")" = lib.sh ] || scripts+=("$t")
-done
-scripts+=("$here/kernel.sh")
+WGQ=$(readlink -f "${WGQ:-$SRCDIR/build/src/wgq}")
+[ -x "$WGQ" ] || { echo "FAIL: $WGQ not built"; exit 1; }
+export WGQ SRCDIR WGQ_VM_GUEST=1
+jobs=${WGQ_VM_JOBS:-1}
+[ "$jobs" -gt 1 ] || exec "$here/run-in-vm.sh" bash "$here/suite.sh"
 
-pass=0 fail=0 summary=()
-for t in "${scripts[@]}"; do
-	name=$(basename "$(dirname "$t")")/$(basename "$t")
-	echo "=== $name"
-	out=$(mktemp)
-	t0=$EPOCHREALTIME
-	VERBOSE=1 bash "$t" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
-	secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
-	counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
-	rm -f "$out"
-	if [ "$rc" = 77 ]; then
-		summary+=("$(printf 'SKIP %-24s %4ss' "$name" "$secs")")
-		continue
-	fi
-	read -r p _ f _ <<<"${counts:-0 passed, 0 failed}"
-	# A script that failed without counting a failure still counts as one.
-	[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
-	pass=$((pass + p)) fail=$((fail + f))
-	summary+=("$(printf '%-4s %-24s %4ss  %s passed, %s failed' \
-		"$([ "$f" = 0 ] && echo ok || echo FAIL)" "$name" "$secs" "$p" "$f")")
+# Several guests: the queue is a host directory each guest mounts (WGQ_VM_SHARE).
+q=$(mktemp -d /tmp/wgq-vm-queue.XXXXXX)
+trap 'rm -rf "$q"' EXIT
+fill_queue "$q"
+pids=()
+for ((j = 1; j <= jobs; j++)); do
+	WGQ_VM_SHARE=$q WGQ_VM_QUEUE=$q "$here/run-in-vm.sh" bash "$here/suite.sh" \
+		>"$q/vm$j.log" 2>&1 &
+	pids+=($!)
 done
-[ -n "${kconf:-}" ] && rm -rf "$kconf"
-
-echo "=== summary (kernel WireGuard $(uname -r))"
-printf '%s\n' "${summary[@]}"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+skipped=0 broken=0
+for ((j = 1; j <= jobs; j++)); do
+	wait "${pids[$((j - 1))]}"
+	case $? in
+	0) ;;
+	77) skipped=$((skipped + 1)) ;;
+	*) broken=1; echo "=== guest $j failed:"; cat "$q/vm$j.log" ;;
+	esac
+done
+[ "$skipped" = "$jobs" ] && { cat "$q/vm1.log"; exit 77; }
+for n in $(ls "$q/taken"); do
+	t=$(cat "$q/taken/$n")
+	echo "=== $(basename "$(dirname "$t")")/$(basename "$t")"
+	cat "$q/done/$n.out" 2>/dev/null
+done
+report "$q" && [ "$broken" = 0 ]
