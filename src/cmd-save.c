@@ -123,19 +123,31 @@ static const char *config_host(const struct cfg *cfg, const uint8_t *key)
 	return NULL;
 }
 
+/* The config parser refuses longer lines (spec §2.3): a peer with thousands of allowed
+ * IPs continues on further AllowedIPs lines, which accumulate (§2.8). */
+#define SAVE_LINE_MAX 65535
+
 static void write_allowedips(FILE *f, const struct wg_peer *p)
 {
-	if (!p->n_allowedips)
-		return;
-	fputs("AllowedIPs = ", f);
+	static const char key[] = "AllowedIPs = ";
+	size_t len = 0;
+
 	for (size_t i = 0; i < p->n_allowedips; i++) {
 		char text[IP_PREFIX_STRLEN];
 		const struct wg_allowedip *a = &p->allowedips[i];
+		const char *sep = len ? ", " : key;
 
 		ip_format_prefix(text, sizeof(text), a->family, a->raw, a->cidr);
-		fprintf(f, "%s%s", i ? ", " : "", text);
+		if (len && len + strlen(sep) + strlen(text) > SAVE_LINE_MAX) {
+			fputc('\n', f);
+			len = 0;
+			sep = key;
+		}
+		fprintf(f, "%s%s", sep, text);
+		len += strlen(sep) + strlen(text);
 	}
-	fputc('\n', f);
+	if (len)
+		fputc('\n', f);
 }
 
 static void write_peer(FILE *f, const struct cfg *cfg, const struct wg_peer *p, bool any_host)

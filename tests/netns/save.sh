@@ -291,4 +291,28 @@ check "symlinked config: no temporary file left" "wgl.conf" "$(ls -A "$SANDBOX/r
 wait_gone wgl
 check "end: state" "$EMPTY_STATE" "$(state)"
 
+# One peer with 5000 allowed IPs: a single AllowedIPs line would exceed the 65535-byte
+# line limit of the parser, so save splits the list and the file still loads.
+{
+	printf '[Interface]\nPrivateKey = %s\n\n[Peer]\nPublicKey = %s\nAllowedIPs = ' "$KEY1" "$PUB2"
+	for i in $(seq 5000); do
+		printf 'fd00:aaaa:bbbb:cccc::%x/128' "$i"
+		[ $((i % 500)) = 0 ] && printf '\nAllowedIPs = ' || printf ', '
+	done
+	printf 'fd00::1/128\n'
+} >/etc/wireguard/wgbig.conf
+chmod 600 /etc/wireguard/wgbig.conf
+"$WGQ" up wgbig >/dev/null 2>&1
+check "big peer: up" 5001 "$(wg show wgbig allowed-ips | wc -w | awk '{print $1 - 1}')"
+run save wgbig
+check "big peer: save succeeds" 0 "$RC"
+check "big peer: no line over 65535 bytes, list split" "0 yes" \
+	"$(awk 'length($0) > 65535' /etc/wireguard/wgbig.conf | wc -l) $([ "$(grep -c '^AllowedIPs = ' /etc/wireguard/wgbig.conf)" -ge 2 ] && echo yes)"
+check "big peer: every prefix saved once" 5001 \
+	"$(grep '^AllowedIPs = ' /etc/wireguard/wgbig.conf | sed 's/^AllowedIPs = //' | tr ',' '\n' | sed '/^ *$/d' | sort -u | wc -l)"
+run strip wgbig
+check "big peer: the saved file loads again" 0 "$RC"
+"$WGQ" down wgbig >/dev/null 2>&1
+wait_gone wgbig
+
 finish
