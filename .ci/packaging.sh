@@ -15,16 +15,7 @@ W=$(mktemp -d /tmp/wgq-packaging.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 # The cli test runs the built program as nobody, which must reach it.
 chmod 755 "$W"
-PASSES=0 FAILS=0
-
-check() {
-	if [ "$2" == "$3" ]; then
-		PASSES=$((PASSES + 1)); echo "ok   $1"
-	else
-		FAILS=$((FAILS + 1)); echo "FAIL $1"
-		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/     /' || true
-	fi
-}
+. tests/unit/lib.sh
 
 step() { echo; echo "== $*"; }
 

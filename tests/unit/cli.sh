@@ -10,16 +10,7 @@ WGQ=${WGQ:-$(cd "$(dirname "$0")/../.." && pwd)/build/src/wgq}
 T=$(mktemp -d /tmp/wgq-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
-FAILS=0 PASSES=0
-
-check() {
-	if [ "$2" == "$3" ]; then
-		PASSES=$((PASSES + 1)); echo "ok   $1"
-	else
-		FAILS=$((FAILS + 1)); echo "FAIL $1"
-		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/     /'
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # r PROGRAM ARGS...: $RC, $OUT, $ERR
 r() {

@@ -12,30 +12,7 @@ SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 export LC_ALL=C
 T=$(mktemp -d /tmp/wgq-comp-bash.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-FAILS=0 PASSES=0
-
-check() {
-	if [ "$2" == "$3" ]; then
-		PASSES=$((PASSES + 1)); echo "ok   $1"
-	else
-		FAILS=$((FAILS + 1)); echo "FAIL $1"
-		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/     /'
-	fi
-}
-
-# sock PATH: a listening-free Unix socket file, as a dead or live wireguard-go leaves.
-sock() {
-	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$1"
-}
-
-# uevent IFNAME [DEVTYPE]
-uevent() {
-	mkdir -p "$T/root/sys/class/net/$1"
-	{
-		[ -n "${2-}" ] && echo "DEVTYPE=$2"
-		printf 'INTERFACE=%s\nIFINDEX=7\n' "$1"
-	} >"$T/root/sys/class/net/$1/uevent"
-}
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/root/etc/wireguard" "$T/root/var/run/wireguard" "$T/empty" "$T/cwd/sub" \
 	"$T/cwd/configs"
@@ -44,15 +21,7 @@ for f in wg0.conf wg1.conf office.conf w+g=1.conf longer-than-15-chars.conf note
 	: >"$T/root/etc/wireguard/$f"
 done
 mkdir "$T/root/etc/wireguard/dir.conf"
-uevent lo
-uevent eth0
-uevent br0 bridge
-uevent wg0 wireguard
-uevent wgk wireguard
-uevent '$(touch pwned)' wireguard
-sock "$T/root/var/run/wireguard/wgu.sock"
-sock "$T/root/var/run/wireguard/wg0.sock"
-: >"$T/root/var/run/wireguard/notasocket.sock"
+fake_interfaces
 for f in peer1.conf peer2.conf readme.txt .hidden.conf sub/x.conf sub/y.txt sub/.h.conf; do
 	: >"$T/cwd/$f"
 done

@@ -12,44 +12,19 @@ export LC_ALL=C
 command -v fish >/dev/null || { echo "fish is not installed"; exit 77; }
 T=$(mktemp -d /tmp/wgq-comp-fish.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-FAILS=0 PASSES=0
+. "$(dirname "$0")/lib.sh"
 FILE=$SRCDIR/completions/fish/wgq.fish
-
-check() {
-	if [ "$2" == "$3" ]; then
-		PASSES=$((PASSES + 1)); echo "ok   $1"
-	else
-		FAILS=$((FAILS + 1)); echo "FAIL $1"
-		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/     /'
-	fi
-}
 
 fish -n "$FILE"
 check "fish -n" 0 $?
 
-uevent() {
-	mkdir -p "$T/root/sys/class/net/$1"
-	{
-		[ -n "${2-}" ] && echo "DEVTYPE=$2"
-		printf 'INTERFACE=%s\nIFINDEX=7\n' "$1"
-	} >"$T/root/sys/class/net/$1/uevent"
-}
 mkdir -p "$T/root/etc/wireguard" "$T/root/var/run/wireguard" "$T/empty" "$T/cwd/sub" \
 	"$T/cwd/configs" "$T/home"
 for f in wg0.conf wg1.conf office.conf w+g=1.conf longer-than-15-chars.conf notes.txt; do
 	: >"$T/root/etc/wireguard/$f"
 done
 mkdir "$T/root/etc/wireguard/dir.conf"
-uevent lo
-uevent br0 bridge
-uevent wg0 wireguard
-uevent wgk wireguard
-uevent '$(touch pwned)' wireguard
-for s in wgu wg0; do
-	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
-		"$T/root/var/run/wireguard/$s.sock"
-done
-: >"$T/root/var/run/wireguard/notasocket.sock"
+fake_interfaces
 for f in peer1.conf peer2.conf readme.txt .hidden.conf sub/x.conf sub/y.txt; do
 	: >"$T/cwd/$f"
 done

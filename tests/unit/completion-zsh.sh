@@ -14,42 +14,17 @@ command -v zsh >/dev/null || { echo "zsh is not installed"; exit 77; }
 zsh -fc 'zmodload zsh/zpty' 2>/dev/null || { echo "zsh has no zsh/zpty"; exit 77; }
 T=$(mktemp -d /tmp/wgq-comp-zsh.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-FAILS=0 PASSES=0
-
-check() {
-	if [ "$2" == "$3" ]; then
-		PASSES=$((PASSES + 1)); echo "ok   $1"
-	else
-		FAILS=$((FAILS + 1)); echo "FAIL $1"
-		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/     /'
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 zsh -n "$SRCDIR/completions/zsh/_wgq"
 check "zsh -n" 0 $?
 check "first line is #compdef" "#compdef wgq" "$(head -n 1 "$SRCDIR/completions/zsh/_wgq")"
 
-uevent() {
-	mkdir -p "$T/root/sys/class/net/$1"
-	{
-		[ -n "${2-}" ] && echo "DEVTYPE=$2"
-		printf 'INTERFACE=%s\nIFINDEX=7\n' "$1"
-	} >"$T/root/sys/class/net/$1/uevent"
-}
 mkdir -p "$T/root/etc/wireguard" "$T/root/var/run/wireguard" "$T/cwd/sub" "$T/cwd/configs"
 for f in wg0.conf wg1.conf office.conf w+g=1.conf longer-than-15-chars.conf notes.txt; do
 	: >"$T/root/etc/wireguard/$f"
 done
-uevent lo
-uevent br0 bridge
-uevent wg0 wireguard
-uevent wgk wireguard
-uevent '$(touch pwned)' wireguard
-for s in wgu wg0; do
-	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
-		"$T/root/var/run/wireguard/$s.sock"
-done
-: >"$T/root/var/run/wireguard/notasocket.sock"
+fake_interfaces
 for f in peer1.conf peer2.conf readme.txt .hidden.conf sub/x.conf sub/y.txt; do
 	: >"$T/cwd/$f"
 done

@@ -655,14 +655,17 @@ static void test_ops_reload(void **state)
 
 /* ---- Route batches ---- */
 
-/* Route i of a test batch: IPv4 /32s and IPv6 /128s in turn, each its own table. */
+/* Route i of a test batch: two IPv4 /32s (52-byte messages) among the first four, then
+ * IPv6 /128s (64 bytes), so that a 64 KiB batch holds (65536 - 1024) / 64 + 1 = 1009
+ * messages (a builder needs NL_SMALL_MSG bytes of room); tables main and others. */
 static struct rtnl_route batch_route(size_t i)
 {
-	struct rtnl_route rt = { .family = i % 2 ? AF_INET6 : AF_INET, .oif = 7,
+	bool v4 = i < 4 && i % 2 == 0;
+	struct rtnl_route rt = { .family = v4 ? AF_INET : AF_INET6, .oif = 7 + (int)(i % 2),
 				 .table = i % 3 ? 254 : 51820 + (uint32_t)i };
 
-	rt.dst_len = i % 2 ? 128 : 32;
-	rt.dst[0] = i % 2 ? 0xfd : 10;
+	rt.dst_len = v4 ? 32 : 128;
+	rt.dst[0] = v4 ? 10 : 0xfd;
 	rt.dst[1] = (uint8_t)(i >> 16);
 	rt.dst[2] = (uint8_t)(i >> 8);
 	rt.dst[3] = (uint8_t)i;
