@@ -65,10 +65,10 @@ status=0
 
 execs=$(cat "$work"/*.log | sed -n 's/^stat::number_of_executed_units: *//p' |
 	awk '{ n += $1 } END { print n + 0 }')
-echo "fuzz-config: $execs executions in ${duration} s"
-if [ "$status" -ne 0 ] || grep -q -e '^==[0-9]*==ERROR' -e 'invariant failed' \
+echo "fuzz-config: $execs executions (${duration} s per job)"
+if [ "$status" -ne 0 ] || grep -q -e '^==[0-9]*== *ERROR' -e 'invariant failed' \
 	-e 'runtime error' "$work"/*.log; then
-	grep -h -A40 -e '^==[0-9]*==' -e 'invariant failed' -e 'runtime error' \
+	grep -h -A40 -e '^==[0-9]*== *ERROR' -e 'invariant failed' -e 'runtime error' \
 		"$work"/*.log | head -80 >&2
 	echo "fuzz-config: FAILED (exit $status); inputs in $artifacts" >&2
 	exit 1
