@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
+# shellcheck shell=bash
 #
 # The floor of bench/run: the end state of `wgq up` made with the fewest processes, as
 # a yardstick for wgq's own overhead. Sourced by bench/run.
@@ -15,8 +16,8 @@
 #   ip -batch FILE
 #   ip -6 -batch FILE                        (an IPv6 full tunnel's rules)
 #   resolvconf -a IF -m 0 -x, nft -f FILE    (DNS, full tunnel: only when configured)
-# and floor_down is `ip -6 -batch` and `ip -batch` (the rules, then the link),
-# `resolvconf -d`, `nft -f`.
+# and floor_down is `ip -6 -batch` and `ip -batch` (the rules, then the link), a wait
+# for wireguard-go's socket to go (floor_gone), `resolvconf -d`, `nft -f`.
 # The fwmark and table are wg-quick's first choice, 51820; the MTU is the default
 # route's device MTU less 80. No resolvconf interface-order prefix.
 
@@ -56,14 +57,15 @@ floor_nft() {
 # `ip -6` batch: ip picks a rule's family from its options only) and the nft ruleset of
 # one full-tunnel family (ALL is 0.0.0.0/0 or ::/0).
 floor_tunnel() {
-	local d=$FLOOR_DIR/$FLOOR_IF rules=up
+	local d=$FLOOR_DIR/$FLOOR_IF rules=up addrs
 	[ "$1" = ip ] || rules=up6
+	mapfile -t addrs < <(conf_list Address | grep -e "$3")
 	echo "route add $2 dev $FLOOR_IF table $FLOOR_MARK" >>"$d.up"
 	echo "rule add not fwmark $FLOOR_MARK table $FLOOR_MARK" >>"$d.$rules"
 	echo "rule add table main suppress_prefixlength 0" >>"$d.$rules"
 	echo "rule del table $FLOOR_MARK" >>"$d.${rules/up/down}"
 	echo "rule del table main suppress_prefixlength 0" >>"$d.${rules/up/down}"
-	floor_nft "$1" $(conf_list Address | grep -e "$3") >>"$d.nft"
+	floor_nft "$1" "${addrs[@]}" >>"$d.nft"
 	echo "delete table $1 wg-quick-$FLOOR_IF" >>"$d.nftdel"
 }
 
@@ -72,6 +74,7 @@ floor_prepare() {
 	local d=$FLOOR_DIR/$1 p
 	mkdir -p "$FLOOR_DIR"
 	rm -f "$d".*
+	[ -p "$FLOOR_DIR/tick" ] || mkfifo "$FLOOR_DIR/tick"
 	"$WGQ" strip "$1" >"$d.wg"
 	[ ! -d /sys/module/wireguard ] || echo "link add dev $1 type wireguard" >>"$d.up"
 	conf_list Address | sed "s|.*|address add & dev $1|" >>"$d.up"
@@ -124,10 +127,24 @@ floor_up() {
 	[ ! -e "$d.nft" ] || floor_nft_run "$1"
 }
 
+# floor_gone IF: wait for the userspace implementation to remove its socket, as wgq's
+# down does (so that an `up` right after finds the name free), polling every 1 ms
+# with builtins only: `read -t` on a FIFO that never has data.
+floor_gone() {
+	local fd i
+	exec {fd}<>"$FLOOR_DIR/tick"
+	for ((i = 0; i < 2000; i++)); do
+		[ -e "/run/wireguard/$1.sock" ] || break
+		read -r -t 0.001 -u "$fd"
+	done
+	exec {fd}<&-
+}
+
 floor_down() {
 	local d=$FLOOR_DIR/$1
 	[ ! -e "$d.down6" ] || ip -6 -batch "$d.down6" || return
 	ip -batch "$d.down" || return
+	floor_gone "$1"
 	[ ! -e "$d.dns" ] || resolvconf -d "$1" -f || return
 	[ ! -e "$d.nftdel" ] || nft -f "$d.nftdel"
 }

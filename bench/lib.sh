@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
+# shellcheck shell=bash
 #
 # Helpers of bench/run, sourced after tests/netns/lib.sh: timing and statistics, waiting
 # for a userspace device to be really gone, and the process and memory counts.
@@ -22,7 +23,7 @@ stats() {
 		      printf "%d %d %d", m, v[1], v[NR] }'
 }
 
-# ratio A B: A/B with one decimal ("-" when either is missing)
+# ratio A B: A/B with two decimals ("-" when either is missing)
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
 		if (a == "" || b == "") print "-"; else printf "%.2f", a / (b > 0 ? b : 1) }'

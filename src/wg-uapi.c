@@ -383,9 +383,12 @@ bool wg_uapi_alive(const char *ifname)
 void wg_uapi_wait_gone(const char *ifname)
 {
 	/* The implementation notices its TUN link is gone and exits, normally removing
-	 * its socket; one that had barely started exits without doing so. Up to 1 s. */
-	for (int i = 0; i < 100 && wg_uapi_alive(ifname); i++)
-		usleep(10000);
+	 * its socket; one that had barely started exits without doing so. Up to 1 s,
+	 * looking every 1 ms: a look is a stat and a connect, and a device with many
+	 * peers takes tens of ms. (An inotify watch would wake us at once, but closing
+	 * it waits for an SRCU grace period: 15 ms.) */
+	for (int i = 0; i < 1000 && wg_uapi_alive(ifname); i++)
+		usleep(1000);
 }
 
 /* MSG_NOSIGNAL: the daemon hangs up after rejecting a request, and a SIGPIPE would
