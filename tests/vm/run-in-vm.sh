@@ -185,9 +185,10 @@ prepare() {
 		# A PVH entry lets QEMU boot the ELF kernel directly: no decompression at boot.
 		if grep -qx 'CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null &&
 			extract_vmlinux "/boot/vmlinuz-$kver" "$tmp"; then
-			mv "$tmp" "$dir/vmlinux"
+			chmod 644 "$tmp" && mv "$tmp" "$dir/vmlinux"
 		fi
-		build_initramfs "$kver" "$2" "$tmp" && mv "$tmp" "$dir/initramfs" ||
+		build_initramfs "$kver" "$2" "$tmp" && chmod 644 "$tmp" &&
+			mv "$tmp" "$dir/initramfs" ||
 			{ rm -f "$tmp"; return 1; }
 	fi
 	kernel="$dir/vmlinux"

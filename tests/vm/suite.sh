@@ -35,11 +35,12 @@ kernel_cases() {
 		-e '/^Address = fe80::LL\/64$/d' "$2"/cases/*.out
 }
 
-# fill_queue DIR: one file per script in DIR/todo, named in run order.
+# fill_queue DIR: one file per script in DIR/todo, named in run order: the biggest
+# scripts, likely the longest, first, so that several guests end at about the same time.
 fill_queue() {
 	local i=0 t
 	mkdir -p "$1/todo" "$1/taken" "$1/done"
-	for t in "$SRCDIR"/tests/netns/*.sh "$here/kernel.sh"; do
+	for t in $(ls -S "$SRCDIR"/tests/netns/*.sh "$here/kernel.sh"); do
 		[ "$(basename "$t")" = lib.sh ] && continue
 		i=$((i + 1))
 		printf '%s\n' "$t" >"$1/todo/$(printf '%03d' $i)"
