@@ -148,7 +148,7 @@ check "dual stack up: log" "$(link_add_log wgf)
 [#] nft -f /dev/fd/63" "$LOG"
 check "dual stack up: state" "$(backend_lines <<EOF
 ## links
-wgf: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1420
+wgf: <$(link_flags)> mtu 1420
 ## addresses
 wgf inet 10.13.13.2/32
 wgf inet6 fd00:13::2/64
@@ -209,7 +209,7 @@ $(ft_log 4 wgm 4660)" "$RC
 $LOG"
 	check "$how: up state" "$(backend_lines <<EOF
 ## links
-wgm: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1420
+wgm: <$(link_flags)> mtu 1420
 ## addresses
 wgm inet 10.20.0.2/32
 U wgm inet6 fe80::LL/64
@@ -250,7 +250,7 @@ $(ft_log 6 wg6 51820)" "$RC
 $LOG"
 check "IPv6 only: up state" "$(backend_lines <<EOF
 ## links
-wg6: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1420
+wg6: <$(link_flags)> mtu 1420
 ## addresses
 wg6 inet6 fd00:66::2/64
 U wg6 inet6 fe80::LL/64
@@ -301,7 +301,7 @@ tunnel_conf wgb "$KEY2" 10.31.0.2/32 "0.0.0.0/0, ::/0"
 tunnels_state() {
 	local links="" addrs="" pairs=() routes4="" routes6="" nft=""
 	while [ $# -ge 4 ]; do
-		links+="$1: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1420"$'\n'
+		links+="$1: <$(link_flags)> mtu 1420"$'\n'
 		addrs+="$1 inet $4/32"$'\n'"U $1 inet6 fe80::LL/64"$'\n'
 		pairs=("$2" "$3" "${pairs[@]}")
 		routes4+="default dev $1 table $3 scope link"$'\n'

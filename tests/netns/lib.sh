@@ -149,6 +149,15 @@ link_add_log() {
 	fi
 }
 
+# The flags of an up WireGuard link: a userspace TUN device has MULTICAST too.
+link_flags() {
+	if [ -d /sys/module/wireguard ]; then
+		echo POINTOPOINT,NOARP,UP,LOWER_UP
+	else
+		echo POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP
+	fi
+}
+
 # The fe80 line a userspace TUN device gets (kernel WireGuard links have none).
 ll_addr() {
 	[ -d /sys/module/wireguard ] || echo "$1 inet6 fe80::LL/64"

@@ -8,8 +8,11 @@
 # of tests/vm/kernel.sh. Prints each script's output, a summary, and "N passed, N
 # failed" last; exits 0 only when everything passed, 77 when no guest can boot here.
 #
-# One guest runs everything. WGQ_VM_JOBS=N boots N guests at once instead, which take
-# the scripts from a shared queue: each guest is one host CPU's worth of emulation.
+# WGQ_VM_JOBS=N (default: the number of host CPUs, at most 4) boots N guests at once,
+# which take the scripts from a shared queue: each guest is one host CPU's worth of
+# emulation. WGQ_VM=0 skips the suite (exit 77), for a build whose other suites are
+# the point (CI's ASan build); WGQ_VM_REQUIRED=1 turns "cannot boot here" (77) into a
+# failure.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 SRCDIR=${SRCDIR:-$(cd "$here/../.." && pwd)}
@@ -37,11 +40,14 @@ kernel_cases() {
 
 # fill_queue DIR: one file per script in DIR/todo, named in run order: the biggest
 # scripts, likely the longest, first, so that several guests end at about the same time.
+# WGQ_VM_ONLY="NAME..." keeps only those scripts (names without .sh).
 fill_queue() {
-	local i=0 t
+	local i=0 t name
 	mkdir -p "$1/todo" "$1/taken" "$1/done"
 	for t in $(ls -S "$SRCDIR"/tests/netns/*.sh "$here/kernel.sh"); do
-		[ "$(basename "$t")" = lib.sh ] && continue
+		name=$(basename "$t" .sh)
+		[ "$name" = lib ] && continue
+		[ -z "${WGQ_VM_ONLY:-}" ] || [[ " $WGQ_VM_ONLY " == *" $name "* ]] || continue
 		i=$((i + 1))
 		printf '%s\n' "$t" >"$1/todo/$(printf '%03d' $i)"
 	done
@@ -120,35 +126,53 @@ if [ -n "${WGQ_VM_GUEST:-}" ]; then
 	exit
 fi
 
+[ "${WGQ_VM:-1}" != 0 ] || { echo "SKIP: WGQ_VM=0"; exit 77; }
+# many_guests JOBS: boot JOBS guests on one queue, a host directory each guest mounts
+# (WGQ_VM_SHARE); print every script's output in queue order, then the report.
+many_guests() {
+	local q j n t pids=() skipped=0 broken=0
+	q=$(mktemp -d /tmp/wgq-vm-queue.XXXXXX)
+	trap 'rm -rf "$q"' EXIT
+	fill_queue "$q"
+	for ((j = 1; j <= $1; j++)); do
+		WGQ_VM_SHARE=$q WGQ_VM_QUEUE=$q "$here/run-in-vm.sh" bash "$here/suite.sh" \
+			>"$q/vm$j.log" 2>&1 &
+		pids+=($!)
+	done
+	for ((j = 1; j <= $1; j++)); do
+		wait "${pids[$((j - 1))]}"
+		case $? in
+		0) ;;
+		77) skipped=$((skipped + 1)) ;;
+		*) broken=1; echo "=== guest $j failed:"; cat "$q/vm$j.log" ;;
+		esac
+	done
+	[ "$skipped" = "$1" ] && { cat "$q/vm1.log"; return 77; }
+	for n in $(ls "$q/taken"); do
+		t=$(cat "$q/taken/$n")
+		echo "=== $(basename "$(dirname "$t")")/$(basename "$t")"
+		cat "$q/done/$n.out" 2>/dev/null
+	done
+	report "$q" && [ "$broken" = 0 ]
+}
+
+[ "${WGQ_VM:-1}" != 0 ] || { echo "SKIP: WGQ_VM=0"; exit 77; }
 WGQ=$(readlink -f "${WGQ:-$SRCDIR/build/src/wgq}")
 [ -x "$WGQ" ] || { echo "FAIL: $WGQ not built"; exit 1; }
 export WGQ SRCDIR WGQ_VM_GUEST=1
-jobs=${WGQ_VM_JOBS:-1}
-[ "$jobs" -gt 1 ] || exec "$here/run-in-vm.sh" bash "$here/suite.sh"
-
-# Several guests: the queue is a host directory each guest mounts (WGQ_VM_SHARE).
-q=$(mktemp -d /tmp/wgq-vm-queue.XXXXXX)
-trap 'rm -rf "$q"' EXIT
-fill_queue "$q"
-pids=()
-for ((j = 1; j <= jobs; j++)); do
-	WGQ_VM_SHARE=$q WGQ_VM_QUEUE=$q "$here/run-in-vm.sh" bash "$here/suite.sh" \
-		>"$q/vm$j.log" 2>&1 &
-	pids+=($!)
-done
-skipped=0 broken=0
-for ((j = 1; j <= jobs; j++)); do
-	wait "${pids[$((j - 1))]}"
-	case $? in
-	0) ;;
-	77) skipped=$((skipped + 1)) ;;
-	*) broken=1; echo "=== guest $j failed:"; cat "$q/vm$j.log" ;;
-	esac
-done
-[ "$skipped" = "$jobs" ] && { cat "$q/vm1.log"; exit 77; }
-for n in $(ls "$q/taken"); do
-	t=$(cat "$q/taken/$n")
-	echo "=== $(basename "$(dirname "$t")")/$(basename "$t")"
-	cat "$q/done/$n.out" 2>/dev/null
-done
-report "$q" && [ "$broken" = 0 ]
+jobs=${WGQ_VM_JOBS:-$(nproc)}
+n=$(d=$(mktemp -d) && fill_queue "$d" && ls "$d/todo" | wc -l && rm -rf "$d")
+[ "$jobs" -le 4 ] || jobs=4
+[ "$jobs" -le "$n" ] || jobs=$n
+if [ "$jobs" -gt 1 ]; then
+	many_guests "$jobs"
+else
+	"$here/run-in-vm.sh" bash "$here/suite.sh"
+fi
+rc=$?
+# WGQ_VM_REQUIRED=1 (CI): a guest that cannot boot here is a failure, not a skip.
+if [ "$rc" = 77 ] && [ "${WGQ_VM_REQUIRED:-0}" = 1 ]; then
+	echo "FAIL: WGQ_VM_REQUIRED=1 but no guest could boot (see above)"
+	exit 1
+fi
+exit "$rc"
