@@ -35,12 +35,13 @@ struct down_ctx {
 	struct wg_device dev;
 };
 
-/* The rules are this tunnel's when its table routes through IF or the config still
- * makes it a full tunnel; otherwise they are another tunnel's (§6 d). */
+/* The rules are this tunnel's when the config still makes it a full tunnel or its
+ * table routes through IF; otherwise they are another tunnel's (§6 d). The check that
+ * needs no route dump comes first. */
 static int delete_family_rules(struct down_ctx *c, int family, uint32_t mark)
 {
-	if (!fulltunnel_table_routes_through(c->rtnl, family, mark, c->ifindex) &&
-	    !fulltunnel_wanted(&c->cfg, &c->dev, family))
+	if (!fulltunnel_wanted(&c->cfg, &c->dev, family) &&
+	    !fulltunnel_table_routes_through(c->rtnl, family, mark, c->ifindex))
 		return 0;
 	return fulltunnel_del_rules(c->rtnl, family, mark, c->dry_run, NULL);
 }
@@ -64,6 +65,41 @@ static int delete_rules(struct down_ctx *c)
 			return r;
 	}
 	return 0;
+}
+
+/*
+ * Can a policy rule be this tunnel's? Only a rule of wgq's fwmark shape for some mark
+ * can (§4.1 step 5). Without one in either family the device, whose fwmark and allowed
+ * IPs decide the rest, need not be read: for a server with many peers that read is most
+ * of down's work. A failed dump answers yes, so the full path reports it.
+ */
+static bool rules_may_exist(struct down_ctx *c)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+		_cleanup_free_ struct rtnl_rule *rules = NULL;
+		size_t n = 0;
+
+		if (rtnl_rule_dump(c->rtnl, families[i], &rules, &n) < 0)
+			return true;
+		for (size_t j = 0; j < n; j++)
+			if (rules[j].fwmark && fulltunnel_rule_is_fwmark(&rules[j], rules[j].fwmark))
+				return true;
+	}
+	return false;
+}
+
+/* The device is read only when a rule may be this tunnel's (see above). */
+static int read_device(struct down_ctx *c)
+{
+	if (!rules_may_exist(c))
+		return 0;
+	int r = wg_get_device(c->ifname, &c->dev);
+
+	if (r < 0)
+		log_step_error("wg show", r);
+	return r;
 }
 
 static int delete_link(struct down_ctx *c)
@@ -153,11 +189,9 @@ int cmd_down(const char *arg, const struct cmd_opts *opts)
 	} else if (c.cfg.save_config) {
 		log_cmd("wg showconf %s", c.ifname);
 	}
-	r = wg_get_device(c.ifname, &c.dev);
-	if (r < 0) {
-		log_step_error("wg show", r);
+	r = read_device(&c);
+	if (r < 0)
 		return r;
-	}
 	/* Once the teardown has started it runs to the end; a signal only makes the
 	 * exit status 1. */
 	plan_signals_catch();

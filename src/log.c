@@ -23,29 +23,75 @@ const char *log_prog(void)
 	return prog;
 }
 
-void log_print(enum log_kind kind, const char *fmt, ...)
+static const char *kind_prefix(enum log_kind kind)
 {
-	va_list ap;
-
 	switch (kind) {
 	case LOG_CMD:
-		fputs("[#] ", stderr);
-		break;
+		return "[#] ";
 	case LOG_BANG:
-		fputs("[!] ", stderr);
-		break;
+		return "[!] ";
 	case LOG_ERROR:
-		fprintf(stderr, "%s: ", prog);
-		break;
+		return ": ";
 	case LOG_WARNING:
-		fprintf(stderr, "%s: warning: ", prog);
-		break;
+		return ": warning: ";
 	}
+	return "";
+}
+
+/* All of buf, retrying short writes and EINTR; a failing stderr is not reported. */
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/*
+ * The line is formatted first and written with one write(), so lines of concurrent
+ * wgq processes (and of hooks sharing stderr) never interleave mid-line, and a line
+ * costs one system call. A line too long for the stack buffer goes to the heap.
+ */
+void log_print(enum log_kind kind, const char *fmt, ...)
+{
+	_cleanup_free_ char *heap = NULL;
+	char stack[1024], *buf = stack;
+	const char *name = kind == LOG_ERROR || kind == LOG_WARNING ? prog : "";
+	int saved = errno, head = snprintf(stack, sizeof(stack), "%s%s", name, kind_prefix(kind));
+	va_list ap;
+
+	if (head < 0 || (size_t)head >= sizeof(stack))
+		head = 0;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int body = vsnprintf(stack + head, sizeof(stack) - (size_t)head, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	fflush(stderr);
+
+	if (body < 0)
+		body = 0;
+	size_t len = (size_t)head + (size_t)body;
+
+	if (len + 1 >= sizeof(stack)) {
+		heap = malloc(len + 2);
+		if (heap) {
+			memcpy(heap, stack, (size_t)head);
+			va_start(ap, fmt);
+			vsnprintf(heap + head, (size_t)body + 1, fmt, ap);
+			va_end(ap);
+			buf = heap;
+		} else {
+			len = sizeof(stack) - 2; /* truncated rather than lost */
+		}
+	}
+	buf[len++] = '\n';
+	fflush(stderr); /* anything stdio still holds for stderr comes first */
+	write_all(STDERR_FILENO, buf, len);
+	errno = saved;
 }
 
 void log_step_error(const char *cmd, int err)
