@@ -27,11 +27,8 @@ struct nlmsghdr *rtnl_build_addr_add(void *buf, int ifindex, int family, const u
 
 	if (!len || prefixlen > len * 8)
 		return NULL;
-	nlh = nl_msg_start(buf, NL_SMALL_MSG);
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = (uint8_t)family;
+	nlh = rtnl_msg_start(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifa), family);
+	ifa = mnl_nlmsg_get_payload(nlh);
 	ifa->ifa_prefixlen = prefixlen;
 	ifa->ifa_scope = addr_scope(family, addr);
 	ifa->ifa_index = (uint32_t)ifindex;
@@ -71,28 +68,11 @@ int rtnl_addr_del(struct nl_sock *s, int ifindex, int family, const uint8_t *add
 	return rtnl_send(s, rtnl_build_addr_del(buf, ifindex, family, addr, prefixlen));
 }
 
-struct addr_list {
+/* What an address dump keeps (the family changes from one dump to the next). */
+struct addr_filter {
 	int ifindex;
 	int family;
-	size_t base; /* entries kept before this family's dump */
-	struct rtnl_addr *items;
-	size_t n, cap;
-	int err;
 };
-
-/* A repeated dump only drops what the interrupted dump of the same family added. */
-static void addr_list_restart(void *data)
-{
-	struct addr_list *l = data;
-
-	l->n = l->base;
-	l->err = 0;
-}
-
-static void addr_list_free(struct addr_list *l)
-{
-	free(l->items);
-}
 
 /* IFA_LOCAL is the local side of a peer address; IFA_ADDRESS is then the peer. */
 static int parse_addr(const struct nlmsghdr *nlh, struct rtnl_addr *a)
@@ -119,74 +99,57 @@ static int parse_addr(const struct nlmsghdr *nlh, struct rtnl_addr *a)
 	return 0;
 }
 
-static int addr_list_cb(const struct nlmsghdr *nlh, void *data)
+static int addr_keep(const struct nlmsghdr *nlh, struct rtnl_list *l)
 {
-	struct addr_list *l = data;
+	const struct addr_filter *f = l->filter;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	struct rtnl_addr a = { 0 };
+	int r;
 
-	if (nlh->nlmsg_type != RTM_NEWADDR || l->err)
-		return MNL_CB_OK;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa)) {
-		l->err = -EBADMSG;
-		return MNL_CB_ERROR;
-	}
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa))
+		return -EBADMSG;
 	/* A kernel without this family answers with every family's addresses. */
-	if ((int)ifa->ifa_index != l->ifindex || ifa->ifa_family != l->family)
-		return MNL_CB_OK;
-	int r = parse_addr(nlh, &a);
-
+	if ((int)ifa->ifa_index != f->ifindex || ifa->ifa_family != f->family)
+		return 0;
+	r = parse_addr(nlh, &a);
 	if (r == -ENOENT)
-		return MNL_CB_OK;
-	if (r < 0) {
-		l->err = r;
-		return MNL_CB_ERROR;
-	}
-	struct rtnl_addr *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap, sizeof(*slot));
-	if (!slot) {
-		l->err = -ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	*slot = a;
-	return MNL_CB_OK;
+		return 0;
+	return r < 0 ? r : rtnl_list_add(l, &a);
 }
 
-static int addr_dump_family(struct nl_sock *s, struct addr_list *l, int family)
+/* l's filter is f: its family is the one asked for. */
+static int addr_dump_family(struct nl_sock *s, struct rtnl_list *l, struct addr_filter *f,
+			    int family)
 {
 	_Alignas(8) char buf[NL_BUF_SIZE];
-	struct nlmsghdr *nlh = nl_msg_start(buf, NL_SMALL_MSG);
-	struct ifaddrmsg *ifa;
+	struct nlmsghdr *nlh =
+		rtnl_msg_start(buf, RTM_GETADDR, NLM_F_DUMP, sizeof(struct ifaddrmsg), family);
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_DUMP;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = (uint8_t)family;
-	ifa->ifa_index = (uint32_t)l->ifindex; /* a filter only where strict checking is on */
-	l->family = family;
-	l->base = l->n;
-	int r = nl_dump(s, nlh, addr_list_cb, addr_list_restart, l);
-
-	return l->err ? l->err : r;
+	ifa->ifa_index = (uint32_t)f->ifindex; /* a filter only where strict checking is on */
+	f->family = family;
+	return rtnl_list_dump(s, nlh, l);
 }
 
 int rtnl_addr_list(struct nl_sock *s, int ifindex, int family, struct rtnl_addr **out, size_t *n)
 {
-	_cleanup_(addr_list_free) struct addr_list l = { .ifindex = ifindex };
+	struct addr_filter f = { .ifindex = ifindex };
+	_cleanup_(rtnl_list_free) struct rtnl_list l =
+		RTNL_LIST_INIT(RTM_NEWADDR, sizeof(**out), addr_keep, &f);
 	int r;
 
 	if (family != AF_UNSPEC && !rtnl_addr_len(family))
 		return -EAFNOSUPPORT;
 	if (family == AF_UNSPEC || family == AF_INET) {
-		r = addr_dump_family(s, &l, AF_INET);
+		r = addr_dump_family(s, &l, &f, AF_INET);
 		if (r < 0)
 			return r;
 	}
 	if (family == AF_UNSPEC || family == AF_INET6) {
-		r = addr_dump_family(s, &l, AF_INET6);
+		r = addr_dump_family(s, &l, &f, AF_INET6);
 		if (r < 0)
 			return r;
 	}
-	*n = l.n;
-	*out = TAKE_PTR(l.items);
+	*out = rtnl_list_take(&l, n);
 	return 0;
 }

@@ -10,23 +10,11 @@
 #include <sys/socket.h>
 
 #include "macro.h"
+#include "util.h"
 
 void *rtnl_array_add(void **items, size_t *n, size_t *cap, size_t size)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		void *p = reallocarray(*items, ncap, size);
-
-		if (!p)
-			return NULL;
-		*items = p;
-		*cap = ncap;
-	}
-	void *slot = (char *)*items + *n * size;
-
-	memset(slot, 0, size);
-	(*n)++;
-	return slot;
+	return array_append(items, n, cap, size);
 }
 
 size_t rtnl_addr_len(int family)
@@ -53,15 +41,139 @@ int rtnl_attr_u32(const struct nlattr *attr, uint32_t *value)
 	return 0;
 }
 
-static struct nlmsghdr *put_link_msg(void *buf, uint16_t type, uint16_t flags, int ifindex)
+struct nlmsghdr *rtnl_msg_start(void *buf, uint16_t type, uint16_t flags, size_t hdrlen, int family)
 {
 	struct nlmsghdr *nlh = nl_msg_start(buf, NL_SMALL_MSG);
-	struct ifinfomsg *ifi;
+	struct rtgenmsg *g;
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = flags;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
+	g = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	g->rtgen_family = (unsigned char)family;
+	return nlh;
+}
+
+/* --- table-driven attribute parsing, for every rtnl-*.c --- */
+
+/* Truncates rather than fails: no name we compare with comes near the limit. */
+static int attr_strcpy(char *dst, size_t size, const struct nlattr *attr)
+{
+	if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+		return -EBADMSG;
+	snprintf(dst, size, "%s", mnl_attr_get_str(attr));
+	return 0;
+}
+
+static int parse_attr(const struct nlattr *attr, const struct rtnl_attr_table *t, void *obj)
+{
+	uint16_t type = mnl_attr_get_type(attr);
+	const struct rtnl_attr_spec *spec = type < t->n ? &t->spec[type] : NULL;
+	char *field = (char *)obj + (spec ? spec->offset : 0);
+
+	switch (spec ? spec->kind : RTNL_ATTR_NONE) {
+	case RTNL_ATTR_NONE:
+		return t->other ? t->other(attr, obj) : 0;
+	case RTNL_ATTR_SKIP:
+		return 0;
+	case RTNL_ATTR_U32:
+		return rtnl_attr_u32(attr, (uint32_t *)(void *)field);
+	case RTNL_ATTR_STR:
+		return attr_strcpy(field, spec->size, attr);
+	case RTNL_ATTR_FUNC:
+		return spec->parse(attr, obj);
+	}
+	return 0;
+}
+
+struct attr_walk {
+	const struct rtnl_attr_table *t;
+	void *obj;
+	int err;
+};
+
+static int attr_walk_cb(const struct nlattr *attr, void *data)
+{
+	struct attr_walk *w = data;
+
+	w->err = parse_attr(attr, w->t, w->obj);
+	return w->err < 0 ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+int rtnl_parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen, const struct rtnl_attr_table *t,
+		     void *obj)
+{
+	struct attr_walk w = { .t = t, .obj = obj };
+
+	(void)mnl_attr_parse(nlh, (unsigned)hdrlen, attr_walk_cb, &w);
+	return w.err;
+}
+
+int rtnl_parse_nested(const struct nlattr *nest, const struct rtnl_attr_table *t, void *obj)
+{
+	struct attr_walk w = { .t = t, .obj = obj };
+
+	(void)mnl_attr_parse_nested(nest, attr_walk_cb, &w);
+	return w.err;
+}
+
+/* --- dumps into a growable array, for every rtnl-*.c --- */
+
+static int list_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rtnl_list *l = data;
+
+	if (nlh->nlmsg_type != l->type || l->err)
+		return MNL_CB_OK;
+	l->err = l->keep(nlh, l);
+	return l->err ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+/* A repeated dump only drops what the interrupted one added. */
+static void list_restart(void *data)
+{
+	struct rtnl_list *l = data;
+
+	l->n = l->base;
+	l->err = 0;
+}
+
+int rtnl_list_dump(struct nl_sock *s, struct nlmsghdr *nlh, struct rtnl_list *l)
+{
+	l->base = l->n;
+	int r = nl_dump(s, nlh, list_cb, list_restart, l);
+
+	return l->err ? l->err : r;
+}
+
+int rtnl_list_add(struct rtnl_list *l, const void *elem)
+{
+	void *slot = array_append(&l->items, &l->n, &l->cap, l->size);
+
+	if (!slot)
+		return -ENOMEM;
+	memcpy(slot, elem, l->size);
+	return 0;
+}
+
+void *rtnl_list_take(struct rtnl_list *l, size_t *n)
+{
+	*n = l->n;
+	return TAKE_PTR(l->items);
+}
+
+void rtnl_list_free(struct rtnl_list *l)
+{
+	free(l->items);
+}
+
+/* --- links --- */
+
+static struct nlmsghdr *put_link_msg(void *buf, uint16_t type, uint16_t flags, int ifindex)
+{
+	struct nlmsghdr *nlh =
+		rtnl_msg_start(buf, type, flags, sizeof(struct ifinfomsg), AF_UNSPEC);
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
 	ifi->ifi_index = ifindex;
 	return nlh;
 }
@@ -114,17 +226,10 @@ struct nlmsghdr *rtnl_build_link_set_mtu(void *buf, int ifindex, uint32_t mtu)
 	return build_set_mtu(buf, ifindex, mtu, 0);
 }
 
-/* Truncates rather than fails: no name we compare with comes near the limit. */
-static int attr_strcpy(char *dst, size_t size, const struct nlattr *attr)
+/* The first IFLA_INFO_KIND counts. */
+static int parse_linkinfo(const struct nlattr *nest, void *obj)
 {
-	if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
-		return -EBADMSG;
-	snprintf(dst, size, "%s", mnl_attr_get_str(attr));
-	return 0;
-}
-
-static int parse_linkinfo(const struct nlattr *nest, struct rtnl_link *link)
-{
+	struct rtnl_link *link = obj;
 	const struct nlattr *attr;
 
 	mnl_attr_for_each_nested(attr, nest) {
@@ -134,36 +239,22 @@ static int parse_linkinfo(const struct nlattr *nest, struct rtnl_link *link)
 	return 0;
 }
 
+static const struct rtnl_attr_spec link_attrs[] = {
+	[IFLA_IFNAME] = RTNL_STR(struct rtnl_link, name),
+	[IFLA_MTU] = RTNL_U32(struct rtnl_link, mtu),
+	[IFLA_LINKINFO] = RTNL_FUNC(parse_linkinfo),
+};
+
+static const struct rtnl_attr_table link_table = { link_attrs, ARRAY_SIZE(link_attrs), NULL };
+
 static int parse_link(const struct nlmsghdr *nlh, struct rtnl_link *link)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return -EBADMSG;
-	memset(link, 0, sizeof(*link));
-	link->ifindex = ifi->ifi_index;
-	link->flags = ifi->ifi_flags;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifi)) {
-		int r = 0;
-
-		switch (mnl_attr_get_type(attr)) {
-		case IFLA_IFNAME:
-			r = attr_strcpy(link->name, sizeof(link->name), attr);
-			break;
-		case IFLA_MTU:
-			r = rtnl_attr_u32(attr, &link->mtu);
-			break;
-		case IFLA_LINKINFO:
-			r = parse_linkinfo(attr, link);
-			break;
-		default:
-			break;
-		}
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	*link = (struct rtnl_link){ .ifindex = ifi->ifi_index, .flags = ifi->ifi_flags };
+	return rtnl_parse_attrs(nlh, sizeof(*ifi), &link_table, link);
 }
 
 struct link_get {
@@ -242,48 +333,22 @@ int rtnl_link_set_mtu(struct nl_sock *s, int ifindex, uint32_t mtu)
 	return nl_talk(s, rtnl_build_link_set_mtu(buf, ifindex, mtu), NULL, NULL);
 }
 
-struct link_list {
-	const char *kind;
-	struct rtnl_link *items;
-	size_t n, cap;
-	int err;
-};
-
-static void link_list_reset(void *data)
+static int link_keep(const struct nlmsghdr *nlh, struct rtnl_list *l)
 {
-	struct link_list *l = data;
-
-	free(l->items);
-	l->items = NULL;
-	l->n = l->cap = 0;
-	l->err = 0;
-}
-
-static int link_list_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct link_list *l = data;
+	const char *kind = l->filter;
 	struct rtnl_link link;
+	int r = parse_link(nlh, &link);
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || l->err)
-		return MNL_CB_OK;
-	l->err = parse_link(nlh, &link);
-	if (l->err)
-		return MNL_CB_ERROR;
-	if (!streq(link.kind, l->kind))
-		return MNL_CB_OK;
-	struct rtnl_link *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap, sizeof(*slot));
-	if (!slot) {
-		l->err = -ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	*slot = link;
-	return MNL_CB_OK;
+	if (r < 0 || !streq(link.kind, kind))
+		return r;
+	return rtnl_list_add(l, &link);
 }
 
 int rtnl_link_list_kind(struct nl_sock *s, const char *kind, struct rtnl_link **out, size_t *n)
 {
 	_Alignas(8) char buf[NL_BUF_SIZE];
-	_cleanup_(link_list_reset) struct link_list l = { .kind = kind };
+	_cleanup_(rtnl_list_free) struct rtnl_list l =
+		RTNL_LIST_INIT(RTM_NEWLINK, sizeof(**out), link_keep, kind);
 	struct nlmsghdr *nlh = put_link_msg(buf, RTM_GETLINK, NLM_F_DUMP, 0);
 	struct nlattr *info;
 
@@ -291,13 +356,10 @@ int rtnl_link_list_kind(struct nl_sock *s, const char *kind, struct rtnl_link **
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
 	mnl_attr_nest_end(nlh, info);
-	int r = nl_dump(s, nlh, link_list_cb, link_list_reset, &l);
+	int r = rtnl_list_dump(s, nlh, &l);
 
-	if (l.err)
-		return l.err;
 	if (r < 0)
 		return r;
-	*n = l.n;
-	*out = TAKE_PTR(l.items);
+	*out = rtnl_list_take(&l, n);
 	return 0;
 }

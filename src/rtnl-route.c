@@ -28,14 +28,7 @@ static uint8_t hdr_table(uint32_t table)
 
 static struct nlmsghdr *put_route_msg(void *buf, uint16_t type, uint16_t flags, int family)
 {
-	struct nlmsghdr *nlh = nl_msg_start(buf, NL_SMALL_MSG);
-	struct rtmsg *rtm;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = (uint8_t)family;
-	return nlh;
+	return rtnl_msg_start(buf, type, flags, sizeof(struct rtmsg), family);
 }
 
 struct nlmsghdr *rtnl_build_route_add(void *buf, int ifindex, int family, const uint8_t *dst,
@@ -147,51 +140,41 @@ int rtnl_route_add_batch(struct nl_sock *s, const struct rtnl_route *routes, siz
 	return 0;
 }
 
-static int parse_metrics(const struct nlattr *nest, struct route_info *ri)
-{
-	const struct nlattr *attr;
-	int r = 0;
+static const struct rtnl_attr_spec metric_attrs[] = {
+	[RTAX_LOCK] = RTNL_U32(struct route_info, lock),
+	[RTAX_MTU] = RTNL_U32(struct route_info, metric_mtu),
+};
 
-	mnl_attr_for_each_nested(attr, nest) {
-		if (mnl_attr_get_type(attr) == RTAX_MTU)
-			r = rtnl_attr_u32(attr, &ri->metric_mtu);
-		else if (mnl_attr_get_type(attr) == RTAX_LOCK)
-			r = rtnl_attr_u32(attr, &ri->lock);
-		if (r < 0)
-			return r;
-	}
+static const struct rtnl_attr_table metric_table = { metric_attrs, ARRAY_SIZE(metric_attrs), NULL };
+
+static int parse_metrics(const struct nlattr *nest, void *obj)
+{
+	return rtnl_parse_nested(nest, &metric_table, obj);
+}
+
+static int parse_dst(const struct nlattr *attr, void *obj)
+{
+	struct route_info *ri = obj;
+	size_t len = rtnl_addr_len(ri->rt.family);
+
+	if (!len || mnl_attr_get_payload_len(attr) != len)
+		return -EBADMSG;
+	memcpy(ri->rt.dst, mnl_attr_get_payload(attr), len);
 	return 0;
 }
 
-static int parse_route_attr(const struct nlattr *attr, struct route_info *ri)
-{
-	size_t len = rtnl_addr_len(ri->rt.family);
-	uint32_t oif;
-	int r;
+static const struct rtnl_attr_spec route_attrs[] = {
+	[RTA_DST] = RTNL_FUNC(parse_dst),
+	[RTA_OIF] = RTNL_U32(struct route_info, rt.oif),
+	[RTA_METRICS] = RTNL_FUNC(parse_metrics),
+	[RTA_TABLE] = RTNL_U32(struct route_info, rt.table),
+};
 
-	switch (mnl_attr_get_type(attr)) {
-	case RTA_DST:
-		if (!len || mnl_attr_get_payload_len(attr) != len)
-			return -EBADMSG;
-		memcpy(ri->rt.dst, mnl_attr_get_payload(attr), len);
-		return 0;
-	case RTA_TABLE:
-		return rtnl_attr_u32(attr, &ri->rt.table);
-	case RTA_OIF:
-		r = rtnl_attr_u32(attr, &oif);
-		ri->rt.oif = (int)oif;
-		return r;
-	case RTA_METRICS:
-		return parse_metrics(attr, ri);
-	default:
-		return 0;
-	}
-}
+static const struct rtnl_attr_table route_table = { route_attrs, ARRAY_SIZE(route_attrs), NULL };
 
 static int parse_route(const struct nlmsghdr *nlh, struct route_info *ri)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
 		return -EBADMSG;
@@ -202,13 +185,7 @@ static int parse_route(const struct nlmsghdr *nlh, struct route_info *ri)
 	ri->rt.type = rtm->rtm_type;
 	ri->rt.protocol = rtm->rtm_protocol;
 	ri->rt.cloned = rtm->rtm_flags & RTM_F_CLONED;
-	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
-		int r = parse_route_attr(attr, ri);
-
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return rtnl_parse_attrs(nlh, sizeof(*rtm), &route_table, ri);
 }
 
 /*
@@ -235,62 +212,38 @@ static bool route_wanted(const struct rtnl_route *rt, int family, uint32_t table
 	return !table || rt->table == table;
 }
 
-struct route_list {
+/* What a route dump keeps. */
+struct route_filter {
 	int family;
 	uint32_t table;
-	struct rtnl_route *items;
-	size_t n, cap;
-	int err;
 };
 
-static void route_list_reset(void *data)
+static int route_keep(const struct nlmsghdr *nlh, struct rtnl_list *l)
 {
-	struct route_list *l = data;
-
-	free(l->items);
-	l->items = NULL;
-	l->n = l->cap = 0;
-	l->err = 0;
-}
-
-static int route_list_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct route_list *l = data;
+	const struct route_filter *f = l->filter;
 	struct route_info ri;
+	int r = parse_route(nlh, &ri);
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || l->err)
-		return MNL_CB_OK;
-	l->err = parse_route(nlh, &ri);
-	if (l->err)
-		return MNL_CB_ERROR;
-	if (!route_wanted(&ri.rt, l->family, l->table))
-		return MNL_CB_OK;
-	struct rtnl_route *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap, sizeof(*slot));
-	if (!slot) {
-		l->err = -ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	*slot = ri.rt;
-	return MNL_CB_OK;
+	if (r < 0 || !route_wanted(&ri.rt, f->family, f->table))
+		return r;
+	return rtnl_list_add(l, &ri.rt);
 }
 
 int rtnl_route_dump(struct nl_sock *s, int family, uint32_t table, struct rtnl_route **out,
 		    size_t *n)
 {
 	_Alignas(8) char buf[NL_BUF_SIZE];
-	_cleanup_(route_list_reset) struct route_list l = { .family = family, .table = table };
+	const struct route_filter f = { .family = family, .table = table };
+	_cleanup_(rtnl_list_free) struct rtnl_list l =
+		RTNL_LIST_INIT(RTM_NEWROUTE, sizeof(**out), route_keep, &f);
 
 	if (!rtnl_addr_len(family))
 		return -EAFNOSUPPORT;
-	int r = nl_dump(s, build_route_dump(buf, family, table), route_list_cb, route_list_reset,
-			&l);
+	int r = rtnl_list_dump(s, build_route_dump(buf, family, table), &l);
 
-	if (l.err)
-		return l.err;
 	if (r < 0)
 		return r;
-	*n = l.n;
-	*out = TAKE_PTR(l.items);
+	*out = rtnl_list_take(&l, n);
 	return 0;
 }
 

@@ -24,11 +24,9 @@ static struct nlmsghdr *build_rule(void *buf, int cmd, const struct rtnl_rule *r
 
 	if (!rtnl_addr_len(rule->family) || (cmd != RTM_NEWRULE && cmd != RTM_DELRULE))
 		return NULL;
-	nlh = nl_msg_start(buf, NL_SMALL_MSG);
-	nlh->nlmsg_type = (uint16_t)cmd;
-	nlh->nlmsg_flags = cmd == RTM_NEWRULE ? NLM_F_CREATE | NLM_F_EXCL : 0;
-	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
-	frh->family = (uint8_t)rule->family;
+	nlh = rtnl_msg_start(buf, (uint16_t)cmd, cmd == RTM_NEWRULE ? NLM_F_CREATE | NLM_F_EXCL : 0,
+			     sizeof(*frh), rule->family);
+	frh = mnl_nlmsg_get_payload(nlh);
 	/* As for routes: a table from 256 up only fits in FRA_TABLE. */
 	frh->table = rule->table < 256 ? (uint8_t)rule->table : RT_TABLE_UNSPEC;
 	frh->action = rule->action;
@@ -45,37 +43,39 @@ static struct nlmsghdr *build_rule(void *buf, int cmd, const struct rtnl_rule *r
 	return nlh;
 }
 
+/* The rules of spec §3.9: to a table, at priority (0: none). */
+static struct nlmsghdr *build_wgq_rule(void *buf, int cmd, int family, uint32_t priority,
+				       const struct rtnl_rule *shape)
+{
+	struct rtnl_rule rule = *shape;
+
+	rule.family = family;
+	rule.priority = priority;
+	rule.action = FR_ACT_TO_TBL;
+	return build_rule(buf, cmd, &rule, priority != 0);
+}
+
 /* ip rule add not fwmark N table N */
 struct nlmsghdr *rtnl_build_rule_fwmark(void *buf, int cmd, int family, uint32_t fwmark,
 					uint32_t table, uint32_t priority)
 {
 	const struct rtnl_rule rule = {
-		.family = family,
-		.priority = priority,
 		.table = table,
-		.action = FR_ACT_TO_TBL,
 		.flags = FIB_RULE_INVERT,
 		.has_fwmark = true,
 		.fwmark = fwmark,
 		.fwmask = 0xffffffff,
 	};
 
-	return build_rule(buf, cmd, &rule, priority != 0);
+	return build_wgq_rule(buf, cmd, family, priority, &rule);
 }
 
 /* ip rule add table main suppress_prefixlength 0 */
 struct nlmsghdr *rtnl_build_rule_suppress(void *buf, int cmd, int family, uint32_t priority)
 {
-	const struct rtnl_rule rule = {
-		.family = family,
-		.priority = priority,
-		.table = RT_TABLE_MAIN,
-		.action = FR_ACT_TO_TBL,
-		.has_suppress_prefixlen = true,
-		.suppress_prefixlen = 0,
-	};
+	const struct rtnl_rule rule = { .table = RT_TABLE_MAIN, .has_suppress_prefixlen = true };
 
-	return build_rule(buf, cmd, &rule, priority != 0);
+	return build_wgq_rule(buf, cmd, family, priority, &rule);
 }
 
 static int rule_send(struct nl_sock *s, struct nlmsghdr *nlh)
@@ -115,17 +115,47 @@ int rtnl_rule_add(struct nl_sock *s, const struct rtnl_rule *rule)
 	return rule_send(s, build_rule(buf, RTM_NEWRULE, rule, true));
 }
 
-/* Kernels send FRA_SUPPRESS_PREFIXLEN on every rule, with -1 meaning none (ip rule
- * prints nothing then); treat FRA_SUPPRESS_IFGROUP alike. */
-static int parse_suppress(const struct nlattr *attr, bool *set, uint32_t *value)
+/* A rule being parsed: a mark given without a mask means the full mask. */
+struct rule_parse {
+	struct rtnl_rule rule;
+	bool has_mask;
+};
+
+static int parse_mark(const struct nlattr *attr, void *obj)
 {
-	int r = rtnl_attr_u32(attr, value);
+	struct rule_parse *p = obj;
+
+	if (mnl_attr_get_type(attr) == FRA_FWMASK) {
+		p->has_mask = true;
+		return rtnl_attr_u32(attr, &p->rule.fwmask);
+	}
+	p->rule.has_fwmark = true;
+	return rtnl_attr_u32(attr, &p->rule.fwmark);
+}
+
+/* Kernels send FRA_SUPPRESS_PREFIXLEN on every rule, with -1 meaning none (ip rule
+ * prints nothing then); FRA_SUPPRESS_IFGROUP alike, which selects when set. */
+static int parse_suppress(const struct nlattr *attr, void *obj)
+{
+	struct rtnl_rule *rule = &((struct rule_parse *)obj)->rule;
+	uint32_t value;
+	int r = rtnl_attr_u32(attr, &value);
 
 	if (r < 0)
 		return r;
-	*set = *value != UINT32_MAX;
-	if (!*set)
-		*value = 0;
+	if (mnl_attr_get_type(attr) == FRA_SUPPRESS_IFGROUP) {
+		rule->other_selectors |= value != UINT32_MAX;
+		return 0;
+	}
+	rule->has_suppress_prefixlen = value != UINT32_MAX;
+	rule->suppress_prefixlen = rule->has_suppress_prefixlen ? value : 0;
+	return 0;
+}
+
+static int parse_other(const struct nlattr *attr, void *obj)
+{
+	(void)attr;
+	((struct rule_parse *)obj)->rule.other_selectors = true;
 	return 0;
 }
 
@@ -134,126 +164,72 @@ static int parse_suppress(const struct nlattr *attr, bool *set, uint32_t *value)
  * (iif, oif, l3mdev, uid range, ports, goto, realms, attributes newer than our
  * headers) marks the rule as not of wgq's shape, so down never deletes it.
  */
-static int parse_rule_attr(const struct nlattr *attr, struct rtnl_rule *rule, bool *has_mask)
-{
-	bool ifgroup;
-	uint32_t value;
-	int r;
+static const struct rtnl_attr_spec rule_attrs[] = {
+	[FRA_DST] = RTNL_SKIP, /* selectors only with a non-zero length in the header */
+	[FRA_SRC] = RTNL_SKIP,
+	[FRA_PRIORITY] = RTNL_U32(struct rule_parse, rule.priority),
+	[FRA_FWMARK] = RTNL_FUNC(parse_mark),
+	[FRA_SUPPRESS_IFGROUP] = RTNL_FUNC(parse_suppress),
+	[FRA_SUPPRESS_PREFIXLEN] = RTNL_FUNC(parse_suppress),
+	[FRA_TABLE] = RTNL_U32(struct rule_parse, rule.table),
+	[FRA_FWMASK] = RTNL_FUNC(parse_mark),
+	[FRA_PAD] = RTNL_SKIP,
+	[FRA_PROTOCOL] = RTNL_SKIP,
+};
 
-	switch (mnl_attr_get_type(attr)) {
-	case FRA_PRIORITY:
-		return rtnl_attr_u32(attr, &rule->priority);
-	case FRA_TABLE:
-		return rtnl_attr_u32(attr, &rule->table);
-	case FRA_FWMARK:
-		rule->has_fwmark = true;
-		return rtnl_attr_u32(attr, &rule->fwmark);
-	case FRA_FWMASK:
-		*has_mask = true;
-		return rtnl_attr_u32(attr, &rule->fwmask);
-	case FRA_SUPPRESS_PREFIXLEN:
-		return parse_suppress(attr, &rule->has_suppress_prefixlen,
-				      &rule->suppress_prefixlen);
-	case FRA_SUPPRESS_IFGROUP:
-		r = parse_suppress(attr, &ifgroup, &value);
-		rule->other_selectors |= ifgroup;
-		return r;
-	case FRA_SRC:
-	case FRA_DST: /* selectors only with a non-zero length in the header */
-	case FRA_PROTOCOL:
-	case FRA_PAD:
-		return 0;
-	default:
-		rule->other_selectors = true;
-		return 0;
-	}
-}
+static const struct rtnl_attr_table rule_table = { rule_attrs, ARRAY_SIZE(rule_attrs),
+						   parse_other };
 
 static int parse_rule(const struct nlmsghdr *nlh, struct rtnl_rule *rule)
 {
 	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	bool has_mask = false;
+	struct rule_parse p = { 0 };
+	int r;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh))
 		return -EBADMSG;
-	memset(rule, 0, sizeof(*rule));
-	rule->family = frh->family;
-	rule->table = frh->table; /* FRA_TABLE, always sent by today's kernels, overrides */
-	rule->action = frh->action;
-	rule->flags = frh->flags;
-	rule->other_selectors = frh->src_len || frh->dst_len || frh->tos;
-	mnl_attr_for_each(attr, nlh, sizeof(*frh)) {
-		int r = parse_rule_attr(attr, rule, &has_mask);
-
-		if (r < 0)
-			return r;
-	}
-	/* A mark given without a mask means the full mask. */
-	if (rule->has_fwmark && !has_mask)
-		rule->fwmask = 0xffffffff;
+	p.rule = (struct rtnl_rule){
+		.family = frh->family,
+		.table = frh->table, /* FRA_TABLE, always sent by today's kernels, overrides */
+		.action = frh->action,
+		.flags = frh->flags,
+		.other_selectors = frh->src_len || frh->dst_len || frh->tos,
+	};
+	r = rtnl_parse_attrs(nlh, sizeof(*frh), &rule_table, &p);
+	if (r < 0)
+		return r;
+	if (p.rule.has_fwmark && !p.has_mask)
+		p.rule.fwmask = 0xffffffff;
+	*rule = p.rule;
 	return 0;
 }
 
-struct rule_list {
-	int family;
-	struct rtnl_rule *items;
-	size_t n, cap;
-	int err;
-};
-
-static void rule_list_reset(void *data)
+static int rule_keep(const struct nlmsghdr *nlh, struct rtnl_list *l)
 {
-	struct rule_list *l = data;
-
-	free(l->items);
-	l->items = NULL;
-	l->n = l->cap = 0;
-	l->err = 0;
-}
-
-static int rule_list_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct rule_list *l = data;
+	const int *family = l->filter;
 	struct rtnl_rule rule;
+	int r = parse_rule(nlh, &rule);
 
-	if (nlh->nlmsg_type != RTM_NEWRULE || l->err)
-		return MNL_CB_OK;
-	l->err = parse_rule(nlh, &rule);
-	if (l->err)
-		return MNL_CB_ERROR;
 	/* A kernel without this family answers with every family's rules. */
-	if (rule.family != l->family)
-		return MNL_CB_OK;
-	struct rtnl_rule *slot = rtnl_array_add((void **)&l->items, &l->n, &l->cap, sizeof(*slot));
-	if (!slot) {
-		l->err = -ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	*slot = rule;
-	return MNL_CB_OK;
+	if (r < 0 || rule.family != *family)
+		return r;
+	return rtnl_list_add(l, &rule);
 }
 
 int rtnl_rule_dump(struct nl_sock *s, int family, struct rtnl_rule **out, size_t *n)
 {
 	_Alignas(8) char buf[NL_BUF_SIZE];
-	_cleanup_(rule_list_reset) struct rule_list l = { .family = family };
-	struct nlmsghdr *nlh = nl_msg_start(buf, NL_SMALL_MSG);
-	struct fib_rule_hdr *frh;
+	_cleanup_(rtnl_list_free) struct rtnl_list l =
+		RTNL_LIST_INIT(RTM_NEWRULE, sizeof(**out), rule_keep, &family);
+	struct nlmsghdr *nlh;
+	int r;
 
 	if (!rtnl_addr_len(family))
 		return -EAFNOSUPPORT;
-	nlh->nlmsg_type = RTM_GETRULE;
-	nlh->nlmsg_flags = NLM_F_DUMP;
-	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
-	frh->family = (uint8_t)family;
-	int r = nl_dump(s, nlh, rule_list_cb, rule_list_reset, &l);
-
-	if (l.err)
-		return l.err;
+	nlh = rtnl_msg_start(buf, RTM_GETRULE, NLM_F_DUMP, sizeof(struct fib_rule_hdr), family);
+	r = rtnl_list_dump(s, nlh, &l);
 	if (r < 0)
 		return r;
-	*n = l.n;
-	*out = TAKE_PTR(l.items);
+	*out = rtnl_list_take(&l, n);
 	return 0;
 }

@@ -136,3 +136,74 @@ size_t rtnl_addr_len(int family);
 int rtnl_send(struct nl_sock *s, struct nlmsghdr *nlh);
 /* A u32 attribute's value; -EBADMSG when it has the wrong size. */
 int rtnl_attr_u32(const struct nlattr *attr, uint32_t *value);
+
+/*
+ * A dump read into a malloc'd array. For each reply of type, keep() parses it and
+ * adds what it wants with rtnl_list_add(); it returns 0 or -errno, and the first
+ * error ends the list. An interrupted dump (NLM_F_DUMP_INTR) is repeated.
+ */
+struct rtnl_list {
+	uint16_t type; /* the replies to read: RTM_NEWLINK, … */
+	size_t size;   /* of one element */
+	int (*keep)(const struct nlmsghdr *nlh, struct rtnl_list *l);
+	const void *filter; /* for keep() */
+	void *items;
+	size_t n, cap;
+	size_t base; /* elements of earlier dumps into the same list */
+	int err;
+};
+// clang-format off
+#define RTNL_LIST_INIT(msg_type, elem_size, keep_fn, filter_ptr) \
+	{ .type = (msg_type), .size = (elem_size), .keep = (keep_fn), .filter = (filter_ptr) }
+// clang-format on
+/* Run the dump request nlh, appending to what l holds. 0 or -errno. */
+int rtnl_list_dump(struct nl_sock *s, struct nlmsghdr *nlh, struct rtnl_list *l);
+/* Append a copy of elem (l->size bytes). 0 or -ENOMEM. */
+int rtnl_list_add(struct rtnl_list *l, const void *elem);
+/* Hand over the array (free() it; it may be NULL when empty) and its length. */
+void *rtnl_list_take(struct rtnl_list *l, size_t *n);
+/* For _cleanup_: free what was not taken. */
+void rtnl_list_free(struct rtnl_list *l);
+
+/* Start a request at buf (zeroing NL_SMALL_MSG bytes) with a zeroed family header of
+ * hdrlen bytes (struct ifinfomsg, ifaddrmsg, rtmsg, fib_rule_hdr): all of them begin
+ * with the family byte, which this sets. */
+struct nlmsghdr *rtnl_msg_start(void *buf, uint16_t type, uint16_t flags, size_t hdrlen,
+				int family);
+
+/* How rtnl_parse_attrs() reads one attribute type into an object. */
+enum rtnl_attr_kind {
+	RTNL_ATTR_NONE, /* no entry: the table's other() */
+	RTNL_ATTR_SKIP, /* known, and nothing to read */
+	RTNL_ATTR_U32,	/* exactly 4 bytes, to the uint32_t field at offset */
+	RTNL_ATTR_STR,	/* NUL-terminated, truncated to the char array at offset */
+	RTNL_ATTR_FUNC, /* parse(attr, obj) */
+};
+struct rtnl_attr_spec {
+	enum rtnl_attr_kind kind;
+	size_t offset, size;
+	int (*parse)(const struct nlattr *attr, void *obj);
+};
+// clang-format off
+#define RTNL_FIELD_SIZE(type, field) sizeof(((type *)0)->field)
+/* Does not compile when the field is not 4 bytes. */
+#define RTNL_U32(type, field) \
+	{ RTNL_ATTR_U32, offsetof(type, field), \
+	  4 + 0 * sizeof(char[RTNL_FIELD_SIZE(type, field) == 4 ? 1 : -1]), NULL }
+#define RTNL_STR(type, field) \
+	{ RTNL_ATTR_STR, offsetof(type, field), RTNL_FIELD_SIZE(type, field), NULL }
+#define RTNL_FUNC(fn) { RTNL_ATTR_FUNC, 0, 0, fn }
+#define RTNL_SKIP { RTNL_ATTR_SKIP, 0, 0, NULL }
+// clang-format on
+/* spec is indexed by attribute type; other (may be NULL) gets the types it lacks. */
+struct rtnl_attr_table {
+	const struct rtnl_attr_spec *spec;
+	size_t n;
+	int (*other)(const struct nlattr *attr, void *obj);
+};
+/* Read the attributes after a family header of hdrlen bytes (the caller has checked
+ * that much is there) into obj: 0, or the first -errno. */
+int rtnl_parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen, const struct rtnl_attr_table *t,
+		     void *obj);
+/* The same for the attributes inside a nest. */
+int rtnl_parse_nested(const struct nlattr *nest, const struct rtnl_attr_table *t, void *obj);

@@ -394,39 +394,40 @@ static int parse_peers(const struct nlattr *list, struct wg_device *dev)
 	return 0;
 }
 
+// clang-format off
+#define DEVICE_FIELD(field, flag) \
+	{ offsetof(struct wg_device, field), sizeof(((struct wg_device *)0)->field), flag }
+// clang-format on
+
+/* The device's fixed-size attributes: the field each fills and the flag it sets. */
+static const struct device_field {
+	size_t offset, len;
+	uint32_t flag;
+} device_fields[] = {
+	[WGDEVICE_A_PRIVATE_KEY] = DEVICE_FIELD(private_key, WGDEV_HAS_PRIVATE_KEY),
+	[WGDEVICE_A_PUBLIC_KEY] = DEVICE_FIELD(public_key, WGDEV_HAS_PUBLIC_KEY),
+	[WGDEVICE_A_LISTEN_PORT] = DEVICE_FIELD(listen_port, WGDEV_HAS_LISTEN_PORT),
+	[WGDEVICE_A_FWMARK] = DEVICE_FIELD(fwmark, WGDEV_HAS_FWMARK),
+};
+
 static int parse_device_attr(const struct nlattr *attr, struct wg_device *dev)
 {
-	const void *key = attr_exact(attr, WG_KEY_LEN);
+	uint16_t type = mnl_attr_get_type(attr);
+	const struct device_field *f;
+	const void *value;
 
-	switch (mnl_attr_get_type(attr)) {
-	case WGDEVICE_A_PRIVATE_KEY:
-		if (!key)
-			return -EBADMSG;
-		memcpy(dev->private_key, key, WG_KEY_LEN);
-		if (!key_is_zero(dev->private_key))
-			dev->flags |= WGDEV_HAS_PRIVATE_KEY;
-		return 0;
-	case WGDEVICE_A_PUBLIC_KEY:
-		if (!key)
-			return -EBADMSG;
-		memcpy(dev->public_key, key, WG_KEY_LEN);
-		dev->flags |= WGDEV_HAS_PUBLIC_KEY;
-		return 0;
-	case WGDEVICE_A_LISTEN_PORT:
-		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
-			return -EBADMSG;
-		dev->listen_port = mnl_attr_get_u16(attr);
-		dev->flags |= WGDEV_HAS_LISTEN_PORT;
-		return 0;
-	case WGDEVICE_A_FWMARK:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return -EBADMSG;
-		dev->fwmark = mnl_attr_get_u32(attr);
-		dev->flags |= WGDEV_HAS_FWMARK;
-		return 0;
-	case WGDEVICE_A_PEERS:
+	if (type == WGDEVICE_A_PEERS)
 		return parse_peers(attr, dev);
-	}
+	if (type >= ARRAY_SIZE(device_fields) || !device_fields[type].len)
+		return 0;
+	f = &device_fields[type];
+	value = attr_exact(attr, f->len);
+	if (!value)
+		return -EBADMSG;
+	memcpy((uint8_t *)dev + f->offset, value, f->len);
+	/* A device without a private key reports zeros. */
+	if (type != WGDEVICE_A_PRIVATE_KEY || !key_is_zero(dev->private_key))
+		dev->flags |= f->flag;
 	return 0;
 }
 

@@ -229,60 +229,106 @@ static int parse_key(const char *value, uint8_t key[static WG_KEY_LEN])
 	return key_from_hex(key, value) < 0 ? -EPROTO : 0;
 }
 
+/* A number or key of a get=1 reply: the field it fills, of size bytes at offset. */
+struct uapi_field {
+	const char *key;
+	size_t offset, size;
+	uint64_t max;	   /* a decimal up to max; 0: a hex key */
+	uint32_t flag;	   /* set once read… */
+	bool flag_nonzero; /* …only when read and not zero: zero means none */
+};
+
+// clang-format off
+#define UAPI_FIELD(type, key, field, max, flag, nonzero) \
+	{ key, offsetof(type, field), sizeof(((type *)0)->field), max, flag, nonzero }
+
+static const struct uapi_field device_fields[] = {
+	UAPI_FIELD(struct wg_device, "private_key", private_key, 0, WGDEV_HAS_PRIVATE_KEY, true),
+	UAPI_FIELD(struct wg_device, "listen_port", listen_port, UINT16_MAX, WGDEV_HAS_LISTEN_PORT,
+		   false),
+	UAPI_FIELD(struct wg_device, "fwmark", fwmark, UINT32_MAX, WGDEV_HAS_FWMARK, false),
+};
+
+/* endpoint and allowed_ip are parsed apart; protocol_version and keys of newer
+ * implementations are ignored. */
+static const struct uapi_field peer_fields[] = {
+	UAPI_FIELD(struct wg_peer, "preshared_key", preshared_key, 0, WGPEER_HAS_PRESHARED_KEY,
+		   true),
+	UAPI_FIELD(struct wg_peer, "persistent_keepalive_interval", keepalive, UINT16_MAX,
+		   WGPEER_HAS_KEEPALIVE, true),
+	UAPI_FIELD(struct wg_peer, "last_handshake_time_sec", last_handshake_sec, INT64_MAX, 0,
+		   false),
+	UAPI_FIELD(struct wg_peer, "last_handshake_time_nsec", last_handshake_nsec, INT64_MAX, 0,
+		   false),
+	UAPI_FIELD(struct wg_peer, "rx_bytes", rx_bytes, UINT64_MAX, 0, false),
+	UAPI_FIELD(struct wg_peer, "tx_bytes", tx_bytes, UINT64_MAX, 0, false),
+};
+// clang-format on
+
+static const struct uapi_field *find_field(const struct uapi_field *t, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(t[i].key, key))
+			return &t[i];
+	return NULL;
+}
+
+/* A number to a field of 2, 4 or 8 bytes; parse_uint kept it within the field. */
+static void store_uint(void *field, size_t size, uint64_t v)
+{
+	uint16_t v16 = (uint16_t)v;
+	uint32_t v32 = (uint32_t)v;
+
+	if (size == sizeof(v16))
+		memcpy(field, &v16, size);
+	else if (size == sizeof(v32))
+		memcpy(field, &v32, size);
+	else
+		memcpy(field, &v, sizeof(v));
+}
+
+static int read_field(const struct uapi_field *f, void *obj, uint32_t *flags, const char *value)
+{
+	uint8_t *field = (uint8_t *)obj + f->offset;
+	uint64_t v = 0;
+	bool zero;
+	int r;
+
+	if (!f->max) {
+		r = parse_key(value, field);
+		zero = key_is_zero(field);
+	} else {
+		r = parse_uint(value, f->max, &v);
+		store_uint(field, f->size, v);
+		zero = !v;
+	}
+	if (!f->flag_nonzero || (!r && !zero))
+		*flags |= f->flag;
+	return r;
+}
+
 static int peer_field(struct wg_peer *peer, const char *key, const char *value)
 {
-	uint64_t v = 0;
-	int r = 0;
+	const struct uapi_field *f = find_field(peer_fields, ARRAY_SIZE(peer_fields), key);
+	int r;
 
-	if (streq(key, "preshared_key")) {
-		r = parse_key(value, peer->preshared_key);
-		if (!r && !key_is_zero(peer->preshared_key))
-			peer->flags |= WGPEER_HAS_PRESHARED_KEY;
-	} else if (streq(key, "endpoint")) {
-		r = parse_endpoint(value, &peer->endpoint);
-		if (!r)
-			peer->flags |= WGPEER_HAS_ENDPOINT;
-	} else if (streq(key, "persistent_keepalive_interval")) {
-		r = parse_uint(value, UINT16_MAX, &v);
-		peer->keepalive = (uint16_t)v;
-		if (!r && v)
-			peer->flags |= WGPEER_HAS_KEEPALIVE;
-	} else if (streq(key, "allowed_ip")) {
-		r = parse_allowedip(value, peer);
-	} else if (streq(key, "last_handshake_time_sec")) {
-		r = parse_uint(value, INT64_MAX, &v);
-		peer->last_handshake_sec = (int64_t)v;
-	} else if (streq(key, "last_handshake_time_nsec")) {
-		r = parse_uint(value, INT64_MAX, &v);
-		peer->last_handshake_nsec = (int64_t)v;
-	} else if (streq(key, "rx_bytes")) {
-		r = parse_uint(value, UINT64_MAX, &peer->rx_bytes);
-	} else if (streq(key, "tx_bytes")) {
-		r = parse_uint(value, UINT64_MAX, &peer->tx_bytes);
-	}
-	/* protocol_version and keys of newer implementations are ignored. */
+	if (f)
+		return read_field(f, peer, &peer->flags, value);
+	if (streq(key, "allowed_ip"))
+		return parse_allowedip(value, peer);
+	if (!streq(key, "endpoint"))
+		return 0;
+	r = parse_endpoint(value, &peer->endpoint);
+	if (!r)
+		peer->flags |= WGPEER_HAS_ENDPOINT;
 	return r;
 }
 
 static int device_field(struct wg_device *dev, const char *key, const char *value)
 {
-	uint64_t v = 0;
-	int r = 0;
+	const struct uapi_field *f = find_field(device_fields, ARRAY_SIZE(device_fields), key);
 
-	if (streq(key, "private_key")) {
-		r = parse_key(value, dev->private_key);
-		if (!r && !key_is_zero(dev->private_key))
-			dev->flags |= WGDEV_HAS_PRIVATE_KEY;
-	} else if (streq(key, "listen_port")) {
-		r = parse_uint(value, UINT16_MAX, &v);
-		dev->listen_port = (uint16_t)v;
-		dev->flags |= WGDEV_HAS_LISTEN_PORT;
-	} else if (streq(key, "fwmark")) {
-		r = parse_uint(value, UINT32_MAX, &v);
-		dev->fwmark = (uint32_t)v;
-		dev->flags |= WGDEV_HAS_FWMARK;
-	}
-	return r;
+	return f ? read_field(f, dev, &dev->flags, value) : 0;
 }
 
 static int get_field(struct wg_device *dev, const char *key, const char *value)
