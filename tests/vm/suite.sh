@@ -130,8 +130,8 @@ fi
 # many_guests JOBS: boot JOBS guests on one queue, a host directory each guest mounts
 # (WGQ_VM_SHARE); print every script's output in queue order, then the report.
 many_guests() {
-	local q j n t pids=() skipped=0 broken=0
-	q=$(mktemp -d /tmp/wgq-vm-queue.XXXXXX)
+	local j n t pids=() skipped=0 broken=0
+	q=$(mktemp -d /tmp/wgq-vm-queue.XXXXXX) # global: the EXIT trap removes it
 	trap 'rm -rf "$q"' EXIT
 	fill_queue "$q"
 	for ((j = 1; j <= $1; j++)); do
