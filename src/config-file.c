@@ -18,7 +18,8 @@
 static const char ifname_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				   "0123456789_=+.-";
 
-/* The file's bytes; they hold keys, so they are wiped before being freed. */
+/* The file's bytes; they hold keys, so they are wiped before being freed. Only the
+ * first len bytes were ever written: wiping the rest would only fault in fresh pages. */
 struct cfg_bytes {
 	char *data;
 	size_t len, cap;
@@ -27,7 +28,7 @@ struct cfg_bytes {
 static void cfg_bytes_clear(struct cfg_bytes *b)
 {
 	if (b->data)
-		explicit_zero(b->data, b->cap);
+		explicit_zero(b->data, b->len);
 	free(b->data);
 	memset(b, 0, sizeof(*b));
 }
@@ -146,19 +147,19 @@ static void warn_world_accessible(const char *path)
 
 static int bytes_reserve(struct cfg_bytes *b, size_t need)
 {
-	size_t cap = b->cap ? b->cap : 4096;
+	size_t cap = b->cap ? 2 * b->cap : 4096;
 	char *n;
 
 	if (need <= b->cap)
 		return 0;
-	while (cap < need)
-		cap *= 2;
+	if (cap < need)
+		cap = need;
 	n = malloc(cap);
 	if (!n)
 		return -ENOMEM;
 	if (b->data) {
 		memcpy(n, b->data, b->len);
-		explicit_zero(b->data, b->cap);
+		explicit_zero(b->data, b->len);
 		free(b->data);
 	}
 	b->data = n;

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <endian.h>
 #include <netdb.h>
 #include <resolv.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include "ip.h"
 #include "key.h"
 #include "macro.h"
+#include "util.h"
 
 #define CFG_LINE_MAX	  65535
 #define CFG_RT_TABLE_MAIN 254
@@ -40,6 +42,11 @@ struct cfg_warning {
 	char *msg;
 };
 
+struct cfg_peer_key {
+	unsigned line; /* of the PublicKey; 0 for none yet */
+	uint32_t hash; /* of the key, once the section is over */
+};
+
 struct cfg_parser {
 	struct cfg *cfg;
 	const char *const *rt_dirs;
@@ -50,13 +57,14 @@ struct cfg_parser {
 	enum cfg_section sect; /* the section as wg(8) sees it */
 	bool wgq_iface;	       /* wg-quick's own test: the header is exactly [Interface] */
 	bool seen_iface;
-	unsigned *key_lines; /* per peer: the line of its PublicKey, 0 for none yet */
-	size_t cap_key_lines;
+	struct cfg_peer_key *keys; /* per peer */
+	size_t cap_keys;
 	size_t peer_entries, peer_plain; /* AllowedIPs entries of this peer; without +/- */
 
 	char *buf; /* scratch copies of the line being parsed */
 	size_t cap_buf;
 	size_t cap_stripped, cap_addresses, cap_servers, cap_search;
+	size_t stripped_hint; /* room for the kept lines at first: the file's size if known */
 	size_t cap_hooks[CFG_HOOK_KINDS];
 
 	char *err;
@@ -69,21 +77,28 @@ struct cfg_parser {
 struct cfg_line {
 	const char *text; /* trimmed of spaces and tabs only: what strip prints */
 	size_t len;
-	char *key;	  /* before the first '=' of the text cut at '#', trimmed */
-	char *value;	  /* after that '=', trimmed; NULL when there is none */
-	char *unstripped; /* after that '=' in the whole line, '#' kept, trimmed */
-	char *dkey;	  /* key and value with all whitespace removed, as wg reads them */
+	size_t eq; /* offset of the first '=' before any '#' in text (with value) */
+	char *key; /* before the first '=' of the text cut at '#', trimmed */
+	size_t key_len;
+	char *value; /* after that '=', trimmed; NULL when there is none */
+	char *dkey;  /* key and value with all whitespace removed, as wg reads them */
+	size_t dkey_len;
 	char *dvalue;
 };
 
+/* A string literal and its length, for name_is() and the key tables. */
+#define NAME_LEN(s) s, sizeof(s) - 1
+
 struct cfg_own_key {
 	const char *name;
+	size_t len;
 	int (*parse)(struct cfg_parser *p, const struct cfg_own_key *k, const struct cfg_line *l);
 	enum cfg_hook_kind hook;
 };
 
 struct cfg_dev_key {
 	const char *name;
+	size_t len;
 	enum cfg_section sect;
 	int (*parse)(struct cfg_parser *p, const struct cfg_dev_key *k, char *value);
 };
@@ -98,27 +113,79 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static char *trim_space(char *s)
+/* The part of s[0..n) without leading and trailing whitespace: its start, and its
+ * length in *n. */
+static const char *trim_range(const char *s, size_t *n)
 {
-	char *end;
+	const char *end = s + *n;
 
-	while (is_space(*s))
+	while (s < end && is_space(*s))
 		s++;
-	end = s + strlen(s);
 	while (end > s && is_space(end[-1]))
 		end--;
-	*end = '\0';
+	*n = (size_t)(end - s);
 	return s;
 }
 
-/* Copy s without any whitespace to out; returns the end of out. */
-static char *squeeze(char *out, const char *s)
+/* Copy s[0..n) to out as a string; returns the byte after its NUL. */
+static char *copy_string(char *out, const char *s, size_t n)
 {
-	for (; *s; s++)
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return out + n + 1;
+}
+
+/* The bytes below '!' (whitespace among them) of the eight at s, one in the order of
+ * the text: the lowest one flagged, if any, is exact (a borrow only runs upwards). */
+static unsigned first_blank8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t w, low;
+
+	memcpy(&w, s, sizeof(w));
+	w = le64toh(w);
+	low = (w - '!' * ones) & ~w & (0x80 * ones);
+	return low ? (unsigned)__builtin_ctzll(low) / 8 : 8;
+}
+
+/* Copy s[0..n) without any whitespace to out as a string; returns the byte after its
+ * NUL. Eight bytes at a time up to the next byte that may be whitespace. */
+static char *squeeze(char *out, const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	while (s < end) {
+		if (end - s >= 8) {
+			unsigned k = first_blank8(s);
+
+			/* out is no further into its room than s into the text: 8 fit */
+			memcpy(out, s, 8);
+			out += k;
+			s += k;
+			if (k == 8)
+				continue;
+		}
 		if (!is_space(*s))
 			*out++ = *s;
+		s++;
+	}
 	*out++ = '\0';
 	return out;
+}
+
+/* s[0..n) is name in any case, as strcasecmp compares in the C locale. */
+static bool name_is(const char *s, size_t n, const char *name, size_t name_len)
+{
+	if (n != name_len)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = (char)(s[i] | 0x20);
+
+		/* Bytes that differ in more than the case bit, or in it but are no letters */
+		if (s[i] != name[i] && ((s[i] ^ name[i]) != 0x20 || c < 'a' || c > 'z'))
+			return false;
+	}
+	return true;
 }
 
 /* Keys and section names are quoted in messages only when they cannot be a key
@@ -260,23 +327,36 @@ _printf_format_(2, 3) static int fail_own(struct cfg_parser *p, const char *fmt,
 	return r;
 }
 
+/* Room for need bytes of kept lines. With feed_buffer the first allocation holds the
+ * whole file, so the text is not copied again as it grows. */
+static int reserve_stripped(struct cfg_parser *p, size_t need)
+{
+	struct cfg *cfg = p->cfg;
+	size_t cap = p->cap_stripped ? 2 * p->cap_stripped : 4096;
+	char *n;
+
+	if (need <= p->cap_stripped)
+		return 0;
+	if (!p->cap_stripped && cap < p->stripped_hint)
+		cap = p->stripped_hint;
+	if (cap < need)
+		cap = need;
+	n = secure_grow(cfg->stripped, cfg->stripped_len, cap);
+	if (!n)
+		return -ENOMEM;
+	n[cfg->stripped_len] = '\0';
+	cfg->stripped = n;
+	p->cap_stripped = cap;
+	return 0;
+}
+
 static int keep(struct cfg_parser *p, const struct cfg_line *l)
 {
 	struct cfg *cfg = p->cfg;
-	size_t need = cfg->stripped_len + l->len + 2;
+	int r = reserve_stripped(p, cfg->stripped_len + l->len + 2);
 
-	if (need > p->cap_stripped) {
-		size_t cap = p->cap_stripped ? p->cap_stripped : 4096;
-		char *n;
-
-		while (cap < need)
-			cap *= 2;
-		n = secure_grow(cfg->stripped, cfg->stripped_len, cap);
-		if (!n)
-			return -ENOMEM;
-		cfg->stripped = n;
-		p->cap_stripped = cap;
-	}
+	if (r < 0)
+		return r;
 	memcpy(cfg->stripped + cfg->stripped_len, l->text, l->len);
 	cfg->stripped_len += l->len;
 	cfg->stripped[cfg->stripped_len++] = '\n';
@@ -284,41 +364,61 @@ static int keep(struct cfg_parser *p, const struct cfg_line *l)
 	return 0;
 }
 
-/* Three copies of the line: key and value, the unstripped value, wg's view. */
+static int reserve_buf(struct cfg_parser *p, size_t need)
+{
+	char *n;
+
+	if (need <= p->cap_buf)
+		return 0;
+	if (need < 256)
+		need = 256;
+	n = secure_grow(p->buf, p->cap_buf, need);
+	if (!n)
+		return -ENOMEM;
+	p->buf = n;
+	p->cap_buf = need;
+	return 0;
+}
+
+/* Copies of the line's parts as strings in the scratch buffer: key and value, and wg's
+ * view of both. The text holds no NUL (cfg_parser_feed checked). */
 static int split_line(struct cfg_parser *p, const char *text, size_t len, struct cfg_line *l)
 {
-	size_t need = 3 * (len + 2);
-	char *a, *b, *c, *hash, *eq;
+	const char *hash = memchr(text, '#', len);
+	size_t cut = hash ? (size_t)(hash - text) : len;
+	const char *eq = memchr(text, '=', cut), *key, *value = "";
+	size_t key_len = eq ? (size_t)(eq - text) : cut, value_len = 0;
+	char *out;
+	int r = reserve_buf(p, 2 * (len + 2));
 
-	if (need > p->cap_buf) {
-		char *n = secure_grow(p->buf, p->cap_buf, need > 256 ? need : 256);
-
-		if (!n)
-			return -ENOMEM;
-		p->buf = n;
-		p->cap_buf = need > 256 ? need : 256;
-	}
-	a = p->buf;
-	b = a + len + 1;
-	c = b + len + 1;
-	memcpy(a, text, len);
-	a[len] = '\0';
-	memcpy(b, text, len);
-	b[len] = '\0';
-	*l = (struct cfg_line){.text = text, .len = len};
-	hash = strchr(a, '#');
-	if (hash)
-		*hash = '\0';
-	eq = strchr(a, '=');
+	if (r < 0)
+		return r;
 	if (eq) {
-		*eq = '\0';
-		l->value = trim_space(eq + 1);
-		l->unstripped = trim_space(b + (eq - a) + 1);
+		value_len = cut - key_len - 1;
+		value = trim_range(eq + 1, &value_len);
 	}
-	l->key = trim_space(a);
-	l->dkey = c;
-	l->dvalue = squeeze(c, l->key);
-	squeeze(l->dvalue, l->value ? l->value : "");
+	key = trim_range(text, &key_len);
+	*l = (struct cfg_line){.text = text, .len = len, .dkey = p->buf, .key_len = key_len};
+	out = squeeze(l->dkey, key, key_len);
+	l->dkey_len = (size_t)(out - l->dkey) - 1;
+	/* Without whitespace inside, both views are the same string. value and dvalue may
+	 * then be changed through either: a line is one of wg-quick's keys, which read
+	 * value, or one of wg's, which read dvalue. */
+	l->key = l->dkey;
+	if (l->dkey_len != key_len) {
+		l->key = out;
+		out = copy_string(out, key, key_len);
+	}
+	l->dvalue = out;
+	out = squeeze(out, value, value_len);
+	if (!eq)
+		return 0;
+	l->eq = (size_t)(eq - text);
+	l->value = l->dvalue;
+	if ((size_t)(out - l->dvalue) - 1 != value_len) {
+		l->value = out;
+		copy_string(out, value, value_len);
+	}
 	return 0;
 }
 
@@ -592,6 +692,8 @@ static int own_hook(struct cfg_parser *p, const struct cfg_own_key *k, const str
 {
 	struct cfg *cfg = p->cfg;
 	struct cfg_hook *h;
+	const char *text;
+	size_t n;
 
 	h = grow_array(cfg->hooks[k->hook], &p->cap_hooks[k->hook], cfg->n_hooks[k->hook],
 		       sizeof(*h));
@@ -599,7 +701,9 @@ static int own_hook(struct cfg_parser *p, const struct cfg_own_key *k, const str
 		return -ENOMEM;
 	cfg->hooks[k->hook] = h;
 	/* The unstripped value: '#' and what follows reach bash (upstream 90deacd). */
-	h[cfg->n_hooks[k->hook]].text = strdup(l->unstripped);
+	n = l->len - l->eq - 1;
+	text = trim_range(l->text + l->eq + 1, &n);
+	h[cfg->n_hooks[k->hook]].text = strndup(text, n);
 	if (!h[cfg->n_hooks[k->hook]].text)
 		return -ENOMEM;
 	h[cfg->n_hooks[k->hook]++].line = p->line;
@@ -620,21 +724,21 @@ static int own_save_config(struct cfg_parser *p, const struct cfg_own_key *k _un
 }
 
 static const struct cfg_own_key own_keys[] = {
-	{"Address", own_address, 0},
-	{"DNS", own_dns, 0},
-	{"MTU", own_mtu, 0},
-	{"Table", own_table, 0},
-	{"PreUp", own_hook, CFG_PRE_UP},
-	{"PostUp", own_hook, CFG_POST_UP},
-	{"PreDown", own_hook, CFG_PRE_DOWN},
-	{"PostDown", own_hook, CFG_POST_DOWN},
-	{"SaveConfig", own_save_config, 0},
+	{NAME_LEN("Address"), own_address, 0},
+	{NAME_LEN("DNS"), own_dns, 0},
+	{NAME_LEN("MTU"), own_mtu, 0},
+	{NAME_LEN("Table"), own_table, 0},
+	{NAME_LEN("PreUp"), own_hook, CFG_PRE_UP},
+	{NAME_LEN("PostUp"), own_hook, CFG_POST_UP},
+	{NAME_LEN("PreDown"), own_hook, CFG_PRE_DOWN},
+	{NAME_LEN("PostDown"), own_hook, CFG_POST_DOWN},
+	{NAME_LEN("SaveConfig"), own_save_config, 0},
 };
 
-static const struct cfg_own_key *find_own_key(const char *key)
+static const struct cfg_own_key *find_own_key(const char *key, size_t len)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(own_keys); i++)
-		if (!strcasecmp(own_keys[i].name, key))
+		if (name_is(key, len, own_keys[i].name, own_keys[i].len))
 			return &own_keys[i];
 	return NULL;
 }
@@ -719,7 +823,7 @@ static int peer_public_key(struct cfg_parser *p, const struct cfg_dev_key *k, ch
 {
 	if (decode_key(v, cur_peer(p)->public_key) < 0)
 		return fail(p, p->line, "%s: " MSG_BAD_KEY, k->name);
-	p->key_lines[p->cfg->dev.n_peers - 1] = p->line;
+	p->keys[p->cfg->dev.n_peers - 1].line = p->line;
 	return 0;
 }
 
@@ -754,11 +858,17 @@ static int parse_allowedip(const char *entry, struct wg_allowedip *a)
 static int peer_allowedips(struct cfg_parser *p, const struct cfg_dev_key *k, char *v)
 {
 	struct wg_peer *peer = cur_peer(p);
-	size_t before = peer->n_allowedips, entries = 0, plain = 0;
+	size_t before = peer->n_allowedips, entries = 0, plain = 0, room = before + 1;
 	struct wg_allowedip a;
 	char *comma = NULL;
 	int r;
 
+	/* Room for the whole line at once: most peers have one line of few entries. */
+	for (const char *s = v; (s = strchr(s, ',')); s++)
+		room++;
+	r = array_reserve(&peer->allowedips, &peer->cap_allowedips, room, sizeof(a));
+	if (r < 0)
+		return r;
 	for (char *s = v; s; s = comma ? comma + 1 : NULL) {
 		comma = strchr(s, ',');
 		if (comma)
@@ -815,50 +925,50 @@ static int peer_keepalive(struct cfg_parser *p, const struct cfg_dev_key *k, cha
 }
 
 static const struct cfg_dev_key dev_keys[] = {
-	{"PrivateKey", SEC_INTERFACE, dev_private_key},
-	{"ListenPort", SEC_INTERFACE, dev_listen_port},
-	{"FwMark", SEC_INTERFACE, dev_fwmark},
-	{"PublicKey", SEC_PEER, peer_public_key},
-	{"PresharedKey", SEC_PEER, peer_preshared_key},
-	{"AllowedIPs", SEC_PEER, peer_allowedips},
-	{"Endpoint", SEC_PEER, peer_endpoint},
-	{"PersistentKeepalive", SEC_PEER, peer_keepalive},
+	{NAME_LEN("PrivateKey"), SEC_INTERFACE, dev_private_key},
+	{NAME_LEN("ListenPort"), SEC_INTERFACE, dev_listen_port},
+	{NAME_LEN("FwMark"), SEC_INTERFACE, dev_fwmark},
+	{NAME_LEN("PublicKey"), SEC_PEER, peer_public_key},
+	{NAME_LEN("PresharedKey"), SEC_PEER, peer_preshared_key},
+	{NAME_LEN("AllowedIPs"), SEC_PEER, peer_allowedips},
+	{NAME_LEN("Endpoint"), SEC_PEER, peer_endpoint},
+	{NAME_LEN("PersistentKeepalive"), SEC_PEER, peer_keepalive},
 };
 
-static const struct cfg_dev_key *find_dev_key(const char *key)
+static const struct cfg_dev_key *find_dev_key(const char *key, size_t len)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(dev_keys); i++)
-		if (!strcasecmp(dev_keys[i].name, key))
+		if (name_is(key, len, dev_keys[i].name, dev_keys[i].len))
 			return &dev_keys[i];
 	return NULL;
 }
 
 static int unknown_key(struct cfg_parser *p, const struct cfg_line *l)
 {
-	const struct cfg_own_key *own = find_own_key(l->dkey);
+	const struct cfg_own_key *own = find_own_key(l->dkey, l->dkey_len);
 
 	/* wg-quick hands its keys under `[ Interface ]` or [Peer] to wg, which refuses. */
 	if (own && !p->wgq_iface)
 		return fail(p, p->line, "'%s' is only valid in [Interface]", own->name);
-	if (!quotable(l->key, strlen(l->key)))
+	if (!quotable(l->key, l->key_len))
 		return fail(p, p->line, MSG_UNRECOGNIZED);
 	return fail(p, p->line, "unknown key '%s'", l->key);
 }
 
 static int before_any_section(struct cfg_parser *p, const struct cfg_line *l)
 {
-	const struct cfg_dev_key *k = find_dev_key(l->dkey);
-	const struct cfg_own_key *own = find_own_key(l->dkey);
+	const struct cfg_dev_key *k = find_dev_key(l->dkey, l->dkey_len);
+	const struct cfg_own_key *own = find_own_key(l->dkey, l->dkey_len);
 	const char *label = k ? k->name : own ? own->name : l->key;
 
-	if (!k && !own && !quotable(l->key, strlen(l->key)))
+	if (!k && !own && !quotable(l->key, l->key_len))
 		return fail(p, p->line, MSG_UNRECOGNIZED);
 	return fail(p, p->line, "'%s' appears before any section", label);
 }
 
 static int feed_device_line(struct cfg_parser *p, const struct cfg_line *l)
 {
-	const struct cfg_dev_key *k = find_dev_key(l->dkey);
+	const struct cfg_dev_key *k = find_dev_key(l->dkey, l->dkey_len);
 
 	if (p->sect == SEC_SKIP)
 		return 0;
@@ -876,6 +986,20 @@ static int feed_device_line(struct cfg_parser *p, const struct cfg_line *l)
 }
 
 /* Sections (§2.5) */
+
+/* Any mix of the key's bits will do (a PublicKey is no secret); splitmix64's finaliser
+ * spreads keys that differ in a few bytes only, as generated ones do. */
+static uint32_t key_hash(const uint8_t key[static WG_KEY_LEN])
+{
+	uint64_t w[WG_KEY_LEN / 8], h;
+
+	memcpy(w, key, sizeof(w));
+	h = w[0] ^ (w[1] * 0x9e3779b97f4a7c15ULL) ^ (w[2] * 0xc2b2ae3d27d4eb4fULL) ^
+	    (w[3] * 0x165667b19e3779f9ULL);
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return (uint32_t)(h ^ (h >> 31));
+}
 
 static void drop_last_peer(struct cfg_parser *p)
 {
@@ -897,12 +1021,13 @@ static int end_section(struct cfg_parser *p)
 		return 0;
 	peer = cur_peer(p);
 	p->sect = SEC_NONE;
-	if (!p->key_lines[p->cfg->dev.n_peers - 1]) {
+	if (!p->keys[p->cfg->dev.n_peers - 1].line) {
 		r = fail(p, peer->line, "[Peer] has no PublicKey");
 		if (r == 0)
 			drop_last_peer(p);
 		return r;
 	}
+	p->keys[p->cfg->dev.n_peers - 1].hash = key_hash(peer->public_key);
 	if (p->peer_entries && !p->peer_plain)
 		peer->flags &= ~WGPEER_REPLACE_ALLOWEDIPS;
 	return 0;
@@ -911,17 +1036,17 @@ static int end_section(struct cfg_parser *p)
 static int start_peer(struct cfg_parser *p)
 {
 	struct wg_device *dev = &p->cfg->dev;
-	unsigned *lines;
+	struct cfg_peer_key *keys;
 	struct wg_peer *peer;
 
-	lines = grow_array(p->key_lines, &p->cap_key_lines, dev->n_peers, sizeof(*lines));
-	if (!lines)
+	keys = grow_array(p->keys, &p->cap_keys, dev->n_peers, sizeof(*keys));
+	if (!keys)
 		return -ENOMEM;
-	p->key_lines = lines;
+	p->keys = keys;
 	peer = wgdev_add_peer(dev);
 	if (!peer)
 		return -ENOMEM;
-	lines[dev->n_peers - 1] = 0;
+	keys[dev->n_peers - 1] = (struct cfg_peer_key){0};
 	peer->line = p->line;
 	peer->flags = WGPEER_REPLACE_ALLOWEDIPS;
 	p->peer_entries = 0;
@@ -943,14 +1068,14 @@ static int start_interface(struct cfg_parser *p, const struct cfg_line *l)
 	p->sect = SEC_INTERFACE;
 	/* wg-quick compares the trimmed text, so `[ Interface ]` is not its section,
 	 * although wg, which removes all whitespace, takes it (§2.5). */
-	p->wgq_iface = !strcasecmp(l->key, "[Interface]");
+	p->wgq_iface = name_is(l->key, l->key_len, NAME_LEN("[Interface]"));
 	return 0;
 }
 
 static int feed_header(struct cfg_parser *p, const struct cfg_line *l)
 {
-	const char *close = strchr(l->key, ']');
-	size_t inner = strlen(l->dkey);
+	const char *close = memchr(l->key, ']', l->key_len);
+	size_t inner = l->dkey_len;
 	int r = end_section(p);
 
 	if (r < 0)
@@ -961,9 +1086,9 @@ static int feed_header(struct cfg_parser *p, const struct cfg_line *l)
 		return fail(p, p->line, MSG_UNRECOGNIZED);
 	if (!close)
 		return fail(p, p->line, "unterminated section header");
-	if (!strcasecmp(l->dkey, "[Interface]"))
+	if (name_is(l->dkey, l->dkey_len, NAME_LEN("[Interface]")))
 		return start_interface(p, l);
-	if (!strcasecmp(l->dkey, "[Peer]"))
+	if (name_is(l->dkey, l->dkey_len, NAME_LEN("[Peer]")))
 		return start_peer(p);
 	if (!quotable(l->dkey + 1, inner - 2))
 		return fail(p, p->line, MSG_UNRECOGNIZED);
@@ -972,44 +1097,42 @@ static int feed_header(struct cfg_parser *p, const struct cfg_line *l)
 
 /* Whole-file checks (finish) */
 
-static int cmp_peer_keys(const void *a, const void *b, void *arg)
+static bool same_key(const struct cfg_parser *p, size_t i, size_t j)
 {
-	const struct wg_peer *peers = arg;
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	int c = memcmp(peers[i].public_key, peers[j].public_key, WG_KEY_LEN);
+	const struct wg_peer *peers = p->cfg->dev.peers;
 
-	if (c)
-		return c;
-	return i < j ? -1 : i > j;
+	return p->keys[i].hash == p->keys[j].hash &&
+	       !memcmp(peers[i].public_key, peers[j].public_key, WG_KEY_LEN);
 }
 
-/* The duplicate PublicKey with the lowest line, and the line of its first use. Sorting
- * keeps 10 000 peers fast. */
+/* The duplicate PublicKey with the lowest line, and the line of its first use. Peers
+ * are in line order and so are their PublicKey lines (each lies in its own section),
+ * so that duplicate is the first peer whose key an earlier peer has. A hash set of
+ * peer numbers (0: empty, else index + 1) keeps 10 000 peers fast. */
 static int find_duplicate_peer(struct cfg_parser *p, unsigned *dup, unsigned *first)
 {
-	const struct wg_device *dev = &p->cfg->dev;
-	_cleanup_free_ size_t *idx = NULL;
-	size_t run = 0;
+	size_t n = p->cfg->dev.n_peers, size = 16;
+	_cleanup_free_ unsigned *slots = NULL; /* fewer peers than lines, so it fits */
 
 	*dup = 0;
-	if (dev->n_peers < 2)
+	if (n < 2)
 		return 0;
-	idx = reallocarray(NULL, dev->n_peers, sizeof(*idx));
-	if (!idx)
+	while (size < 2 * n)
+		size *= 2;
+	slots = calloc(size, sizeof(*slots));
+	if (!slots)
 		return -ENOMEM;
-	for (size_t i = 0; i < dev->n_peers; i++)
-		idx[i] = i;
-	qsort_r(idx, dev->n_peers, sizeof(*idx), cmp_peer_keys, dev->peers);
-	for (size_t i = 1; i < dev->n_peers; i++) {
-		if (memcmp(dev->peers[idx[i]].public_key, dev->peers[idx[run]].public_key,
-			   WG_KEY_LEN)) {
-			run = i;
-			continue;
+	for (size_t i = 0; i < n; i++) {
+		size_t h = p->keys[i].hash & (size - 1);
+
+		while (slots[h] && !same_key(p, slots[h] - 1, i))
+			h = (h + 1) & (size - 1);
+		if (slots[h]) {
+			*dup = p->keys[i].line;
+			*first = p->keys[slots[h] - 1].line;
+			return 0;
 		}
-		if (!*dup || p->key_lines[idx[i]] < *dup) {
-			*dup = p->key_lines[idx[i]];
-			*first = p->key_lines[idx[run]];
-		}
+		slots[h] = (unsigned)i + 1;
 	}
 	return 0;
 }
@@ -1064,7 +1187,9 @@ int cfg_parser_new(struct cfg_parser **out, struct cfg *cfg, const struct cfg_op
 	return 0;
 }
 
-int cfg_parser_feed(struct cfg_parser *p, unsigned lineno, const char *line, size_t len)
+/* cfg_parser_feed; may_have_nul false when the caller knows the line has no NUL. */
+static int feed_line(struct cfg_parser *p, unsigned lineno, const char *line, size_t len,
+		     bool may_have_nul)
 {
 	const struct cfg_own_key *own;
 	struct cfg_line l;
@@ -1076,7 +1201,7 @@ int cfg_parser_feed(struct cfg_parser *p, unsigned lineno, const char *line, siz
 	/* wg-quick accepts any length and drops NULs; wgq refuses both (§2.3, §6 a). */
 	if (len > CFG_LINE_MAX)
 		return fail(p, lineno, "line is longer than 65535 bytes");
-	if (memchr(line, '\0', len))
+	if (may_have_nul && memchr(line, '\0', len))
 		return fail(p, lineno, "line contains a NUL byte");
 	/* bash's `read` trims spaces and tabs only; a CRLF '\r' stays for strip. */
 	while (len && (*line == ' ' || *line == '\t'))
@@ -1092,13 +1217,18 @@ int cfg_parser_feed(struct cfg_parser *p, unsigned lineno, const char *line, siz
 		r = feed_header(p, &l);
 	else if (!l.value)
 		return fail(p, lineno, MSG_UNRECOGNIZED);
-	else if (p->wgq_iface && (own = find_own_key(l.key)))
+	else if (p->wgq_iface && (own = find_own_key(l.key, l.key_len)))
 		return own->parse(p, own, &l);
 	else
 		r = feed_device_line(p, &l);
 	if (r < 0)
 		return r;
 	return keep(p, &l);
+}
+
+int cfg_parser_feed(struct cfg_parser *p, unsigned lineno, const char *line, size_t len)
+{
+	return feed_line(p, lineno, line, len, true);
 }
 
 /* `read -r line || [[ -n $line ]]`: a last line without newline counts unless it is
@@ -1115,8 +1245,12 @@ int cfg_parser_feed_buffer(struct cfg_parser *p, const char *buf, size_t len)
 {
 	const char *end = buf + len;
 	unsigned lineno = 0;
+	/* One search of the whole text spares one for each line. */
+	bool has_nul = memchr(buf, '\0', len) != NULL;
 	int r;
 
+	/* The kept lines are never longer than the file, plus a last '\n' and the NUL. */
+	p->stripped_hint = len + 2;
 	while (buf < end) {
 		const char *nl = memchr(buf, '\n', (size_t)(end - buf));
 		size_t n = nl ? (size_t)(nl - buf) : (size_t)(end - buf);
@@ -1124,7 +1258,7 @@ int cfg_parser_feed_buffer(struct cfg_parser *p, const char *buf, size_t len)
 		lineno++;
 		if (!nl && blank(buf, n))
 			break;
-		r = cfg_parser_feed(p, lineno, buf, n);
+		r = feed_line(p, lineno, buf, n, has_nul);
 		if (r < 0)
 			return r;
 		buf += n + (nl != NULL);
@@ -1181,7 +1315,7 @@ void cfg_parser_free(struct cfg_parser *p)
 		free(p->warnings[i].msg);
 	free(p->warnings);
 	free(p->err);
-	free(p->key_lines);
+	free(p->keys);
 	if (p->buf)
 		explicit_zero(p->buf, p->cap_buf);
 	free(p->buf);

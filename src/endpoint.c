@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "config-file.h"
+#include "ip.h"
 #include "log.h"
 #include "macro.h"
 
@@ -150,22 +151,30 @@ static int parse_zone(const char *zone, uint32_t *scope)
 	return 0;
 }
 
-static int parse_literal6(const char *host, uint16_t port, union wg_endpoint *out)
+/* IPv4, or IPv6 with an optional %zone. */
+static int parse_address(const char *host, uint16_t port, union wg_endpoint *out)
 {
 	char text[INET6_ADDRSTRLEN];
 	const char *pct = strchr(host, '%');
-	struct in6_addr a;
+	uint8_t addr[16];
 	uint32_t scope = 0;
+	int family;
 
 	if (copy_part(text, sizeof(text), host, pct ? (size_t)(pct - host) : strlen(host)) < 0)
 		return -EINVAL;
-	if (inet_pton(AF_INET6, text, &a) != 1)
+	if (ip_parse(text, &family, addr) < 0 || (pct && family != AF_INET6))
 		return -EINVAL;
 	if (pct && parse_zone(pct + 1, &scope) < 0)
 		return -EINVAL;
+	if (family == AF_INET) {
+		out->in.sin_family = AF_INET;
+		out->in.sin_port = htons(port);
+		memcpy(&out->in.sin_addr, addr, sizeof(out->in.sin_addr));
+		return 0;
+	}
 	out->in6.sin6_family = AF_INET6;
 	out->in6.sin6_port = htons(port);
-	out->in6.sin6_addr = a;
+	memcpy(&out->in6.sin6_addr, addr, sizeof(out->in6.sin6_addr));
 	out->in6.sin6_scope_id = scope;
 	return 0;
 }
@@ -173,19 +182,13 @@ static int parse_literal6(const char *host, uint16_t port, union wg_endpoint *ou
 int endpoint_parse_literal(const char *host, const char *port, union wg_endpoint *out)
 {
 	union wg_endpoint ep;
-	struct in_addr a;
 	uint16_t num = 0;
 
 	if (endpoint_parse_port(port, &num) < 0 || !num)
 		return -EINVAL;
 	memset(&ep, 0, sizeof(ep));
-	if (inet_pton(AF_INET, host, &a) == 1) {
-		ep.in.sin_family = AF_INET;
-		ep.in.sin_port = htons(num);
-		ep.in.sin_addr = a;
-	} else if (parse_literal6(host, num, &ep) < 0) {
+	if (parse_address(host, num, &ep) < 0)
 		return -EINVAL;
-	}
 	*out = ep;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "nl.h"
+#include "util.h"
 
 static const char *prog = "wgq";
 
@@ -36,21 +37,6 @@ static const char *kind_prefix(enum log_kind kind)
 		return ": warning: ";
 	}
 	return "";
-}
-
-/* All of buf, retrying short writes and EINTR; a failing stderr is not reported. */
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
 }
 
 /*
@@ -90,7 +76,7 @@ void log_print(enum log_kind kind, const char *fmt, ...)
 	}
 	buf[len++] = '\n';
 	fflush(stderr); /* anything stdio still holds for stderr comes first */
-	write_all(STDERR_FILENO, buf, len);
+	write_all(STDERR_FILENO, buf, len); /* a failing stderr is not reported */
 	errno = saved;
 }
 

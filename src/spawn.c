@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "macro.h"
+#include "util.h"
 
 static const int reset_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
@@ -34,20 +35,6 @@ fail:;
 
 	(void)!write(errfd, &e, sizeof(e));
 	_exit(127);
-}
-
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return; /* the child stopped reading: its exit status tells */
-		buf += n;
-		len -= (size_t)n;
-	}
 }
 
 static int read_all(int fd, char **out, size_t *out_len)
@@ -131,7 +118,7 @@ static int spawn_full(char *const argv[], const char *input, size_t input_len, c
 		/* A child that exits early must not kill us with SIGPIPE. */
 		void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 
-		write_all(p.in[1], input, input_len);
+		write_all(p.in[1], input, input_len); /* a reader that stops: its exit status tells */
 		close(TAKE_FD(p.in[1]));
 		signal(SIGPIPE, old);
 	}

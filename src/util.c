@@ -3,6 +3,9 @@
 
 #include "util.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include "macro.h"
 
 void *array_append(void *items, size_t *n, size_t *cap, size_t size)
@@ -11,7 +14,7 @@ void *array_append(void *items, size_t *n, size_t *cap, size_t size)
 
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 8;
-		void *p = realloc(*arr, ncap * size);
+		void *p = reallocarray(*arr, ncap, size);
 
 		if (!p)
 			return NULL;
@@ -22,4 +25,38 @@ void *array_append(void *items, size_t *n, size_t *cap, size_t size)
 
 	memset(slot, 0, size);
 	return slot;
+}
+
+int array_reserve(void *items, size_t *cap, size_t want, size_t size)
+{
+	void **arr = items;
+	size_t ncap = *cap * 2;
+	void *p;
+
+	if (want <= *cap)
+		return 0;
+	if (ncap < want)
+		ncap = want;
+	p = reallocarray(*arr, ncap, size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+void write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		p += n;
+		len -= (size_t)n;
+	}
 }

@@ -12,3 +12,13 @@
  * memory (the array is then unchanged).
  */
 void *array_append(void *items, size_t *n, size_t *cap, size_t size);
+
+/*
+ * Make room for want elements of size bytes in all in the array *items of capacity
+ * *cap, appending none: grown to want, or to twice *cap when that is more, so that
+ * repeated calls stay linear. 0, or -ENOMEM (the array then unchanged).
+ */
+int array_reserve(void *items, size_t *cap, size_t want, size_t size);
+
+/* Write all of buf to fd, retrying short writes and EINTR; stops at the first error. */
+void write_all(int fd, const void *buf, size_t len);
