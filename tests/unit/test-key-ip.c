@@ -245,6 +245,39 @@ static void test_ip_parse(void **state)
 	}
 }
 
+/* ip_parse is wgq's own parser: it must accept exactly what inet_pton accepts (IPv4
+ * first, then IPv6) and give the same bytes, edge cases included. */
+static void test_ip_parse_like_inet_pton(void **state)
+{
+	static const char *const inputs[] = {
+		"1::", ":1::", ":::", "1:", "::", "::1", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8::",
+		"::1:2:3:4:5:6:7:8", "1:2:3:4::5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
+		"::1.2.3.4", "::ffff:1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4",
+		"::1.2.3.4.5", "::1.2.3", "::256.1.1.1", "::01.2.3.4", "1::2::3", "12345::",
+		"0:0:0:0:0:0:0:0", "00000::", "1:::2", "fe80::1%eth0", "1.2.3.4", "01.2.3.4",
+		"1.2.3", "1.2.3.4.", "255.255.255.255", "256.0.0.0", "0.0.0.0", " 1.2.3.4",
+		"1.2.3.4 ", "", ":", "::g", "FFFF::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+		"::ffff:ffff:ffff:ffff:ffff:ffff:1.2.3.4", "1::1.2.3.4",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(inputs); i++) {
+		uint8_t addr[16], want[16] = { 0 };
+		int family = -1, want_family = AF_INET;
+		int ok = inet_pton(AF_INET, inputs[i], want);
+
+		if (ok != 1) {
+			want_family = AF_INET6;
+			ok = inet_pton(AF_INET6, inputs[i], want);
+		}
+		assert_int_equal(ip_parse(inputs[i], &family, addr), ok == 1 ? 0 : -EINVAL);
+		if (ok != 1)
+			continue;
+		assert_int_equal(family, want_family);
+		assert_memory_equal(addr, want, want_family == AF_INET ? 4 : 16);
+	}
+}
+
 struct prefix_case {
 	const char *in;
 	int ret;
@@ -1025,6 +1058,7 @@ int main(void)
 		cmocka_unit_test(test_key_invalid),
 		cmocka_unit_test(test_key_hex),
 		cmocka_unit_test(test_ip_parse),
+		cmocka_unit_test(test_ip_parse_like_inet_pton),
 		cmocka_unit_test(test_ip_parse_prefix),
 		cmocka_unit_test(test_ip_netmask),
 		cmocka_unit_test(test_ip_mask),
