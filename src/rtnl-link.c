@@ -12,11 +12,6 @@
 #include "macro.h"
 #include "util.h"
 
-void *rtnl_array_add(void **items, size_t *n, size_t *cap, size_t size)
-{
-	return array_append(items, n, cap, size);
-}
-
 size_t rtnl_addr_len(int family)
 {
 	if (family == AF_INET)

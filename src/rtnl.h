@@ -128,8 +128,6 @@ int rtnl_rule_del(struct nl_sock *s, const struct rtnl_rule *rule);
 int rtnl_rule_add(struct nl_sock *s, const struct rtnl_rule *rule);
 
 /* Helpers shared by the rtnl-*.c files only. */
-/* Append one zeroed element to a malloc'd array; NULL when out of memory. */
-void *rtnl_array_add(void **items, size_t *n, size_t *cap, size_t size);
 /* 4 for AF_INET, 16 for AF_INET6, else 0. */
 size_t rtnl_addr_len(int family);
 /* nl_talk() for a builder's message; -EINVAL when the builder refused (NULL). */

@@ -18,6 +18,7 @@
 
 #include "macro.h"
 #include "rtnl.h"
+#include "util.h"
 
 /* ---- The fake transport ---- */
 
@@ -1577,7 +1578,7 @@ static void test_array_add(void **state)
 
 	(void)state;
 	for (uint32_t i = 0; i < 10000; i++) {
-		uint32_t *slot = rtnl_array_add((void **)&items, &n, &cap, sizeof(*slot));
+		uint32_t *slot = array_append(&items, &n, &cap, sizeof(*slot));
 
 		assert_non_null(slot);
 		assert_int_equal(*slot, 0);
