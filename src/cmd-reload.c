@@ -239,7 +239,7 @@ static int read_state(struct reload_ctx *c)
 {
 	struct rtnl_link l;
 	char cmd[64];
-	int r = wg_get_device(c->up.ifname, &c->cur);
+	int r = wg_get_device(up_genl(&c->up), c->up.ifname, &c->cur);
 
 	snprintf(cmd, sizeof(cmd), "wg showconf %s", c->up.ifname);
 	if (r == 0) {
@@ -275,7 +275,7 @@ static void undo_device(void *ctx, const void *data)
 	(void)data;
 	snprintf(cmd, sizeof(cmd), "wg syncconf %s /dev/fd/63", c->up.ifname);
 	log_cmd("%s", cmd);
-	int r = wg_set_device(&c->revert);
+	int r = wg_set_device(up_genl(&c->up), &c->revert);
 
 	if (r < 0)
 		log_step_error(cmd, r);
@@ -304,7 +304,7 @@ static int step_device(void *ctx)
 	if (r == 0)
 		r = plan_change(&c->up.plan);
 	if (r == 0)
-		r = wg_set_device(&c->apply);
+		r = wg_set_device(up_genl(&c->up), &c->apply);
 	if (r < 0)
 		log_step_error(cmd, r);
 	return r;
@@ -456,7 +456,7 @@ static int auto_mtu(struct reload_ctx *c, uint32_t *mtu)
 
 	if (!c->up.dry_run) {
 		wgdev_clear(&c->up.dev);
-		r = wg_get_device(c->up.ifname, &c->up.dev);
+		r = wg_get_device(up_genl(&c->up), c->up.ifname, &c->up.dev);
 		snprintf(cmd, sizeof(cmd), "wg show %s", c->up.ifname);
 	}
 	if (r == 0) {
@@ -684,7 +684,7 @@ static void undo_mark(void *ctx, const void *data)
 		return;
 	snprintf(cmd, sizeof(cmd), "wg set %s fwmark %u", c->up.ifname, u->mark);
 	log_cmd("%s", cmd);
-	int r = wg_set_fwmark(c->up.ifname, u->mark);
+	int r = wg_set_fwmark(up_genl(&c->up), c->up.ifname, u->mark);
 
 	if (r < 0)
 		log_step_error(cmd, r);
@@ -703,7 +703,7 @@ static int set_mark(struct reload_ctx *c, uint32_t mark)
 	int r = plan_change(&c->up.plan);
 
 	if (r == 0)
-		r = wg_set_fwmark(c->up.ifname, mark);
+		r = wg_set_fwmark(up_genl(&c->up), c->up.ifname, mark);
 	if (r < 0) {
 		log_step_error(cmd, r);
 		return r;

@@ -24,16 +24,20 @@ struct command {
 	int (*run)(const char *arg, const struct cmd_opts *opts);
 	enum root_need root;
 	bool dry_run; /* accepts --dry-run */
+	bool netns;   /* accepts --netns X */
+	bool no_dns;  /* accepts --no-dns */
 	const char *help;
 };
 
 static const struct command commands[] = {
-	{ "up", cmd_up, ROOT_ALWAYS, true, "create and configure the interface" },
-	{ "down", cmd_down, ROOT_ALWAYS, true, "remove the interface and what up added" },
-	{ "save", cmd_save, ROOT_ALWAYS, false, "write the running state back to the file" },
-	{ "strip", cmd_strip, ROOT_UNLESS_READABLE, false,
+	{ "up", cmd_up, ROOT_ALWAYS, true, true, true, "create and configure the interface" },
+	{ "down", cmd_down, ROOT_ALWAYS, true, true, false,
+	  "remove the interface and what up added" },
+	{ "save", cmd_save, ROOT_ALWAYS, false, true, false,
+	  "write the running state back to the file" },
+	{ "strip", cmd_strip, ROOT_UNLESS_READABLE, false, false, false,
 	  "print the config without wgq's keys, for wg(8)" },
-	{ "reload", cmd_reload, ROOT_ALWAYS, true,
+	{ "reload", cmd_reload, ROOT_ALWAYS, true, true, true,
 	  "apply a changed config to the running interface" },
 };
 
@@ -60,6 +64,10 @@ static void usage(void)
 		fprintf(stderr, "  %-7s %s\n", commands[i].name, commands[i].help);
 	fputs("\n"
 	      "  --dry-run  print the [#] plan and change nothing\n"
+	      "  --netns NAME|PID|PATH\n"
+	      "             up, down, save, reload: the interface lives in that network\n"
+	      "             namespace (overrides Namespace)\n"
+	      "  --no-dns   up, reload: ignore the config's DNS entries\n"
 	      "\n"
 	      "CONFIG_FILE is a file whose name is the interface name followed by .conf,\n"
 	      "for example ./wg0.conf. INTERFACE is a bare interface name, for example wg0,\n"
@@ -73,6 +81,7 @@ static void usage(void)
 	      "  PreUp, PostUp, PreDown, PostDown\n"
 	      "             bash commands run around up and down; %i is the interface\n"
 	      "  SaveConfig true: write the running state back to the file on down\n"
+	      "  Namespace  a named network namespace (/run/netns/NAME) for the interface\n"
 	      "\n",
 	      stderr);
 	fprintf(stderr, "See %s(8) for details.\n", "wgq");
@@ -175,6 +184,15 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+static bool flags_allowed(const struct command *cmd, const struct cmd_opts *opts)
+{
+	if (opts->dry_run && !cmd->dry_run)
+		return false;
+	if (opts->netns && (!cmd->netns || !*opts->netns))
+		return false;
+	return !opts->no_dns || cmd->no_dns;
+}
+
 int main(int argc, char **argv)
 {
 	struct cmd_opts opts = { 0 };
@@ -194,6 +212,12 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (streq(argv[i], "--dry-run"))
 			opts.dry_run = true;
+		else if (streq(argv[i], "--no-dns"))
+			opts.no_dns = true;
+		else if (streq(argv[i], "--netns"))
+			opts.netns = i + 1 < argc ? argv[++i] : "";
+		else if (!strncmp(argv[i], "--netns=", 8))
+			opts.netns = argv[i] + 8;
 		else if (n < 2)
 			args[n++] = argv[i];
 		else
@@ -201,7 +225,7 @@ int main(int argc, char **argv)
 	}
 	const struct command *cmd = n == 2 ? find_command(args[0]) : NULL;
 
-	if (!cmd || (opts.dry_run && !cmd->dry_run)) {
+	if (!cmd || !flags_allowed(cmd, &opts)) {
 		usage();
 		return EXIT_FAILURE;
 	}
