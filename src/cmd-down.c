@@ -182,8 +182,7 @@ static int find_in_h(struct down_ctx *c, const char *hint)
 {
 	int r = wg_interface_find(c->rtnl, c->ifname, &c->ifindex);
 
-	if (r == -ENODEV && wg_uapi_alive(c->ifname))
-		return 0;
+	/* A live UAPI socket without a link here is a device in another namespace. */
 	if (r == -ENODEV)
 		log_error("`%s' is not a WireGuard interface%s", c->ifname, hint);
 	return r;

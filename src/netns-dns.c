@@ -144,21 +144,22 @@ char *netns_dns_nsswitch_text(const char *host, const char *ifname)
 	return text;
 }
 
-static char *read_host_nsswitch(void)
+static char *read_text(const char *path)
 {
-	_cleanup_fclose_ FILE *f = fopen(HOST_NSSWITCH, "re");
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	char *text = NULL;
 	size_t cap = 0;
 
-	if (!f)
-		return NULL;
-	ssize_t n = getdelim(&text, &cap, '\0', f);
-
-	if (n < 0) {
+	if (!f || getdelim(&text, &cap, '\0', f) < 0) {
 		free(text);
 		return NULL;
 	}
 	return text;
+}
+
+static char *read_host_nsswitch(void)
+{
+	return read_text(HOST_NSSWITCH);
 }
 
 static int make_dirs(const char *name)
@@ -231,6 +232,29 @@ int netns_dns_write(const char *name, size_t i, const struct cfg *cfg, const cha
 	if (r < 0)
 		log_step_error(cmd, r);
 	return r;
+}
+
+int netns_dns_sync(const char *name, const struct cfg *cfg, const char *ifname, struct plan *p)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(netns_dns_files); i++) {
+		char path[PATH_MAX];
+		_cleanup_free_ char *host = i ? read_host_nsswitch() : NULL;
+		_cleanup_free_ char *want =
+			i ? netns_dns_nsswitch_text(host, ifname) : netns_dns_resolv_text(cfg, ifname);
+
+		file_path(path, sizeof(path), name, i);
+		_cleanup_free_ char *have = read_text(path);
+
+		if (!want)
+			return -ENOMEM;
+		if (have && streq(have, want))
+			continue;
+		int r = netns_dns_write(name, i, cfg, ifname, p);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 static void closedirp(DIR **d)

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "macro.h"
 #include "netns-dns.h"
+#include "save.h"
 #include "wg.h"
 
 static int check_link_in_target(struct up_ctx *c)
@@ -111,6 +112,61 @@ int up_netns_prepare(struct up_ctx *c, const struct cmd_opts *opts)
 	if (r == 0)
 		netns_export_env(&c->ns);
 	return r;
+}
+
+static int refuse_move(const struct up_ctx *c)
+{
+	log_error("reload cannot move %s to another namespace; use down and up", c->ifname);
+	return -EINVAL;
+}
+
+/* IF is not where the target says: in H, or behind a UAPI socket elsewhere. */
+static int find_elsewhere(struct up_ctx *c)
+{
+	int ifindex, r = wg_interface_find(c->rtnl, c->ifname, &ifindex);
+
+	if (r == 0 && c->ns.kind != NETNS_NONE)
+		return refuse_move(c);
+	if (r == 0) {
+		c->ifindex = ifindex;
+		return 0;
+	}
+	if (r == -ENODEV && wg_uapi_alive(c->ifname))
+		return refuse_move(c);
+	if (r == -ENODEV)
+		log_error("`%s' is not a WireGuard interface", c->ifname);
+	return r;
+}
+
+int reload_netns_find(struct up_ctx *c, const struct cmd_opts *opts)
+{
+	int r = netns_target_setup(&c->ns, opts->netns, c->cfg.netns, c->file.path,
+				   c->cfg.netns_line);
+
+	netns_ip_prefix(&c->ns, c->ip, sizeof(c->ip));
+	if (r < 0)
+		return r;
+	if (c->ns.kind == NETNS_NONE)
+		return find_elsewhere(c);
+	r = wg_interface_find(c->ns.socks.rtnl, c->ifname, &c->ifindex);
+	if (r == -ENODEV)
+		return find_elsewhere(c);
+	if (r < 0)
+		return r;
+	c->moved = true;
+	netns_export_env(&c->ns);
+	return c->no_dns ? 0 : netns_dns_check(&c->ns, &c->cfg, c->file.path, c->ifname);
+}
+
+int reload_netns_dns(struct up_ctx *c)
+{
+	if (c->ns.kind != NETNS_NAME)
+		return 0;
+	if (!c->cfg.n_dns_servers) {
+		netns_dns_remove(c->ns.name, c->ifname, c->dry_run);
+		return 0;
+	}
+	return netns_dns_sync(c->ns.name, &c->cfg, c->ifname, &c->plan);
 }
 
 int up_netns_step_move(void *ctx)

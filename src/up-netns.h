@@ -13,6 +13,14 @@
  * without a target. 0 or -errno (printed). */
 int up_netns_prepare(struct up_ctx *c, const struct cmd_opts *opts);
 
+/* reload (§5.8): open the target, find IF in it; refuse a reload that would move IF
+ * (it is in another namespace than the one named), and DNS as up does. Sets c->moved
+ * with a target, c->ip, c->ifindex. 0 or -errno (printed). */
+int reload_netns_find(struct up_ctx *c, const struct cmd_opts *opts);
+/* reload's DNS in T: the /etc/netns files rewritten when their text changes, removed
+ * when the config has no nameserver. 0 or -errno (printed). */
+int reload_netns_dns(struct up_ctx *c);
+
 /* Step 4: move the link into T (undo: the link's own, now in T). */
 int up_netns_step_move(void *ctx);
 /* Step 5, first part: `lo` up in T when it is down (never undone). */
