@@ -498,7 +498,7 @@ static const struct plan_step up_steps[] = {
 };
 
 /* With a target namespace (killswitch-netns §5.4): configured in H, moved, then set
- * up in T. */
+ * up in T. A kill switch in T (§5.6) goes first, as step 0, through c->ns.socks.nft. */
 static const struct plan_step up_netns_steps[] = {
 	{ "link", step_link },
 	{ "PreUp", step_preup },
@@ -549,6 +549,11 @@ static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opt
 	if (r != -ENODEV) {
 		log_step_error("ip link show", r);
 		return r;
+	}
+	/* A live userspace device of that name, wherever its TUN is (killswitch-netns §2.4). */
+	if (wg_uapi_alive(c->ifname)) {
+		log_error("`%s' already exists", c->ifname);
+		return -EEXIST;
 	}
 	r = check_dns(c);
 	if (r == 0)

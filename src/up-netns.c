@@ -27,11 +27,15 @@ static int check_link_in_target(struct up_ctx *c)
 		log_step_error("ip link show", r);
 		return r;
 	}
-	if (wg_uapi_alive(c->ifname)) {
+	/* The device is born in H, and the UAPI socket is shared (§5.3 step 2). */
+	r = rtnl_link_get(c->rtnl, c->ifname, &l);
+	if (r == 0 || wg_uapi_alive(c->ifname)) {
 		log_error("`%s' already exists", c->ifname);
 		return -EEXIST;
 	}
-	return 0;
+	if (r != -ENODEV)
+		log_step_error("ip link show", r);
+	return r == -ENODEV ? 0 : r;
 }
 
 static bool wants_default(const struct cfg *cfg, int family)
@@ -86,7 +90,7 @@ static int check_default_routes(struct up_ctx *c)
 			return r;
 		}
 		for (size_t j = 0; j < n; j++) {
-			if (rt[j].dst_len == 0 && rt[j].type == RTN_UNICAST) {
+			if (rt[j].dst_len == 0) {
 				refuse_default(c, &rt[j]);
 				return -EEXIST;
 			}
