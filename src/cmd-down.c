@@ -36,7 +36,7 @@ struct down_ctx {
 	int ifindex;
 	struct wg_device dev;
 	struct netns_target ns; /* killswitch-netns §5.7; kind NETNS_NONE: none */
-	bool in_target;         /* IF was found in T (else in H) */
+	bool in_target;		/* IF was found in T (else in H) */
 };
 
 /* The rtnetlink and generic netlink sockets of the namespace IF is in. */
@@ -250,7 +250,7 @@ static void down_ctx_free(struct down_ctx *c)
 int cmd_down(const char *arg, const struct cmd_opts *opts)
 {
 	_cleanup_(down_ctx_free) struct down_ctx c = { .dry_run = opts->dry_run,
-						     .ns = { .fd = -1 } };
+						       .ns = { .fd = -1 } };
 	int r = prepare(&c, arg, opts->netns);
 
 	if (r == 1)

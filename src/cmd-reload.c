@@ -160,8 +160,7 @@ static int change_addr(struct reload_ctx *c, bool add, int family, const uint8_t
 	snprintf(op.cmd, sizeof(op.cmd), "%.128s -%c address %s %s dev %s", c->up.ip,
 		 fam_flag(family), add ? "add" : "del", text ? text : shown, c->up.ifname);
 	snprintf(op.undo_cmd, sizeof(op.undo_cmd), "%.128s -%c address %s %s dev %s", c->up.ip,
-		 fam_flag(family),
-		 add ? "del" : "add", text ? text : shown, c->up.ifname);
+		 fam_flag(family), add ? "del" : "add", text ? text : shown, c->up.ifname);
 	return apply_rt_op(c, &op);
 }
 
@@ -407,7 +406,8 @@ static void undo_vanished_routes(void *ctx, const void *data)
 		if (route_present(c, rt, n, s->family, s->dst, s->dst_len, s->table))
 			continue;
 		memcpy(op.addr, s->dst, 16);
-		route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->up.ip, "add", &op, c->up.ifname, NULL);
+		route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->up.ip, "add", &op, c->up.ifname,
+			  NULL);
 		undo_rt_op(c, &op);
 	}
 }

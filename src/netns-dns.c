@@ -13,7 +13,7 @@
 #include "log.h"
 #include "macro.h"
 
-#define NSCD_SOCKET "/run/nscd/socket"
+#define NSCD_SOCKET   "/run/nscd/socket"
 #define HOST_NSSWITCH "/etc/nsswitch.conf"
 
 const char *const netns_dns_files[2] = { "resolv.conf", "nsswitch.conf" };
@@ -239,8 +239,8 @@ int netns_dns_sync(const char *name, const struct cfg *cfg, const char *ifname, 
 	for (size_t i = 0; i < ARRAY_SIZE(netns_dns_files); i++) {
 		char path[PATH_MAX];
 		_cleanup_free_ char *host = i ? read_host_nsswitch() : NULL;
-		_cleanup_free_ char *want =
-			i ? netns_dns_nsswitch_text(host, ifname) : netns_dns_resolv_text(cfg, ifname);
+		_cleanup_free_ char *want = i ? netns_dns_nsswitch_text(host, ifname)
+					      : netns_dns_resolv_text(cfg, ifname);
 
 		file_path(path, sizeof(path), name, i);
 		_cleanup_free_ char *have = read_text(path);

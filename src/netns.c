@@ -191,8 +191,8 @@ int netns_open_socks(struct netns_target *t)
 	return r;
 }
 
-int netns_target_setup(struct netns_target *t, const char *flag, const char *key,
-		       const char *path, unsigned line)
+int netns_target_setup(struct netns_target *t, const char *flag, const char *key, const char *path,
+		       unsigned line)
 {
 	netns_target_init(t, flag, key);
 	if (t->kind == NETNS_NONE)

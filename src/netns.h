@@ -11,7 +11,7 @@
 
 #include "nl.h"
 
-#define NETNS_RUN_DIR "/run/netns"
+#define NETNS_RUN_DIR  "/run/netns"
 #define NETNS_NAME_MAX 255
 
 enum netns_kind {
@@ -30,11 +30,11 @@ struct netns_socks {
 
 struct netns_target {
 	enum netns_kind kind;
-	bool from_key;             /* named by the Namespace key, not --netns */
-	char given[PATH_MAX];      /* as given: log lines and messages */
-	char path[PATH_MAX];       /* the file opened */
+	bool from_key;		       /* named by the Namespace key, not --netns */
+	char given[PATH_MAX];	       /* as given: log lines and messages */
+	char path[PATH_MAX];	       /* the file opened */
 	char name[NETNS_NAME_MAX + 1]; /* NETNS_NAME: the name; else "" */
-	int fd;                    /* the nsfs file, -1 until opened */
+	int fd;			       /* the nsfs file, -1 until opened */
 	struct netns_socks socks;
 };
 
@@ -66,8 +66,8 @@ int netns_open_socks(struct netns_target *t);
 
 /* netns_target_init, then (with a target) netns_open and netns_open_socks, printing
  * every error; path and line locate the Namespace key. 0 or -errno. */
-int netns_target_setup(struct netns_target *t, const char *flag, const char *key,
-		       const char *path, unsigned line);
+int netns_target_setup(struct netns_target *t, const char *flag, const char *key, const char *path,
+		       unsigned line);
 
 /* "ip" in H, else "ip -n TARGET": the head of a logged ip(8) command. */
 void netns_ip_prefix(const struct netns_target *t, char *out, size_t size);
