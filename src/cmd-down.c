@@ -177,14 +177,17 @@ static int teardown(struct down_ctx *c)
 	return 0;
 }
 
-/* Without a target: the base check, its error hinting at a forgotten --netns. */
+/* Without a target: the base check; when no link of that name is here, its error
+ * hints at a forgotten --netns (§5.7 step 1). */
 static int find_in_h(struct down_ctx *c, const char *hint)
 {
+	struct rtnl_link l;
 	int r = wg_interface_find(c->rtnl, c->ifname, &c->ifindex);
 
 	/* A live UAPI socket without a link here is a device in another namespace. */
 	if (r == -ENODEV)
-		log_error("`%s' is not a WireGuard interface%s", c->ifname, hint);
+		log_error("`%s' is not a WireGuard interface%s", c->ifname,
+			  rtnl_link_get(c->rtnl, c->ifname, &l) == -ENODEV ? hint : "");
 	return r;
 }
 

@@ -18,10 +18,11 @@
 #include "key.h"
 #include "log.h"
 #include "macro.h"
-#include "rtnl.h"
 #include "netns.h"
+#include "rtnl.h"
 #include "save.h"
 #include "subcommands.h"
+#include "util.h"
 #include "wg.h"
 
 int wg_interface_find(struct nl_sock *rtnl, const char *ifname, int *ifindex)
@@ -282,17 +283,9 @@ static int fsync_dir(const char *path)
 
 static int write_fd(int fd, const char *text, size_t len)
 {
-	while (len) {
-		ssize_t n = write(fd, text, len);
+	int r = write_all(fd, text, len);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		text += n;
-		len -= (size_t)n;
-	}
-	return fsync(fd) < 0 ? -errno : 0;
+	return r < 0 ? r : fsync(fd) < 0 ? -errno : 0;
 }
 
 /* temp file in the same directory, write, fsync, rename, fsync the directory. */

@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "macro.h"
+#include "util.h"
 
 #define NSCD_SOCKET   "/run/nscd/socket"
 #define HOST_NSSWITCH "/etc/nsswitch.conf"
@@ -174,21 +175,6 @@ static int make_dirs(const char *name)
 	return 0;
 }
 
-static int write_whole(int fd, const char *text, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		text += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Temporary file beside path, mode 0644, written, fsynced, renamed over path. */
 static int replace_file(const char *path, const char *text)
 {
@@ -199,7 +185,7 @@ static int replace_file(const char *path, const char *text)
 
 	if (fd < 0)
 		return -errno;
-	int r = fchmod(fd, 0644) < 0 ? -errno : write_whole(fd, text, strlen(text));
+	int r = fchmod(fd, 0644) < 0 ? -errno : write_all(fd, text, strlen(text));
 
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "macro.h"
+#include "util.h"
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
@@ -26,16 +27,6 @@ bool netns_name_valid(const char *name)
 
 	return len > 0 && len <= NETNS_NAME_MAX && !strchr(name, '/') && !streq(name, ".") &&
 	       !streq(name, "..");
-}
-
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
 }
 
 static void set_given(struct netns_target *t, enum netns_kind kind, const char *given)
@@ -63,7 +54,7 @@ void netns_target_init(struct netns_target *t, const char *flag, const char *key
 	*t = (struct netns_target){ .fd = -1 };
 	if (flag && strchr(flag, '/'))
 		set_given(t, NETNS_PATH, flag);
-	else if (flag && all_digits(flag))
+	else if (flag && str_all_digits(flag))
 		set_given(t, NETNS_PID, flag);
 	else if (flag)
 		set_given(t, NETNS_NAME, flag);
