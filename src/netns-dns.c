@@ -78,29 +78,51 @@ int netns_dns_check(const struct netns_target *t, const struct cfg *cfg, const c
 	return check_named(t, ifname);
 }
 
-char *netns_dns_resolv_text(const struct cfg *cfg, const char *ifname)
+/* A text built in memory, starting with IF's marker line. */
+struct text_out {
+	char *text;
+	size_t len;
+	FILE *f;
+};
+
+static bool text_open(struct text_out *o, const char *ifname)
 {
-	char *text = NULL, marker[128];
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	char marker[128];
 
-	if (!f)
-		return NULL;
+	*o = (struct text_out){ 0 };
+	o->f = open_memstream(&o->text, &o->len);
+	if (!o->f)
+		return false;
 	netns_dns_marker(marker, sizeof(marker), ifname);
-	fprintf(f, "%s\n", marker);
-	for (size_t i = 0; i < cfg->n_dns_servers; i++)
-		fprintf(f, "nameserver %s\n", cfg->dns_servers[i].text);
-	for (size_t i = 0; i < cfg->n_dns_search; i++)
-		fprintf(f, "%s%s", i ? " " : "search ", cfg->dns_search[i].text);
-	if (cfg->n_dns_search)
-		fputc('\n', f);
-	bool bad = ferror(f);
+	fprintf(o->f, "%s\n", marker);
+	return true;
+}
 
-	if (fclose(f) != 0 || bad) {
-		free(text);
+/* The text, or NULL when writing it failed. */
+static char *text_close(struct text_out *o)
+{
+	bool bad = ferror(o->f);
+
+	if (fclose(o->f) != 0 || bad) {
+		free(o->text);
 		return NULL;
 	}
-	return text;
+	return o->text;
+}
+
+char *netns_dns_resolv_text(const struct cfg *cfg, const char *ifname)
+{
+	struct text_out o;
+
+	if (!text_open(&o, ifname))
+		return NULL;
+	for (size_t i = 0; i < cfg->n_dns_servers; i++)
+		fprintf(o.f, "nameserver %s\n", cfg->dns_servers[i].text);
+	for (size_t i = 0; i < cfg->n_dns_search; i++)
+		fprintf(o.f, "%s%s", i ? " " : "search ", cfg->dns_search[i].text);
+	if (cfg->n_dns_search)
+		fputc('\n', o.f);
+	return text_close(&o);
 }
 
 /* Is this line a `hosts:` database line (leading blanks allowed)? */
@@ -115,34 +137,24 @@ static bool hosts_line(const char *line, size_t len)
 
 char *netns_dns_nsswitch_text(const char *host, const char *ifname)
 {
-	char *text = NULL, marker[128];
-	size_t len = 0;
+	struct text_out o;
 	bool replaced = false;
-	FILE *f = open_memstream(&text, &len);
 
-	if (!f)
+	if (!text_open(&o, ifname))
 		return NULL;
-	netns_dns_marker(marker, sizeof(marker), ifname);
-	fprintf(f, "%s\n", marker);
 	for (const char *p = host; p && *p;) {
 		size_t n = strcspn(p, "\n");
 
 		if (hosts_line(p, n) && !replaced)
-			fputs("hosts: files dns\n", f);
+			fputs("hosts: files dns\n", o.f);
 		else if (!hosts_line(p, n))
-			fprintf(f, "%.*s\n", (int)n, p);
+			fprintf(o.f, "%.*s\n", (int)n, p);
 		replaced |= hosts_line(p, n);
 		p += n + (p[n] == '\n');
 	}
 	if (!replaced)
-		fputs("hosts: files dns\n", f);
-	bool bad = ferror(f);
-
-	if (fclose(f) != 0 || bad) {
-		free(text);
-		return NULL;
-	}
-	return text;
+		fputs("hosts: files dns\n", o.f);
+	return text_close(&o);
 }
 
 static char *read_text(const char *path)
