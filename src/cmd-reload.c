@@ -264,7 +264,7 @@ static int read_state(struct reload_ctx *c)
 	c->mark0 = c->mark = c->cur.fwmark;
 	r = wg_sync_target(&c->up.cfg.dev, &c->target);
 	if (r == 0)
-		r = read_dns(c);
+		r = c->up.moved ? 0 : read_dns(c);
 	if (r < 0)
 		return r;
 	read_full_tunnels(c);

@@ -249,7 +249,8 @@ static int build_text(struct nl_sock *rtnl, struct nl_sock *genl, const struct c
 		return r;
 	}
 	dns_prefix(prefix, sizeof(prefix));
-	record = dns_record_read(prefix, file->ifname);
+	/* A device in a target has no resolvconf record: never run resolvconf for it. */
+	record = genl ? NULL : dns_record_read(prefix, file->ifname);
 	log_cmd("wg showconf %s", file->ifname);
 	r = wg_get_device(genl, file->ifname, &dev);
 	if (r < 0) {

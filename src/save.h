@@ -13,8 +13,9 @@
 
 /* Build the new file text from system state plus the config ([#] wg showconf IF is
  * logged when the device is read) and write it atomically over file->path. rtnl and
- * genl (NULL: wgq's own) are sockets of the namespace holding the device. Prints its
- * errors. 0 or -errno. */
+ * genl are sockets of the namespace holding the device; genl NULL means wgq's own,
+ * anything else a target namespace, whose DNS is never resolvconf's (killswitch-netns
+ * §5.5). Prints its errors. 0 or -errno. */
 int save_config(struct nl_sock *rtnl, struct nl_sock *genl, const struct cfg_file *file,
 		const struct cfg *cfg);
 
