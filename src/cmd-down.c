@@ -163,7 +163,7 @@ static int teardown(struct down_ctx *c)
 		int r = delete_link(c);
 
 		if (r == 0 && c->ns.kind == NETNS_NAME)
-			netns_dns_remove(c->ns.name, c->ifname, c->dry_run);
+			(void)netns_dns_remove(c->ns.name, c->ifname, c->dry_run, NULL);
 		return r;
 	}
 	int r = delete_rules(c);
@@ -233,7 +233,7 @@ static int down_gone(struct down_ctx *c)
 	int r = hook_run_all(&c->cfg, CFG_PRE_DOWN, c->ifname, c->dry_run);
 
 	if (c->ns.kind == NETNS_NAME)
-		netns_dns_remove(c->ns.name, c->ifname, c->dry_run);
+		(void)netns_dns_remove(c->ns.name, c->ifname, c->dry_run, NULL);
 	int p = hook_run_all(&c->cfg, CFG_POST_DOWN, c->ifname, c->dry_run);
 
 	(void)r;

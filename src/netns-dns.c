@@ -295,9 +295,9 @@ void netns_dns_remove_one(const char *name, size_t i, const char *ifname, bool d
 	remove_dir_if_empty(name, dry_run);
 }
 
-void netns_dns_remove(const char *name, const char *ifname, bool dry_run)
+int netns_dns_remove(const char *name, const char *ifname, bool dry_run, struct plan *p)
 {
-	char path[2][PATH_MAX];
+	char path[2][PATH_MAX], cmd[2 * PATH_MAX + 16];
 	bool ours[2];
 
 	for (size_t i = 0; i < 2; i++) {
@@ -305,11 +305,19 @@ void netns_dns_remove(const char *name, const char *ifname, bool dry_run)
 		ours[i] = has_marker(path[i], ifname) == 1;
 	}
 	if (!ours[0] && !ours[1])
-		return;
-	log_cmd("rm -f%s%s%s%s", ours[0] ? " " : "", ours[0] ? path[0] : "", ours[1] ? " " : "",
-		ours[1] ? path[1] : "");
+		return 0;
+	snprintf(cmd, sizeof(cmd), "rm -f%s%s%s%s", ours[0] ? " " : "", ours[0] ? path[0] : "",
+		 ours[1] ? " " : "", ours[1] ? path[1] : "");
+	log_cmd("%s", cmd);
+	int r = p && !dry_run ? plan_change(p) : 0;
+
+	if (r < 0) {
+		log_step_error(cmd, r);
+		return r;
+	}
 	for (size_t i = 0; i < 2 && !dry_run; i++)
 		if (ours[i] && unlink(path[i]) < 0 && errno != ENOENT)
 			log_error("rm -f %s: %s", path[i], strerror(errno));
 	remove_dir_if_empty(name, dry_run);
+	return 0;
 }

@@ -42,5 +42,6 @@ int netns_dns_sync(const char *name, const struct cfg *cfg, const char *ifname, 
 /* Remove file i when it carries IF's marker ([#] rm -f FILE), then the directory
  * when empty ([#] rmdir DIR). Failures are printed and ignored. */
 void netns_dns_remove_one(const char *name, size_t i, const char *ifname, bool dry_run);
-/* down (§5.7 step 5): both files with IF's marker in one [#] rm -f line, then rmdir. */
-void netns_dns_remove(const char *name, const char *ifname, bool dry_run);
+/* down (§5.7 step 5): both files with IF's marker in one [#] rm -f line, then rmdir.
+ * With p (reload), a plan_change first; its failure is returned. 0 or -errno. */
+int netns_dns_remove(const char *name, const char *ifname, bool dry_run, struct plan *p);

@@ -166,10 +166,8 @@ int reload_netns_dns(struct up_ctx *c)
 {
 	if (c->ns.kind != NETNS_NAME)
 		return 0;
-	if (!c->cfg.n_dns_servers) {
-		netns_dns_remove(c->ns.name, c->ifname, c->dry_run);
-		return 0;
-	}
+	if (!c->cfg.n_dns_servers)
+		return netns_dns_remove(c->ns.name, c->ifname, c->dry_run, &c->plan);
 	return netns_dns_sync(c->ns.name, &c->cfg, c->ifname, &c->plan);
 }
 
