@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include <linux/if_link.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include "macro.h"
 #include "netns-dns.h"
 #include "netns.h"
+#include "rtnl.h"
 #include "save.h"
 
 #define PRIV "EJJTn5DW112uS1wzCf0r+vDCll2OUnlVp5/k5SJ2gEA="
@@ -265,6 +268,37 @@ static void test_nsswitch_text(void **state)
 	assert_string_equal(d, want);
 }
 
+/* The move and `lo up` requests (§5.4 steps 4 and 5). */
+static void test_link_builders(void **state)
+{
+	_Alignas(8) char buf[NL_SMALL_MSG];
+	const struct nlattr *attr;
+	bool seen = false;
+
+	(void)state;
+	struct nlmsghdr *nlh = rtnl_build_link_set_netns(buf, 7, 42);
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	assert_int_equal(nlh->nlmsg_type, RTM_NEWLINK);
+	assert_int_equal(nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL), 0);
+	assert_int_equal(ifi->ifi_index, 7);
+	assert_int_equal(ifi->ifi_change, 0);
+	mnl_attr_for_each(attr, nlh, sizeof(*ifi)) {
+		assert_int_equal(mnl_attr_get_type(attr), IFLA_NET_NS_FD);
+		assert_int_equal(mnl_attr_get_u32(attr), 42);
+		seen = true;
+	}
+	assert_true(seen);
+
+	nlh = rtnl_build_link_set_up(buf, 1);
+	ifi = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(nlh->nlmsg_type, RTM_NEWLINK);
+	assert_int_equal(ifi->ifi_index, 1);
+	assert_int_equal(ifi->ifi_flags, IFF_UP);
+	assert_int_equal(ifi->ifi_change, IFF_UP);
+	assert_int_equal(nlh->nlmsg_len, NLMSG_LENGTH(sizeof(*ifi)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_open_refusals), cmocka_unit_test(test_ip_prefix),
 		cmocka_unit_test(test_key),	      cmocka_unit_test(test_save_keeps_key),
 		cmocka_unit_test(test_resolv_text),   cmocka_unit_test(test_nsswitch_text),
+		cmocka_unit_test(test_link_builders),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
