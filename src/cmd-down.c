@@ -158,20 +158,18 @@ static void delete_firewall(struct down_ctx *c)
 
 static int teardown(struct down_ctx *c)
 {
-	/* In T nothing but the link and the /etc/netns files is ours (§5.7). */
-	if (c->ns.kind != NETNS_NONE) {
-		int r = delete_link(c);
-
-		if (r == 0 && c->ns.kind == NETNS_NAME)
-			(void)netns_dns_remove(c->ns.name, c->ifname, c->dry_run, NULL);
-		return r;
-	}
-	int r = delete_rules(c);
+	/* In T nothing but the link and the /etc/netns files is ours (§5.7); a link
+	 * still in H gets the base teardown. */
+	int r = c->in_target ? 0 : delete_rules(c);
 
 	if (r == 0)
 		r = delete_link(c);
 	if (r < 0)
 		return r;
+	if (c->ns.kind == NETNS_NAME)
+		(void)netns_dns_remove(c->ns.name, c->ifname, c->dry_run, NULL);
+	if (c->in_target)
+		return 0;
 	delete_dns(c);
 	delete_firewall(c);
 	return 0;
@@ -270,7 +268,7 @@ int cmd_down(const char *arg, const struct cmd_opts *opts)
 	} else if (c.cfg.save_config) {
 		log_cmd("wg showconf %s", c.ifname);
 	}
-	r = c.ns.kind == NETNS_NONE ? read_device(&c) : 0;
+	r = c.in_target ? 0 : read_device(&c);
 	if (r < 0)
 		return r;
 	/* Once the teardown has started it runs to the end; a signal only makes the
