@@ -4,7 +4,8 @@
 #
 # Helpers for the netns suite. A test sources this file and calls sandbox_enter "$@"
 # first: the test re-executes itself inside a fresh network + mount namespace with
-# private /etc/resolv.conf, /run/resolvconf, /run/wireguard, /etc/wireguard and /sys,
+# private /etc/resolv.conf, /run/resolvconf, /run/wireguard, /etc/wireguard, /run/netns,
+# /etc/netns and /sys,
 # lo up, and a veth uplink up0 (192.0.2.2/24, 2001:db8::2/64, MTU 1500, default
 # routes). Nothing outside the namespace is touched. Exit 77 means "skip".
 
@@ -53,6 +54,8 @@ sandbox_enter() {
 		mount -t tmpfs -o mode=0755 tmpfs "$d"
 	done
 	chmod 700 /etc/wireguard
+	# wgq writes a named target's DNS files there (spec §5.5): never the host's.
+	private_dir /etc/netns
 	ip link set lo up
 	ip link add up0 mtu 1500 type veth peer name up1
 	ip link set up1 up
