@@ -255,12 +255,6 @@ int netns_dns_sync(const char *name, const struct cfg *cfg, const char *ifname, 
 	return 0;
 }
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-
 static void remove_dir_if_empty(const char *name, bool dry_run)
 {
 	char dir[PATH_MAX];
@@ -269,7 +263,7 @@ static void remove_dir_if_empty(const char *name, bool dry_run)
 	snprintf(dir, sizeof(dir), "%s/%s", NETNS_ETC_DIR, name);
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_nlink > 2)
 		return;
-	_cleanup_(closedirp) DIR *d = opendir(dir);
+	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *e;
 
 	while (d && (e = readdir(d)))

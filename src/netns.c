@@ -112,6 +112,15 @@ int netns_open(struct netns_target *t)
 	return 0;
 }
 
+bool netns_same(const struct netns_target *a, const struct netns_target *b)
+{
+	struct stat sa, sb;
+
+	if (a->fd < 0 || b->fd < 0 || fstat(a->fd, &sa) < 0 || fstat(b->fd, &sb) < 0)
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 bool netns_gone(int r)
 {
 	return r == -ENOENT || r == -ESRCH || r == -ENOTTY || r == -ENOTDIR;

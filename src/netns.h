@@ -57,6 +57,8 @@ int netns_open(struct netns_target *t);
 /* Print the §2.4 refusal for a netns_open() error r. path and line locate the key
  * (used when the target came from it). */
 void netns_print_error(const struct netns_target *t, int r, const char *path, unsigned line);
+/* Are the opened a and b (b may be unopened: never) the same namespace? */
+bool netns_same(const struct netns_target *a, const struct netns_target *b);
 /* Is r a netns_open() error meaning "T is gone" for down (§5.7 step 2)? */
 bool netns_gone(int r);
 

@@ -5,6 +5,7 @@
 
 #include "up-netns.h"
 
+#include <dirent.h>
 #include <net/if.h>
 
 #include "ip.h"
@@ -124,7 +125,34 @@ static int refuse_move(const struct up_ctx *c)
 	return -EINVAL;
 }
 
-/* IF is not where the target says: in H, or behind a UAPI socket elsewhere. */
+/* Is IF a WireGuard link in the named namespace at the dirent name (not T)? */
+static bool in_named(const struct up_ctx *c, const char *name)
+{
+	struct netns_target o;
+	int ifindex;
+	bool found = false;
+
+	netns_target_init(&o, NULL, name);
+	if (netns_open(&o) == 0 && !netns_same(&o, &c->ns) && netns_open_socks(&o) == 0)
+		found = wg_interface_find(o.socks.rtnl, c->ifname, &ifindex) == 0;
+	netns_target_close(&o);
+	return found;
+}
+
+/* A kernel device leaves no trace in H once moved: look in the named namespaces. */
+static bool in_other_named(const struct up_ctx *c)
+{
+	_cleanup_closedir_ DIR *d = opendir(NETNS_RUN_DIR);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (netns_name_valid(e->d_name) && in_named(c, e->d_name))
+			return true;
+	return false;
+}
+
+/* IF is not where the target says: in H, behind a UAPI socket elsewhere, or in
+ * another named namespace. */
 static int find_elsewhere(struct up_ctx *c)
 {
 	int ifindex, r = wg_interface_find(c->rtnl, c->ifname, &ifindex);
@@ -135,7 +163,7 @@ static int find_elsewhere(struct up_ctx *c)
 		c->ifindex = ifindex;
 		return 0;
 	}
-	if (r == -ENODEV && wg_uapi_alive(c->ifname))
+	if (r == -ENODEV && (wg_uapi_alive(c->ifname) || in_other_named(c)))
 		return refuse_move(c);
 	if (r == -ENODEV)
 		log_error("`%s' is not a WireGuard interface", c->ifname);
