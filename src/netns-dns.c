@@ -232,29 +232,6 @@ int netns_dns_write(const char *name, size_t i, const struct cfg *cfg, const cha
 	return r;
 }
 
-int netns_dns_sync(const char *name, const struct cfg *cfg, const char *ifname, struct plan *p)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(netns_dns_files); i++) {
-		char path[PATH_MAX];
-		_cleanup_free_ char *host = i ? read_host_nsswitch() : NULL;
-		_cleanup_free_ char *want = i ? netns_dns_nsswitch_text(host, ifname)
-					      : netns_dns_resolv_text(cfg, ifname);
-
-		file_path(path, sizeof(path), name, i);
-		_cleanup_free_ char *have = read_text(path);
-
-		if (!want)
-			return -ENOMEM;
-		if (have && streq(have, want))
-			continue;
-		int r = netns_dns_write(name, i, cfg, ifname, p);
-
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 static void remove_dir_if_empty(const char *name, bool dry_run)
 {
 	char dir[PATH_MAX];
@@ -289,6 +266,57 @@ void netns_dns_remove_one(const char *name, size_t i, const char *ifname, bool d
 	remove_dir_if_empty(name, dry_run);
 }
 
+/* reload's undo of a rewrite or a removal: the file as it was, or no file. Texts
+ * longer than the buffer are not kept (no undo for them). */
+#define RESTORE_MAX 16384
+
+struct dns_restore {
+	char name[NETNS_NAME_MAX + 1];
+	size_t file;
+	bool existed;
+	char text[RESTORE_MAX];
+};
+
+static void undo_restore(void *ctx, const void *data)
+{
+	const struct dns_restore *u = data;
+	char path[PATH_MAX], cmd[PATH_MAX + 48];
+
+	(void)ctx;
+	file_path(path, sizeof(path), u->name, u->file);
+	if (!u->existed) {
+		log_cmd("rm -f %s", path);
+		if (unlink(path) < 0 && errno != ENOENT)
+			log_error("rm -f %s: %s", path, strerror(errno));
+		remove_dir_if_empty(u->name, false);
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "install -D -m 0644 /dev/fd/63 %s", path);
+	log_cmd("%s", cmd);
+	int r = make_dirs(u->name);
+
+	if (r == 0)
+		r = replace_file(path, u->text);
+	if (r < 0)
+		log_step_error(cmd, r);
+}
+
+static int push_restore(struct plan *p, const char *name, size_t i, const char *old)
+{
+	if (old && strlen(old) >= RESTORE_MAX)
+		return 0;
+	_cleanup_free_ struct dns_restore *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return -ENOMEM;
+	snprintf(u->name, sizeof(u->name), "%s", name);
+	u->file = i;
+	u->existed = old != NULL;
+	if (old)
+		memcpy(u->text, old, strlen(old) + 1);
+	return plan_push_undo(p, undo_restore, u, sizeof(*u));
+}
+
 int netns_dns_remove(const char *name, const char *ifname, bool dry_run, struct plan *p)
 {
 	char path[2][PATH_MAX], cmd[2 * PATH_MAX + 16];
@@ -309,9 +337,39 @@ int netns_dns_remove(const char *name, const char *ifname, bool dry_run, struct 
 		log_step_error(cmd, r);
 		return r;
 	}
-	for (size_t i = 0; i < 2 && !dry_run; i++)
+	for (size_t i = 0; i < 2 && !dry_run; i++) {
+		_cleanup_free_ char *old = p && ours[i] ? read_text(path[i]) : NULL;
+
+		if (old && (r = push_restore(p, name, i, old)) < 0)
+			return r;
 		if (ours[i] && unlink(path[i]) < 0 && errno != ENOENT)
 			log_error("rm -f %s: %s", path[i], strerror(errno));
+	}
 	remove_dir_if_empty(name, dry_run);
+	return 0;
+}
+
+int netns_dns_sync(const char *name, const struct cfg *cfg, const char *ifname, struct plan *p)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(netns_dns_files); i++) {
+		char path[PATH_MAX];
+		_cleanup_free_ char *host = i ? read_host_nsswitch() : NULL;
+		_cleanup_free_ char *want = i ? netns_dns_nsswitch_text(host, ifname)
+					      : netns_dns_resolv_text(cfg, ifname);
+
+		file_path(path, sizeof(path), name, i);
+		_cleanup_free_ char *have = read_text(path);
+
+		if (!want)
+			return -ENOMEM;
+		if (have && streq(have, want))
+			continue;
+		int r = netns_dns_write(name, i, cfg, ifname, p);
+
+		if (r == 0 && !p->dry_run)
+			r = push_restore(p, name, i, have);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }

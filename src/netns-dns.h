@@ -37,11 +37,13 @@ char *netns_dns_nsswitch_text(const char *host, const char *ifname);
  * written when p->dry_run). 0 or -errno (printed). */
 int netns_dns_write(const char *name, size_t i, const struct cfg *cfg, const char *ifname,
 		    struct plan *p);
-/* reload: write each file whose text differs from what it should be. 0 or -errno. */
+/* reload: write each file whose text differs from what it should be, each with an
+ * undo that puts the old text back (or removes the file it created). 0 or -errno. */
 int netns_dns_sync(const char *name, const struct cfg *cfg, const char *ifname, struct plan *p);
 /* Remove file i when it carries IF's marker ([#] rm -f FILE), then the directory
  * when empty ([#] rmdir DIR). Failures are printed and ignored. */
 void netns_dns_remove_one(const char *name, size_t i, const char *ifname, bool dry_run);
 /* down (§5.7 step 5): both files with IF's marker in one [#] rm -f line, then rmdir.
- * With p (reload), a plan_change first; its failure is returned. 0 or -errno. */
+ * With p (reload), a plan_change first (its failure is returned), and an undo per file
+ * that writes it back. 0 or -errno. */
 int netns_dns_remove(const char *name, const char *ifname, bool dry_run, struct plan *p);
