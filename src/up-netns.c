@@ -108,8 +108,7 @@ int up_netns_prepare(struct up_ctx *c, const struct cmd_opts *opts)
 	netns_ip_prefix(&c->ns, c->ip, sizeof(c->ip));
 	if (r < 0 || c->ns.kind == NETNS_NONE)
 		return r;
-	if (r == 0)
-		r = check_link_in_target(c);
+	r = check_link_in_target(c);
 	if (r == 0)
 		r = check_default_routes(c);
 	if (r == 0 && !c->no_dns)
