@@ -219,7 +219,7 @@ up_start_log() {
 # layer is in $SANDBOX), keeping the mounts below it (sandbox_enter's among them).
 overlay_dir() {
 	local dir=$1 base subs=() top=() m t i
-	base="$SANDBOX/overlay$(echo "$dir" | tr / _)"
+	base=$(mktemp -d "$SANDBOX/overlay$(echo "$dir" | tr / _).XXXXXX")
 	mkdir -p "$base/upper" "$base/work" "$base/moved"
 	mapfile -t subs < <(findmnt -rn -o TARGET | grep "^$dir/" | sort -u)
 	for m in "${subs[@]}"; do # only the outermost: the others move with them
