@@ -259,6 +259,42 @@ check "N4: ping blocked: leak delta 0" "$c0" "$(leaks)"
 ping -c1 -W1 203.0.113.5 >/dev/null
 check "N4 control: the same ping from H is counted" 1 "$(($(leaks) > c0))"
 
+### N2: endpoint host names resolved in H, with H's resolver: once through a name in
+### H's /etc/hosts only, once through a DNS server that only H can reach (vpn has no
+### network before the tunnel).
+if [ -z "$GUEST" ]; then
+	printf '127.0.0.1 localhost\n192.0.2.1 wg-server.test\n' >"$SANDBOX/hosts"
+	mount --bind "$SANDBOX/hosts" /etc/hosts
+	conf wg0 "Namespace = vpn"
+	sed -i 's/^Endpoint = .*/Endpoint = wg-server.test:51820/' /etc/wireguard/wg0.conf
+	run up wg0
+	check "N2 /etc/hosts name: up" 0 "$RC"
+	check "N2 /etc/hosts name: handshake, traffic" "3 received" "$(pings vpn 203.0.113.5)"
+	"$WGQ" down wg0 >/dev/null 2>&1
+	wait_gone wg0
+	umount /etc/hosts
+	if command -v python3 >/dev/null; then
+		dns_start 192.0.2.1
+		check "N2: a DNS server on 192.0.2.1 for H" 0 $?
+		echo 'nameserver 192.0.2.1' >"$SANDBOX/resolv.conf"
+		sed -i 's/^Endpoint = .*/Endpoint = endpoint.corp.example:51820/' \
+			/etc/wireguard/wg0.conf
+		run up wg0
+		check "N2 DNS name: up" 0 "$RC"
+		check "N2 DNS name: handshake, traffic" "3 received" "$(pings vpn 203.0.113.5)"
+		check "N2 DNS name: asked from H's uplink" 1 \
+			"$(grep -c '^endpoint.corp.example 1 192.0.2.2$' "$SANDBOX/dns.log")"
+		"$WGQ" down wg0 >/dev/null 2>&1
+		wait_gone wg0
+		kill "$DNS_PID"
+		wait "$DNS_PID" 2>/dev/null
+		DNS_PID=
+		printf 'nameserver 192.0.2.53\n' >"$SANDBOX/resolv.conf"
+		: >"$SANDBOX/dns.log"
+	fi
+	check "N2: H as at the start" "$H_EMPTY" "$(state)"
+fi
+
 ### N3: docker-style /proc/PID/ns/net, the process killed before down.
 # holder: start a process with a network namespace of its own; its pid in HOLDER.
 holder() {

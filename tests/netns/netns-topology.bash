@@ -64,15 +64,17 @@ leaks() {
 	inns up nft list chain inet watch pre | sed -nE 's/.*counter packets ([0-9]+) .*/\1/p'
 }
 
-# dns_start: a resolver on 10.64.0.1:53 in "up" answering A queries for names under
-# corp.example with 203.0.113.5, NXDOMAIN otherwise; it logs each name it answers.
+# dns_start [ADDR]: a resolver on ADDR:53 (10.64.0.1) in "up" answering A queries for
+# names under corp.example with 203.0.113.5 (endpoint.corp.example: 192.0.2.1),
+# NXDOMAIN otherwise; it logs each name it answers.
 dns_start() {
+	local addr=${1:-10.64.0.1}
 	command -v python3 >/dev/null || return 1
-	ip netns exec up python3 - "$SANDBOX/dns.log" <<'PY' &
+	ip netns exec up python3 - "$SANDBOX/dns.log" "$addr" <<'PY' &
 import socket, struct, sys
 log = open(sys.argv[1], "a", buffering=1)
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.64.0.1", 53))
+s.bind((sys.argv[2], 53))
 while True:
     q, peer = s.recvfrom(512)
     i, labels = 12, []
@@ -85,7 +87,8 @@ while True:
     ok = name.endswith("corp.example")
     answer = b""
     if ok and qtype == 1:
-        answer = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + bytes([203, 0, 113, 5])
+        ip = [192, 0, 2, 1] if name == "endpoint.corp.example" else [203, 0, 113, 5]
+        answer = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + bytes(ip)
     flags = 0x8180 if ok else 0x8183
     hdr = q[:2] + struct.pack("!HHHHH", flags, 1, 1 if answer else 0, 0, 0)
     s.sendto(hdr + question + answer, peer)
@@ -93,7 +96,7 @@ while True:
 PY
 	DNS_PID=$!
 	for _ in $(seq 100); do
-		[ -z "$(ip netns exec up ss -Hunl 'sport = :53')" ] || return 0
+		[ -z "$(ip netns exec up ss -Hunl "src $addr:53")" ] || return 0
 		sleep 0.1
 	done
 	return 1
