@@ -41,6 +41,20 @@ reset() {
 	wait_gone "$ifn"
 }
 
+# attempt WHAT VAR=VALUE ARGS...: `up` with the fault VAR (uses every_step's name, path,
+# ifn and before): exit 1, H, the target and /etc/netns as before.
+attempt() {
+	local what=$1 fault=$2 rc
+	shift 2
+	env "$fault" "$WGQ" up "$@" "$ifn" >/dev/null 2>"$SANDBOX/err"
+	rc=$?
+	wait_gone "$ifn"
+	check "$name: $what: exit 1, H, target and /etc/netns as before" "1
+$before" "$rc
+$(both "$path")"
+	[ "$rc" != 0 ] || reset "$ifn" "$@"
+}
+
 # every_step NAME PATH IF ARGS...: the whole run for one target (ARGS for wgq).
 every_step() {
 	local name=$1 path=$2 ifn=$3 n i sig rc before
@@ -59,21 +73,9 @@ every_step() {
 	check "$name: down restores the state" "$before" "$(both "$path")"
 	check "$name: more than 5 changes to fail" 1 "$((n > 5))"
 	for ((i = 1; i <= n; i++)); do
-		WGQ_FAIL_STEP=$i "$WGQ" up "$@" "$ifn" >/dev/null 2>"$SANDBOX/err"
-		rc=$?
-		wait_gone "$ifn"
-		check "$name: step $i fails: exit 1, H, target and /etc/netns as before" "1
-$before" "$rc
-$(both "$path")"
-		[ "$rc" = 0 ] && reset "$ifn" "$@"
+		attempt "step $i fails" "WGQ_FAIL_STEP=$i" "$@"
 		for sig in $SIGNALS; do
-			WGQ_SIGNAL_STEP=$i:$sig "$WGQ" up "$@" "$ifn" >/dev/null 2>"$SANDBOX/err"
-			rc=$?
-			wait_gone "$ifn"
-			check "$name: signal $sig at step $i: exit 1, state as before" "1
-$before" "$rc
-$(both "$path")"
-			[ "$rc" = 0 ] && reset "$ifn" "$@"
+			attempt "signal $sig at step $i" "WGQ_SIGNAL_STEP=$i:$sig" "$@"
 		done
 	done
 }

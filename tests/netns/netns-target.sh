@@ -185,21 +185,12 @@ check "N1: the UDP socket is in H, not in vpn" "yes no" "$(udp_in - "$port") $(u
 {
 	run save wg0
 	check "N9 save: exit status" 0 "$RC"
-	check "N9 saved file: config plus state" "$(backend_lines <<EOF | conf_sorted
-[Interface]
-Address = 10.64.0.2/32
-Address = fd00:64::2/128
-U Address = fe80::LL/64
-Namespace = vpn
-ListenPort = $port
-PrivateKey = $KEY1
-
-[Peer]
-PublicKey = $PUB2
-AllowedIPs = 0.0.0.0/0, ::/0
-Endpoint = 192.0.2.1:51820
-EOF
-)" "$(sed -E 's/fe80::[0-9a-f:]+/fe80::LL/' /etc/wireguard/wg0.conf | conf_sorted)"
+	saved=$(printf '%s\n' "[Interface]" "Address = 10.64.0.2/32" "Address = fd00:64::2/128" \
+		"U Address = fe80::LL/64" "Namespace = vpn" "ListenPort = $port" \
+		"PrivateKey = $KEY1" "" "[Peer]" "PublicKey = $PUB2" \
+		"AllowedIPs = 0.0.0.0/0, ::/0" "Endpoint = 192.0.2.1:51820" | backend_lines)
+	check "N9 saved file: config plus state" "$(conf_sorted <<<"$saved")" \
+		"$(sed -E 's/fe80::[0-9a-f:]+/fe80::LL/' /etc/wireguard/wg0.conf | conf_sorted)"
 	write_conf wg0 <<CONF
 [Interface]
 PrivateKey = $KEY1
