@@ -138,6 +138,9 @@ mount -t proc proc /newroot/proc
 mount -t sysfs sysfs /newroot/sys
 mount -t devtmpfs devtmpfs /newroot/dev
 mount -t tmpfs -o mode=0755 tmpfs /newroot/run
+# The netns tests mount a private tmpfs on /etc/netns; the guest's /etc, itself an
+# overlay, cannot take their overlay to create it, so it exists from the start.
+mkdir -p /newroot/etc/netns
 mkdir -p /newroot$SHARE_MNT
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 wgqvm /newroot$SHARE_MNT
 runner=\$(cat /newroot$SHARE_MNT/runner)
