@@ -175,15 +175,57 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* Say what is wrong with the command line; main() then prints the usage. */
+#define usage_error(...) (log_error(__VA_ARGS__), -EINVAL)
+
+static bool is_info_option(const char *a)
+{
+	return streq(a, "-h") || streq(a, "--help") || streq(a, "help") || streq(a, "--version");
+}
+
+/* The command and its argument from argv, or -EINVAL after saying what is wrong (nothing
+ * for no arguments at all, where the usage alone is the answer). */
+static int parse_args(int argc, char **argv, const struct command **cmd, const char **arg,
+		      struct cmd_opts *opts)
+{
+	const char *words[2];
+	int n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (streq(a, "--dry-run"))
+			opts->dry_run = true;
+		else if (is_info_option(a) && (i == 1 || a[0] == '-'))
+			return usage_error("'%s' takes no other arguments", a);
+		else if (a[0] == '-' && a[1])
+			return usage_error("unknown option '%s'", a);
+		else if (n == 2)
+			return usage_error("unexpected argument '%s'", a);
+		else
+			words[n++] = a;
+	}
+	if (n == 0)
+		return -EINVAL;
+	*cmd = find_command(words[0]);
+	if (!*cmd)
+		return usage_error("unknown command '%s'", words[0]);
+	if (n == 1)
+		return usage_error("%s needs a CONFIG_FILE or INTERFACE", words[0]);
+	if (opts->dry_run && !(*cmd)->dry_run)
+		return usage_error("%s does not take --dry-run", words[0]);
+	*arg = words[1];
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cmd_opts opts = { 0 };
-	const char *args[2];
-	int n = 0;
+	const struct command *cmd = NULL;
+	const char *arg = NULL;
 
 	log_init(argv[0]);
-	if (argc == 2 && (streq(argv[1], "-h") || streq(argv[1], "--help") ||
-			  streq(argv[1], "help"))) {
+	if (argc == 2 && is_info_option(argv[1]) && !streq(argv[1], "--version")) {
 		usage();
 		return EXIT_SUCCESS;
 	}
@@ -191,24 +233,14 @@ int main(int argc, char **argv)
 		printf("%s %s\n", log_prog(), VERSION);
 		return EXIT_SUCCESS;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--dry-run"))
-			opts.dry_run = true;
-		else if (n < 2)
-			args[n++] = argv[i];
-		else
-			n = 3;
-	}
-	const struct command *cmd = n == 2 ? find_command(args[0]) : NULL;
-
-	if (!cmd || (opts.dry_run && !cmd->dry_run)) {
+	if (parse_args(argc, argv, &cmd, &arg, &opts) < 0) {
 		usage();
 		return EXIT_FAILURE;
 	}
-	if (getuid() != 0 && (cmd->root == ROOT_ALWAYS || !can_read(args[1]))) {
+	if (getuid() != 0 && (cmd->root == ROOT_ALWAYS || !can_read(arg))) {
 		exec_sudo(argv[0], argc, argv);
 		return EXIT_FAILURE;
 	}
 	set_environment(argv[0]);
-	return cmd->run(args[1], &opts) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cmd->run(arg, &opts) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
