@@ -23,12 +23,26 @@ PUB3=L/7cLoZ5xq/hl68aXVZQvA5tuLLouqZnEAGHN+Q2PHU=
 PUB4=daijbJAo+Rr2/ahe/JeJufGqxJvmZms6poWCHKPs6Ak=
 PSK1=ps83d4n2+l04RIljm2IM2X18Jn/WRvOV3XDlsHhs14o=
 
-skip() { echo "SKIP: $*"; exit 77; }
+skip() { echo "skipped: $*"; exit 77; }
 
 need() {
 	for c in "$@"; do
 		command -v "$c" >/dev/null 2>&1 || skip "needs $c"
 	done
+}
+
+# isolate_host (in a private mount namespace): from here on, what the test and the
+# programs it starts write under /run and /etc stays in this namespace. /run becomes an
+# empty tmpfs that also holds $SANDBOX (so nothing is left in /tmp either), and /etc an
+# overlay whose upper layer is in $SANDBOX. Without this, resolvconf's subscribers write
+# the host's /run/dnsmasq/resolv.conf and /etc/unbound/unbound.conf.d/ (openresolv's
+# Debian defaults in /etc/resolvconf.conf), and `mkdir -p` of a missing /etc/wireguard
+# or /run/wireguard creates it on the host.
+isolate_host() {
+	mount -t tmpfs -o mode=0755 tmpfs /run
+	SANDBOX=$(mktemp -d /run/wgq-test.XXXXXX)
+	overlay_dir /etc
+	PRIVATE_TREES="/run /etc"
 }
 
 sandbox_enter() {
@@ -43,10 +57,13 @@ sandbox_enter() {
 			env WGQ_IN_SANDBOX=1 WGQ="$WGQ" SRCDIR="$SRCDIR" bash "$0" "$@"
 	fi
 	set -e
-	SANDBOX=$(mktemp -d /tmp/wgq-test.XXXXXX)
-	trap 'rm -rf "$SANDBOX"' EXIT
+	isolate_host
 	printf 'nameserver 192.0.2.53\n' >"$SANDBOX/resolv.conf"
 	mount -t sysfs sysfs /sys
+	# A link (to systemd-resolved's or resolvconf's file under /run) would point into
+	# the empty /run: a plain file in the /etc overlay takes its place.
+	if [ -L /etc/resolv.conf ]; then rm /etc/resolv.conf; fi
+	[ -e /etc/resolv.conf ] || : >/etc/resolv.conf
 	mount --bind "$SANDBOX/resolv.conf" /etc/resolv.conf
 	for d in /run/wireguard /run/resolvconf /etc/wireguard /run/netns; do
 		mkdir -p "$d"
@@ -216,6 +233,9 @@ up_start_log() {
 # layer is in $SANDBOX), keeping the mounts below it (sandbox_enter's among them).
 overlay_dir() {
 	local dir=$1 base subs=() top=() m t i
+	for t in ${PRIVATE_TREES:-}; do # already private and writable (isolate_host)
+		[[ $dir == "$t" || $dir == "$t"/* ]] && return 0
+	done
 	base="$SANDBOX/overlay$(echo "$dir" | tr / _)"
 	mkdir -p "$base/upper" "$base/work" "$base/moved"
 	mapfile -t subs < <(findmnt -rn -o TARGET | grep "^$dir/" | sort -u)
