@@ -39,7 +39,8 @@ need() {
 # Debian defaults in /etc/resolvconf.conf), and `mkdir -p` of a missing /etc/wireguard
 # or /run/wireguard creates it on the host.
 isolate_host() {
-	mount -t tmpfs -o mode=0755 tmpfs /run
+	# -n: libmount would otherwise create /run/mount (its utab) in the host's /run.
+	mount -n -t tmpfs -o mode=0755 tmpfs /run
 	SANDBOX=$(mktemp -d /run/wgq-test.XXXXXX)
 	overlay_dir /etc
 	PRIVATE_TREES="/run /etc"
