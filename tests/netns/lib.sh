@@ -73,16 +73,23 @@ sandbox_enter() {
 	chmod 700 /etc/wireguard
 	ip link set lo up
 	ip link add up0 mtu 1500 type veth peer name up1
+	# No duplicate address detection on the uplink: its link-local addresses are then
+	# usable at once, instead of after a second or two of DAD.
+	echo 0 >/proc/sys/net/ipv6/conf/up0/accept_dad
+	echo 0 >/proc/sys/net/ipv6/conf/up1/accept_dad
 	ip link set up1 up
 	ip link set up0 up
 	ip addr add 192.0.2.2/24 dev up0
 	ip -6 addr add 2001:db8::2/64 dev up0 nodad
 	ip route add default via 192.0.2.1 dev up0
 	ip -6 route add default via 2001:db8::1 dev up0
-	# Let the uplink's link-local address appear now, not during a test.
+	# Let the link-local addresses of both ends of the uplink appear now, not during a
+	# test (refusals.sh's listeners heard them arrive). No `grep -q` in a pipeline here:
+	# under pipefail, ip killed by SIGPIPE makes "! ip … | grep -q tentative" true.
+	local a
 	for _ in $(seq 100); do
-		ip -6 addr show dev up0 scope link | grep -q 'inet6 fe80' &&
-			! ip -6 addr show dev up0 | grep -q tentative && break
+		a=$(ip -6 -o addr show scope link)
+		[ "$(grep -cE ': up[01] +inet6 fe80' <<<"$a")" = 2 ] && [[ $a != *tentative* ]] && break
 		sleep 0.05
 	done
 	set +e
