@@ -206,7 +206,7 @@ static int parse_args(int argc, char **argv, const struct command **cmd, const c
 			words[n++] = a;
 	}
 	if (n == 0)
-		return -EINVAL;
+		return opts->dry_run ? usage_error("missing command") : -EINVAL;
 	*cmd = find_command(words[0]);
 	if (!*cmd)
 		return usage_error("unknown command '%s'", words[0]);
@@ -225,7 +225,8 @@ int main(int argc, char **argv)
 	const char *arg = NULL;
 
 	log_init(argv[0]);
-	if (argc == 2 && is_info_option(argv[1]) && !streq(argv[1], "--version")) {
+	if (argc == 2 && (streq(argv[1], "-h") || streq(argv[1], "--help") ||
+			  streq(argv[1], "help"))) {
 		usage();
 		return EXIT_SUCCESS;
 	}

@@ -53,6 +53,7 @@ while IFS='|' read -r args why; do
 $usage" "$RC $ERR"
 done <<'EOF'
 frobnicate|unknown command 'frobnicate'
+--dry-run|missing command
 bogus wg0|unknown command 'bogus'
 UP wg0|unknown command 'UP'
 RELOAD wg0|unknown command 'RELOAD'
