@@ -17,6 +17,9 @@ cd "$(dirname "$0")/.."
 TOP=$PWD
 W=$(mktemp -d /tmp/wgq-rpm-arch.XXXXXX)
 trap 'rm -rf "$W"' EXIT
+# Tools that leave files in $TMPDIR (lintian's /tmp/mldbm-elf-*) leave them here.
+mkdir "$W/tmp"
+export TMPDIR=$W/tmp
 . tests/unit/lib.sh
 
 step() { echo; echo "== $*"; }
