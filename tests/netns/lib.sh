@@ -5,8 +5,9 @@
 # Helpers for the netns suite. A test sources this file and calls sandbox_enter "$@"
 # first: the test re-executes itself inside a fresh network + mount namespace with an
 # empty private /run, /etc as an overlay (isolate_host), private /etc/resolv.conf,
-# /etc/wireguard and /sys, lo up, and a veth uplink up0 (192.0.2.2/24, 2001:db8::2/64, MTU 1500, default
-# routes). Nothing outside the namespace is touched. Exit 77 means "skip".
+# /etc/wireguard and /sys, lo up, and a veth uplink up0 (192.0.2.2/24, 2001:db8::2/64,
+# MTU 1500, default routes). Nothing outside the namespace is touched. Exit 77 means
+# "skip".
 
 set -uo pipefail
 
