@@ -90,7 +90,8 @@ check "tests/netns/fulltunnel.sh with /usr/bin/wgq" 0 "$rc"
 
 step "apt-get purge wgq"
 apt-get purge -y -q wgq >"$W/purge.log" 2>&1 || { cat "$W/purge.log"; exit 1; }
-check "purged" "" "$(dpkg-query -W -f '${db:Status-Abbrev}' wgq 2>/dev/null | grep -v '^un' || true)"
+check "purged" "" \
+	"$(dpkg-query -W -f '${db:Status-Abbrev}' wgq 2>/dev/null | grep -v '^un' || true)"
 while read -r f; do
 	[ -d "$f" ] && continue # directories shared with other packages stay
 	check "purge removed $f" no "$([ -e "$f" ] || [ -L "$f" ] && echo yes || echo no)"

@@ -58,7 +58,8 @@ scriptlet() { echo "$scripts" | sed -n "/^$1 scriptlet/,/^[a-z]* scriptlet/p"; }
 for s in postinstall preuninstall; do
 	check "scriptlet $s handles wgq.target" 1 "$(scriptlet $s | grep -c 'wgq\.target')"
 done
-check "scriptlet postuninstall reloads systemd" 1 "$(scriptlet postuninstall | grep -c 'daemon-reload')"
+check "scriptlet postuninstall reloads systemd" 1 \
+	"$(scriptlet postuninstall | grep -c 'daemon-reload')"
 check "the .rpm's wgq runs" "wgq $version" \
 	"$(cd "$W" && rpm2cpio "$rpmfile" | cpio -id --quiet ./usr/bin/wgq && ./usr/bin/wgq --version)"
 
