@@ -184,20 +184,90 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-static bool flags_allowed(const struct command *cmd, const struct cmd_opts *opts)
+/* Say what is wrong with the command line; main() then prints the usage. */
+#define usage_error(...) (log_error(__VA_ARGS__), -EINVAL)
+
+static bool is_info_option(const char *a)
+{
+	return streq(a, "-h") || streq(a, "--help") || streq(a, "help") || streq(a, "--version");
+}
+
+/* --netns X, --netns=X and --no-dns (killswitch-netns §2.2): 1 when a is one of them
+ * (*i moved past a separate value), 0 when not, or -EINVAL. */
+static int parse_netns_option(int argc, char **argv, int *i, struct cmd_opts *opts)
+{
+	const char *a = argv[*i];
+
+	if (streq(a, "--no-dns"))
+		opts->no_dns = true;
+	else if (streq(a, "--netns") && *i + 1 < argc)
+		opts->netns = argv[++*i];
+	else if (!strncmp(a, "--netns=", 8))
+		opts->netns = a + 8;
+	else if (streq(a, "--netns"))
+		return usage_error("--netns needs a NAME, PID or PATH");
+	else
+		return 0;
+	if (opts->netns && !*opts->netns)
+		return usage_error("--netns needs a NAME, PID or PATH");
+	return 1;
+}
+
+/* Options the command does not take. */
+static int check_options(const struct command *cmd, const struct cmd_opts *opts)
 {
 	if (opts->dry_run && !cmd->dry_run)
-		return false;
-	if (opts->netns && (!cmd->netns || !*opts->netns))
-		return false;
-	return !opts->no_dns || cmd->no_dns;
+		return usage_error("%s does not take --dry-run", cmd->name);
+	if (opts->netns && !cmd->netns)
+		return usage_error("%s does not take --netns", cmd->name);
+	if (opts->no_dns && !cmd->no_dns)
+		return usage_error("%s does not take --no-dns", cmd->name);
+	return 0;
+}
+
+/* The command and its argument from argv, or -EINVAL after saying what is wrong (nothing
+ * for no arguments at all, where the usage alone is the answer). */
+static int parse_args(int argc, char **argv, const struct command **cmd, const char **arg,
+		      struct cmd_opts *opts)
+{
+	const char *words[2];
+	int n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int o = parse_netns_option(argc, argv, &i, opts);
+
+		if (o < 0)
+			return o;
+		if (o > 0)
+			continue;
+		if (streq(a, "--dry-run"))
+			opts->dry_run = true;
+		else if (is_info_option(a) && (i == 1 || a[0] == '-'))
+			return usage_error("'%s' takes no other arguments", a);
+		else if (a[0] == '-' && a[1])
+			return usage_error("unknown option '%s'", a);
+		else if (n == 2)
+			return usage_error("unexpected argument '%s'", a);
+		else
+			words[n++] = a;
+	}
+	if (n == 0)
+		return opts->dry_run ? usage_error("missing command") : -EINVAL;
+	*cmd = find_command(words[0]);
+	if (!*cmd)
+		return usage_error("unknown command '%s'", words[0]);
+	if (n == 1)
+		return usage_error("%s needs a CONFIG_FILE or INTERFACE", words[0]);
+	*arg = words[1];
+	return check_options(*cmd, opts);
 }
 
 int main(int argc, char **argv)
 {
 	struct cmd_opts opts = { 0 };
-	const char *args[2];
-	int n = 0;
+	const struct command *cmd = NULL;
+	const char *arg = NULL;
 
 	log_init(argv[0]);
 	if (argc == 2 && (streq(argv[1], "-h") || streq(argv[1], "--help") ||
@@ -209,30 +279,14 @@ int main(int argc, char **argv)
 		printf("%s %s\n", log_prog(), VERSION);
 		return EXIT_SUCCESS;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--dry-run"))
-			opts.dry_run = true;
-		else if (streq(argv[i], "--no-dns"))
-			opts.no_dns = true;
-		else if (streq(argv[i], "--netns"))
-			opts.netns = i + 1 < argc ? argv[++i] : "";
-		else if (!strncmp(argv[i], "--netns=", 8))
-			opts.netns = argv[i] + 8;
-		else if (n < 2)
-			args[n++] = argv[i];
-		else
-			n = 3;
-	}
-	const struct command *cmd = n == 2 ? find_command(args[0]) : NULL;
-
-	if (!cmd || !flags_allowed(cmd, &opts)) {
+	if (parse_args(argc, argv, &cmd, &arg, &opts) < 0) {
 		usage();
 		return EXIT_FAILURE;
 	}
-	if (getuid() != 0 && (cmd->root == ROOT_ALWAYS || !can_read(args[1]))) {
+	if (getuid() != 0 && (cmd->root == ROOT_ALWAYS || !can_read(arg))) {
 		exec_sudo(argv[0], argc, argv);
 		return EXIT_FAILURE;
 	}
 	set_environment(argv[0]);
-	return cmd->run(args[1], &opts) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cmd->run(arg, &opts) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -9,7 +9,7 @@
 set -uo pipefail
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 export LC_ALL=C
-command -v fish >/dev/null || { echo "fish is not installed"; exit 77; }
+command -v fish >/dev/null || { echo "skipped: needs fish"; exit 77; }
 T=$(mktemp -d /tmp/wgq-comp-fish.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/lib.sh"

@@ -10,8 +10,8 @@
 set -uo pipefail
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 export LC_ALL=C
-command -v zsh >/dev/null || { echo "zsh is not installed"; exit 77; }
-zsh -fc 'zmodload zsh/zpty' 2>/dev/null || { echo "zsh has no zsh/zpty"; exit 77; }
+command -v zsh >/dev/null || { echo "skipped: needs zsh"; exit 77; }
+zsh -fc 'zmodload zsh/zpty' 2>/dev/null || { echo "skipped: zsh has no zsh/zpty"; exit 77; }
 T=$(mktemp -d /tmp/wgq-comp-zsh.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/lib.sh"

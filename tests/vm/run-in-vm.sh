@@ -31,7 +31,7 @@ MODULES="virtio_pci 9pnet_virtio 9p overlay wireguard tun veth nf_tables nf_conn
 KERNEL_ARGS="rcupdate.rcu_expedited=1"
 
 die() { echo "run-in-vm: $*" >&2; exit 1; }
-skip() { echo "run-in-vm: SKIP: $*" >&2; exit 77; }
+skip() { echo "skipped: $*" >&2; exit 77; }
 
 # --- guest side: PID 1 after switch_root --------------------------------------------
 
