@@ -6,9 +6,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <strings.h>
 
 #include "config-build.h"
 #include "config-file.h"
+#include "config.h"
 #include "log.h"
 #include "macro.h"
 #include "spawn.h"
@@ -35,6 +37,8 @@ static const struct command commands[] = {
 	  "print the config without wgq's keys, for wg(8)" },
 	{ "reload", cmd_reload, ROOT_ALWAYS, true,
 	  "apply a changed config to the running interface" },
+	{ "killswitch", cmd_killswitch, ROOT_ALWAYS, true,
+	  "on|off|status: engage, release or check the kill switch" },
 };
 
 static void usage(void)
@@ -57,9 +61,14 @@ static void usage(void)
 			"       %s [ -h | --help | help | --version ]\n\n",
 		prog);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(stderr, "  %-7s %s\n", commands[i].name, commands[i].help);
+		fprintf(stderr, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(stderr, "\n       %s killswitch [ on | off | status ] [ CONFIG_FILE | INTERFACE ]\n"
+			"       %s killswitch off --all\n",
+		prog, prog);
 	fputs("\n"
 	      "  --dry-run  print the [#] plan and change nothing\n"
+	      "  --kill-switch[=on|lockdown]\n"
+	      "             up, reload: raise the kill switch level (never lowers it)\n"
 	      "\n"
 	      "CONFIG_FILE is a file whose name is the interface name followed by .conf,\n"
 	      "for example ./wg0.conf. INTERFACE is a bare interface name, for example wg0,\n"
@@ -73,6 +82,9 @@ static void usage(void)
 	      "  PreUp, PostUp, PreDown, PostDown\n"
 	      "             bash commands run around up and down; %i is the interface\n"
 	      "  SaveConfig true: write the running state back to the file on down\n"
+	      "  KillSwitch off, on or lockdown: block traffic outside the tunnel\n"
+	      "  KillSwitchAllow\n"
+	      "             prefixes reachable outside the tunnel while it is engaged\n"
 	      "\n",
 	      stderr);
 	fprintf(stderr, "See %s(8) for details.\n", "wgq");
@@ -175,10 +187,77 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* --kill-switch[=on|lockdown]: it only raises the level, so `off` is a usage error. */
+static bool parse_kill_switch(const char *arg, struct cmd_opts *opts)
+{
+	const char *v = arg + strlen("--kill-switch");
+
+	if (!*v)
+		opts->kill_switch = CFG_KS_ON;
+	else if (!strcasecmp(v, "=on"))
+		opts->kill_switch = CFG_KS_ON;
+	else if (!strcasecmp(v, "=lockdown"))
+		opts->kill_switch = CFG_KS_LOCKDOWN;
+	else
+		return false;
+	return true;
+}
+
+/* Flags anywhere after the verb; at most two words besides the verb. */
+static bool parse_args(int argc, char **argv, struct cmd_opts *opts, const char **args, int *n)
+{
+	for (int i = 1; i < argc; i++) {
+		bool ks = !strncmp(argv[i], "--kill-switch", 13) &&
+			  (!argv[i][13] || argv[i][13] == '=');
+
+		if (ks && !parse_kill_switch(argv[i], opts))
+			return false;
+		if (ks)
+			continue;
+		if (streq(argv[i], "--dry-run"))
+			opts->dry_run = true;
+		else if (streq(argv[i], "--all"))
+			opts->all = true;
+		else if (*n < 3)
+			args[(*n)++] = argv[i];
+		else
+			return false;
+	}
+	return true;
+}
+
+/* killswitch ACTION [ARG]; the others VERB ARG. */
+static const struct command *check_args(const char **args, int n, struct cmd_opts *opts,
+					const char **arg)
+{
+	const struct command *cmd = n >= 1 ? find_command(args[0]) : NULL;
+
+	if (!cmd)
+		return NULL;
+	if (streq(cmd->name, "killswitch")) {
+		if (n < 2 || opts->kill_switch)
+			return NULL;
+		opts->action = args[1];
+		*arg = n == 3 ? args[2] : NULL;
+		if (streq(args[1], "off") && (opts->all ? n == 2 : n == 3))
+			return cmd;
+		if (streq(args[1], "on") && n == 3 && !opts->all)
+			return cmd;
+		if (streq(args[1], "status") && !opts->all && !opts->dry_run)
+			return cmd;
+		return NULL;
+	}
+	*arg = n == 2 ? args[1] : NULL;
+	if (n != 2 || opts->all ||
+	    (opts->kill_switch && !streq(cmd->name, "up") && !streq(cmd->name, "reload")))
+		return NULL;
+	return cmd;
+}
+
 int main(int argc, char **argv)
 {
 	struct cmd_opts opts = { 0 };
-	const char *args[2];
+	const char *args[3];
 	int n = 0;
 
 	log_init(argv[0]);
@@ -191,24 +270,18 @@ int main(int argc, char **argv)
 		printf("%s %s\n", log_prog(), VERSION);
 		return EXIT_SUCCESS;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--dry-run"))
-			opts.dry_run = true;
-		else if (n < 2)
-			args[n++] = argv[i];
-		else
-			n = 3;
-	}
-	const struct command *cmd = n == 2 ? find_command(args[0]) : NULL;
+	const char *arg = NULL;
+	const struct command *cmd =
+		parse_args(argc, argv, &opts, args, &n) ? check_args(args, n, &opts, &arg) : NULL;
 
 	if (!cmd || (opts.dry_run && !cmd->dry_run)) {
 		usage();
 		return EXIT_FAILURE;
 	}
-	if (getuid() != 0 && (cmd->root == ROOT_ALWAYS || !can_read(args[1]))) {
+	if (getuid() != 0 && (cmd->root == ROOT_ALWAYS || !can_read(arg))) {
 		exec_sudo(argv[0], argc, argv);
 		return EXIT_FAILURE;
 	}
 	set_environment(argv[0]);
-	return cmd->run(args[1], &opts) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cmd->run(arg, &opts) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

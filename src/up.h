@@ -38,8 +38,9 @@ int sysctl_src_valid_mark(struct plan *p, bool dry_run);
 /* Rules of exactly wgq's shapes (spec §3.9 steps 2 and 3, §4.1 step 5). */
 bool fulltunnel_rule_is_fwmark(const struct rtnl_rule *r, uint32_t mark);
 bool fulltunnel_rule_is_suppress(const struct rtnl_rule *r);
-/* The first table from 51820 that is empty for both families (§3.9 step 1). */
-int fulltunnel_free_table(struct nl_sock *s, uint32_t *table);
+/* The first table from 51820 that is empty for both families (§3.9 step 1) and not
+ * one of the n marks in except (the kill switch's, killswitch-netns §4.1). */
+int fulltunnel_free_table(struct nl_sock *s, const uint32_t *except, size_t n, uint32_t *table);
 
 /* --- taking a full tunnel apart (fulltunnel-del.c): down, and reload --- */
 
