@@ -5,21 +5,49 @@
 # fish completion for wgq(8). _wgq_test_root, if set, stands in for / when looking at
 # the system: for tests only.
 
-# The arguments before the cursor, without the command and without --dry-run.
+# The arguments before the cursor, without the command and without the options
+# --dry-run, --all and --kill-switch[=LEVEL].
 function __wgq_args
     set -l tokens (commandline -opc)
     for t in $tokens[2..-1]
-        test "$t" = --dry-run; or printf '%s\n' $t
+        string match -q -r -- '^(--dry-run|--all|--kill-switch(=.*)?)$' $t
+        or printf '%s\n' $t
     end
 end
 
 # __wgq_want KIND: whether the word under the cursor is a KIND: verb, dryverb (a verb
-# after --dry-run), option (-h, --help, --version), dryrun, config or interface.
+# after --dry-run), option (-h, --help, --version), dryrun, config, interface,
+# kssub (on, off, status), ksconfig (after killswitch on or status), ksoff (after
+# killswitch off), all (--all) or killswitch (--kill-switch[=LEVEL]).
 function __wgq_want -a kind
     set -l args (__wgq_args)
+    set -l tokens (commandline -opc)
     set -l dry 0
-    contains -- --dry-run (commandline -opc); and set dry 1
+    contains -- --dry-run $tokens; and set dry 1
+    set -l all 0
+    contains -- --all $tokens; and set all 1
+    if test "$args[1]" = killswitch
+        switch $kind
+            case kssub
+                test (count $args) -eq 1
+            case ksconfig
+                test (count $args) -eq 2 -a $all -eq 0; and contains -- $args[2] on status
+            case ksoff
+                test (count $args) -eq 2 -a $all -eq 0 -a "$args[2]" = off
+            case all
+                test (count $args) -eq 2 -a $all -eq 0 -a "$args[2]" = off
+            case dryrun
+                test $dry -eq 0 -a (count $args) -le 3; and contains -- "$args[2]" on off
+            case '*'
+                return 1
+        end
+        return
+    end
     switch $kind
+        case killswitch
+            string match -q -- '-*' (commandline -ct); or return 1
+            string match -q -r -- '^--kill-switch' $tokens; and return 1
+            test (count $args) -ge 1 -a (count $args) -le 2; and contains -- $args[1] up reload
         case verb option
             test (count $args) -eq 0 -a $dry -eq 0
         case dryverb
@@ -90,6 +118,7 @@ complete -c wgq -n '__wgq_want verb' -a down -d 'Remove the interface and what u
 complete -c wgq -n '__wgq_want verb' -a save -d 'Write the running state back to the file'
 complete -c wgq -n '__wgq_want verb' -a strip -d 'Print the config for wg(8)'
 complete -c wgq -n '__wgq_want verb' -a reload -d 'Apply a changed config to the running interface'
+complete -c wgq -n '__wgq_want verb' -a killswitch -d 'Close, open or check a kill switch'
 complete -c wgq -n '__wgq_want verb' -a help -d 'Print the usage'
 complete -c wgq -n '__wgq_want dryverb' -a up -d 'Print the plan of up'
 complete -c wgq -n '__wgq_want dryverb' -a down -d 'Print the plan of down'
@@ -102,3 +131,15 @@ complete -c wgq -n '__wgq_want config' -a '(__wgq_config_files)'
 complete -c wgq -n '__wgq_want interface' -a '(__wgq_interfaces)' -d 'WireGuard interface'
 complete -c wgq -n '__wgq_want interface; and string match -q -- "*/*" (commandline -ct)' \
     -a '(__wgq_config_files)'
+complete -c wgq -n '__wgq_want kssub' -a on -d 'Close the kill switch of an interface now'
+complete -c wgq -n '__wgq_want kssub' -a off -d 'Open the kill switch of an interface'
+complete -c wgq -n '__wgq_want kssub' -a status -d 'Check the kill switches'
+complete -c wgq -n '__wgq_want ksconfig' -a '(__wgq_config_names)' -d Configuration
+complete -c wgq -n '__wgq_want ksconfig' -a '(__wgq_config_files)'
+complete -c wgq -n '__wgq_want ksoff' -a '(begin; __wgq_config_names; __wgq_interfaces; end | sort -u)' \
+    -d Interface
+complete -c wgq -n '__wgq_want all' -l all -d 'Open every kill switch of this namespace'
+complete -c wgq -n '__wgq_want killswitch' -a '--kill-switch --kill-switch=on' \
+    -d 'Close a kill switch, level on at least'
+complete -c wgq -n '__wgq_want killswitch' -a --kill-switch=lockdown \
+    -d 'Close a kill switch that down keeps'

@@ -49,9 +49,10 @@ comp() {
 nl=$'\n'
 names="office${nl}w+g=1${nl}wg0${nl}wg1"
 files="./configs$nl./peer1.conf$nl./peer2.conf$nl./sub"
+ks="--kill-switch$nl--kill-switch=on$nl--kill-switch=lockdown"
 _wgq_test_root=$T/root
 
-check "verbs" "up${nl}down${nl}save${nl}strip${nl}reload${nl}help" "$(comp 'wgq ')"
+check "verbs" "up${nl}down${nl}save${nl}strip${nl}reload${nl}killswitch${nl}help" "$(comp 'wgq ')"
 check "verbs starting with s" "save${nl}strip" "$(comp 'wgq s')"
 check "options first" "-h$nl--help$nl--version$nl--dry-run" "$(comp 'wgq -')"
 check "long options first" "--help$nl--version$nl--dry-run" "$(comp 'wgq --')"
@@ -65,8 +66,8 @@ check "reload w: names only" "w+g=1${nl}wg0${nl}wg1" "$(comp 'wgq reload w')"
 check "reload ./p" "./peer1.conf$nl./peer2.conf" "$(comp 'wgq reload ./p')"
 check "reload --dry-run" "$names$nl$files" "$(comp 'wgq reload --dry-run ')"
 check "--dry-run reload" "$names$nl$files" "$(comp 'wgq --dry-run reload ')"
-check "reload -: --dry-run" "--dry-run" "$(comp 'wgq reload -')"
-check "reload wg0 -: --dry-run" "--dry-run" "$(comp 'wgq reload wg0 -')"
+check "reload -: --dry-run, --kill-switch" "--dry-run$nl$ks" "$(comp 'wgq reload -')"
+check "reload wg0 -: --dry-run, --kill-switch" "--dry-run$nl$ks" "$(comp 'wgq reload wg0 -')"
 check "reload wg0 (second argument): nothing" "" "$(comp 'wgq reload wg0 ')"
 check "up w: names only" "w+g=1${nl}wg0${nl}wg1" "$(comp 'wgq up w')"
 check "up wg0: the name (wg0.conf.bak and dir.conf are no configs)" "wg0" "$(comp 'wgq up wg0')"
@@ -78,10 +79,10 @@ check "up .h: hidden when asked" "./.hidden.conf" "$(comp 'wgq up .h')"
 check "up \$T/cwd/c: absolute path" "$T/cwd/configs" "$(comp "wgq up $T/cwd/c")"
 check "up --dry-run" "$names$nl$files" "$(comp 'wgq up --dry-run ')"
 check "--dry-run up" "$names$nl$files" "$(comp 'wgq --dry-run up ')"
-check "up -: --dry-run" "--dry-run" "$(comp 'wgq up -')"
-check "up wg0 -: --dry-run" "--dry-run" "$(comp 'wgq up wg0 -')"
+check "up -: --dry-run, --kill-switch" "--dry-run$nl$ks" "$(comp 'wgq up -')"
+check "up wg0 -: --dry-run, --kill-switch" "--dry-run$nl$ks" "$(comp 'wgq up wg0 -')"
 check "down wg0 --d" "--dry-run" "$(comp 'wgq down wg0 --d')"
-check "up --dry-run wg0 -: nothing" "" "$(comp 'wgq up --dry-run wg0 -')"
+check "up --dry-run wg0 -: --kill-switch only" "$ks" "$(comp 'wgq up --dry-run wg0 -')"
 check "save -: nothing" "" "$(comp 'wgq save -')"
 check "up wg0 (second argument): nothing" "" "$(comp 'wgq up wg0 ')"
 check "down: running interfaces, sorted and unique, never expanded" \
@@ -94,6 +95,31 @@ check "down --dry-run" "\$(touch pwned)${nl}wg0${nl}wgk${nl}wgu" "$(comp 'wgq do
 check "help: nothing" "" "$(comp 'wgq help ')"
 check "--version: nothing" "" "$(comp 'wgq --version ')"
 check "unknown verb: nothing" "" "$(comp 'wgq bogus ')"
+
+# The kill switch: the verb, its subcommands, --all, and --kill-switch with its values
+# whether bash split the word at "=" (COMP_WORDBREAKS) or not.
+check "killswitch: on, off, status" "on${nl}off${nl}status" "$(comp 'wgq killswitch ')"
+check "killswitch o" "on${nl}off" "$(comp 'wgq killswitch o')"
+check "killswitch on: names, then files" "$names$nl$files" "$(comp 'wgq killswitch on ')"
+check "killswitch status: names, then files" "$names$nl$files" "$(comp 'wgq killswitch status ')"
+check "killswitch off: names and running interfaces" \
+	"\$(touch pwned)${nl}office${nl}w+g=1${nl}wg0${nl}wg1${nl}wgk${nl}wgu" "$(comp 'wgq killswitch off ')"
+check "killswitch off -: --all, --dry-run" "--all$nl--dry-run" "$(comp 'wgq killswitch off -')"
+check "killswitch off --all (then nothing)" "" "$(comp 'wgq killswitch off --all ')"
+check "killswitch off --all -: --dry-run" "--dry-run" "$(comp 'wgq killswitch off --all -')"
+check "killswitch on -: --dry-run" "--dry-run" "$(comp 'wgq killswitch on -')"
+check "killswitch status -: nothing" "" "$(comp 'wgq killswitch status -')"
+check "killswitch on wg0 (second argument): nothing" "" "$(comp 'wgq killswitch on wg0 ')"
+check "--kill-switch=: its values" "--kill-switch=on$nl--kill-switch=lockdown" \
+	"$(comp 'wgq up --kill-switch=')"
+check "--kill-switch=l" "--kill-switch=lockdown" "$(comp 'wgq up wg0 --kill-switch=l')"
+check "--kill-switch = (split): on, lockdown" "on${nl}lockdown" "$(comp 'wgq up --kill-switch =')"
+check "--kill-switch = l (split)" "lockdown" "$(comp 'wgq up --kill-switch = l')"
+check "up --kill-switch = on (split): names, files" "$names$nl$files" \
+	"$(comp 'wgq up --kill-switch = on ')"
+check "up --kill-switch: names, files" "$names$nl$files" "$(comp 'wgq up --kill-switch ')"
+check "up --kill-switch=lockdown -: --dry-run" "--dry-run" "$(comp 'wgq up --kill-switch=lockdown -')"
+check "down -: no --kill-switch" "--dry-run" "$(comp 'wgq down -')"
 
 _wgq_test_root=$T/empty
 check "no /etc/wireguard: files only" "$files" "$(comp 'wgq up ')"
