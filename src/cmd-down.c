@@ -13,6 +13,7 @@
 #include "config-file.h"
 #include "dns.h"
 #include "hooks.h"
+#include "ks-tunnel.h"
 #include "lock.h"
 #include "log.h"
 #include "macro.h"
@@ -33,6 +34,8 @@ struct down_ctx {
 	struct nl_sock *rtnl;
 	int ifindex;
 	struct wg_device dev;
+	struct nl_sock *nft;
+	enum cfg_ks_level ks_level; /* the higher of the file's and tun-IF's */
 };
 
 /* The rules are this tunnel's when the config still makes it a full tunnel or its
@@ -153,6 +156,35 @@ static int teardown(struct down_ctx *c)
 	return 0;
 }
 
+/* Quietly: is IF a WireGuard interface (either backend)? */
+static bool is_wireguard(struct down_ctx *c)
+{
+	struct rtnl_link l;
+
+	return (rtnl_link_get(c->rtnl, c->ifname, &l) == 0 && streq(l.kind, "wireguard")) ||
+	       wg_uapi_alive(c->ifname);
+}
+
+static void ks_stays(const char *ifname)
+{
+	log_error("kill switch for %s stays (lockdown); 'wgq killswitch off %s' removes it", ifname,
+		  ifname);
+}
+
+/* killswitch-netns §4.2: IF is gone but its switch is not (a failed up). */
+static int down_switch_only(struct down_ctx *c)
+{
+	if (c->ks_level == CFG_KS_LOCKDOWN) {
+		log_error("`%s' is not a WireGuard interface", c->ifname);
+		ks_stays(c->ifname);
+		return -ENODEV;
+	}
+	int r = kst_remove(&c->nft, c->ifname, c->dry_run, NULL);
+
+	return r < 0 ? r : 1;
+}
+
+/* 1: done already (only a kill switch was left). */
 static int prepare(struct down_ctx *c, const char *arg)
 {
 	int r = cmd_load(arg, CFG_LOAD_LENIENT, &c->file, &c->cfg, &c->rtnl);
@@ -160,7 +192,24 @@ static int prepare(struct down_ctx *c, const char *arg)
 	if (r < 0)
 		return r;
 	c->ifname = c->file.ifname;
+	enum cfg_ks_level installed = kst_installed_level(&c->nft, c->ifname);
+
+	c->ks_level = installed > c->cfg.kill_switch ? installed : c->cfg.kill_switch;
+	(void)kst_check_endpoints(&c->cfg, c->file.path, c->ks_level, true);
+	if (installed != CFG_KS_OFF && !is_wireguard(c))
+		return down_switch_only(c);
 	return wg_interface_check(c->rtnl, c->ifname, &c->ifindex);
+}
+
+/* After PostDown, whatever its status (§4.2). */
+static int down_switch(struct down_ctx *c)
+{
+	if (c->ks_level == CFG_KS_LOCKDOWN) {
+		if (kst_installed_level(&c->nft, c->ifname) != CFG_KS_OFF)
+			ks_stays(c->ifname);
+		return 0;
+	}
+	return kst_remove(&c->nft, c->ifname, c->dry_run, NULL);
 }
 
 static void down_ctx_free(struct down_ctx *c)
@@ -170,6 +219,8 @@ static void down_ctx_free(struct down_ctx *c)
 	wgdev_clear(&c->dev);
 	if (c->rtnl)
 		nl_close(c->rtnl);
+	if (c->nft)
+		nl_close(c->nft);
 }
 
 int cmd_down(const char *arg, const struct cmd_opts *opts)
@@ -177,8 +228,8 @@ int cmd_down(const char *arg, const struct cmd_opts *opts)
 	_cleanup_(down_ctx_free) struct down_ctx c = { .dry_run = opts->dry_run };
 	int r = prepare(&c, arg);
 
-	if (r < 0)
-		return r;
+	if (r != 0)
+		return r < 0 ? r : 0;
 	r = hook_run_all(&c.cfg, CFG_PRE_DOWN, c.ifname, c.dry_run);
 	if (r < 0)
 		return r; /* a failing PreDown stops down: the interface stays up */
@@ -196,8 +247,12 @@ int cmd_down(const char *arg, const struct cmd_opts *opts)
 	 * exit status 1. */
 	plan_signals_catch();
 	r = teardown(&c);
-	if (r == 0)
+	if (r == 0) {
 		r = hook_run_all(&c.cfg, CFG_POST_DOWN, c.ifname, c.dry_run);
+		int k = c.ks_level != CFG_KS_OFF ? down_switch(&c) : 0;
+
+		r = r ?: k;
+	}
 	if (r == 0 && plan_interrupted())
 		r = -EINTR;
 	return r;

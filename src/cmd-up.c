@@ -9,6 +9,7 @@
 #include "cmd-common.h"
 #include "config-file.h"
 #include "hooks.h"
+#include "ks-tunnel.h"
 #include "lock.h"
 #include "log.h"
 #include "macro.h"
@@ -482,7 +483,56 @@ static int step_routes(void *ctx)
 	return flush_routes(c, b);
 }
 
+/* The mark goes into the device's first configuration (killswitch-netns §4.1). */
+static int ks_mark(struct up_ctx *c, uint32_t *mark)
+{
+	int r;
+
+	if (c->cfg.dev.fwmark) {
+		*mark = c->cfg.dev.fwmark;
+		return 0;
+	}
+	r = kst_free_mark(c->rtnl, &c->nft, mark);
+	if (r < 0) {
+		log_step_error("ip route show table all", r);
+		return r;
+	}
+	c->cfg.dev.fwmark = *mark;
+	c->cfg.dev.flags |= WGDEV_HAS_FWMARK;
+	return 0;
+}
+
+/* Step 0: closed before the link exists; no undo, only an explicit unlock opens it. */
+static int step_killswitch(void *ctx)
+{
+	struct up_ctx *c = ctx;
+	_cleanup_(lock_drop) int lock = -1;
+	uint32_t mark = 0;
+	int r;
+
+	if (c->ks_level == CFG_KS_OFF)
+		return 0;
+	if (!c->dry_run && (r = lock_take(&lock)) < 0) {
+		log_error("%s: %s", LOCK_PATH, strerror(-r));
+		return r;
+	}
+	r = ks_mark(c, &mark);
+	if (r < 0)
+		return r;
+	r = c->dry_run ? 0 : plan_change(&c->plan);
+	if (r < 0) {
+		log_cmd("nft -f /dev/fd/63");
+		log_step_error("nft -f /dev/fd/63", r);
+		return r;
+	}
+	r = kst_install(&c->nft, c->ifname, &c->cfg, c->ks_level, mark, c->dry_run);
+	/* A batch is atomic: only a failed check leaves something unverified behind. */
+	c->ks_installed = !c->dry_run && (r == 0 || r == -EPROTO);
+	return r;
+}
+
 static const struct plan_step up_steps[] = {
+	{ "killswitch", step_killswitch },
 	{ "link", step_link },
 	{ "PreUp", step_preup },
 	{ "device", step_device },
@@ -511,7 +561,7 @@ static int check_dns(struct up_ctx *c)
 }
 
 /* §3.0: everything that can fail without changing the system. */
-static int prepare(struct up_ctx *c, const char *arg)
+static int prepare(struct up_ctx *c, const char *arg, int ks_flag)
 {
 	struct rtnl_link l;
 	int r = cmd_load(arg, CFG_LOAD_HINT, &c->file, &c->cfg, &c->rtnl);
@@ -519,6 +569,11 @@ static int prepare(struct up_ctx *c, const char *arg)
 	if (r < 0)
 		return r;
 	c->ifname = c->file.ifname;
+	c->ks_level = kst_level(&c->cfg, ks_flag);
+	kst_warn_allows(&c->cfg, c->file.path, c->ks_level);
+	r = kst_check_endpoints(&c->cfg, c->file.path, c->ks_level, false);
+	if (r < 0)
+		return r;
 	r = rtnl_link_get(c->rtnl, c->ifname, &l);
 	if (r == 0) {
 		log_error("`%s' already exists", c->ifname);
@@ -531,6 +586,8 @@ static int prepare(struct up_ctx *c, const char *arg)
 	r = check_dns(c);
 	if (r == 0)
 		r = cfg_resolve_endpoints(&c->cfg, c->file.path);
+	if (r == 0 && c->ks_level != CFG_KS_OFF)
+		kst_warn_ssh(&c->cfg, c->ifname);
 	return r;
 }
 
@@ -552,10 +609,13 @@ int cmd_up(const char *arg, const struct cmd_opts *opts)
 
 	c.plan.dry_run = opts->dry_run;
 	/* Before any change a signal just ends the run (§4.4). */
-	int r = prepare(&c, arg);
+	int r = prepare(&c, arg, opts->kill_switch);
 
 	if (r < 0)
 		return r;
 	plan_signals_catch();
-	return plan_run(&c.plan, up_steps, ARRAY_SIZE(up_steps), &c);
+	r = plan_run(&c.plan, up_steps, ARRAY_SIZE(up_steps), &c);
+	if (r < 0 && c.ks_installed)
+		kst_left_in_place(c.ifname, c.ks_level);
+	return r;
 }

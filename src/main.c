@@ -27,6 +27,7 @@ struct command {
 	enum root_need root;
 	bool dry_run; /* accepts --dry-run */
 	const char *help;
+	bool own_synopsis; /* another grammar: a synopsis line of its own */
 };
 
 static const struct command commands[] = {
@@ -38,7 +39,7 @@ static const struct command commands[] = {
 	{ "reload", cmd_reload, ROOT_ALWAYS, true,
 	  "apply a changed config to the running interface" },
 	{ "killswitch", cmd_killswitch, ROOT_ALWAYS, true,
-	  "on|off|status: engage, release or check the kill switch" },
+	  "on|off|status: engage, release or check the kill switch", true },
 };
 
 static void usage(void)
@@ -49,22 +50,22 @@ static void usage(void)
 
 	fprintf(stderr, "Usage: %s [ ", prog);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(stderr, "%s%s", i ? " | " : "", commands[i].name);
+		if (!commands[i].own_synopsis)
+			fprintf(stderr, "%s%s", i ? " | " : "", commands[i].name);
 	fprintf(stderr, " ] [ CONFIG_FILE | INTERFACE ]\n       %s [ ", prog);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		if (!commands[i].dry_run)
+		if (!commands[i].dry_run || commands[i].own_synopsis)
 			continue;
 		fprintf(stderr, "%s%s", sep, commands[i].name);
 		sep = " | ";
 	}
 	fprintf(stderr, " ] --dry-run [ CONFIG_FILE | INTERFACE ]\n"
+			"       %s killswitch [ on | off | status ] [ CONFIG_FILE | INTERFACE ]\n"
+			"       %s killswitch off --all\n"
 			"       %s [ -h | --help | help | --version ]\n\n",
-		prog);
+		prog, prog, prog);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(stderr, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fprintf(stderr, "\n       %s killswitch [ on | off | status ] [ CONFIG_FILE | INTERFACE ]\n"
-			"       %s killswitch off --all\n",
-		prog, prog);
+		fprintf(stderr, "  %-7s %s\n", commands[i].name, commands[i].help);
 	fputs("\n"
 	      "  --dry-run  print the [#] plan and change nothing\n"
 	      "  --kill-switch[=on|lockdown]\n"

@@ -27,6 +27,8 @@ struct up_ctx {
 	uint32_t fwmark; /* the full tunnel's table and mark, 0 until chosen */
 	enum dns_tool dns_tool;
 	char dns_prefix[64];
+	enum cfg_ks_level ks_level; /* effective kill-switch level (killswitch-netns §2.2) */
+	bool ks_installed;	    /* step 0 has engaged it: kept whatever follows */
 };
 
 /* The full-tunnel procedure of spec §3.9 for one /0 entry. */
