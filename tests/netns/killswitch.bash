@@ -132,16 +132,17 @@ ctr_tping() { ip netns exec ctr ping -n -c1 -i0.2 -w3 203.0.113.5; }
 
 # probe CMD...: run a probe; P is ok or fail, D the leak counter's delta across it.
 probe() {
-	local c0 c1
+	local c0 c1 t0=$EPOCHREALTIME
 	c0=$(leaks)
 	if "$@" >/dev/null 2>&1; then P=ok; else P=fail; fi
 	c1=$(leaks)
 	D=$((c1 - c0))
+	MS=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
 }
 
 # krow K NAME EXPECT PASS: one line of the K-table.
 krow() {
-	printf '%-4s %-44s probe=%-4s delta=%-3s expect=%-8s %s\n' "$1" "$2" "$P" "$D" "$3" "$4" |
+	printf '%-4s %-44s probe=%-4s delta=%-3s expect=%-8s %-4s %5s ms\n' "$1" "$2" "$P" "$D" "$3" "$4" "${MS:--}" |
 		tee -a "$KTABLE"
 }
 
@@ -220,6 +221,15 @@ ks_reset() {
 	done
 	C "$WGQ" killswitch off --all >/dev/null 2>&1
 	C nft delete table inet wgq-killswitch 2>/dev/null
+	# What a link deleted behind wgq's back leaves (as with wg-quick): policy rules,
+	# the wg-quick tables, the resolvconf record.
+	for i in -4 -6; do
+		C ip "$i" rule show | awk -F: '$1 > 0 && $1 < 32766 { print $1 }' |
+			while read -r i2; do ip -n client "$i" rule del pref "$i2"; done
+	done
+	C nft list tables | awk '$3 ~ /^wg-quick-/ { print $2, $3 }' |
+		while read -r i i2; do C nft delete table "$i" "$i2"; done
+	C resolvconf -d wg0 -f 2>/dev/null
 	true
 }
 
