@@ -12,6 +12,7 @@ tool() {
 	case $1 in
 	floor) "floor_$2" "$3" ;;
 	wgq) "$WGQ" "$2" "$3" ;;
+	wgq-ks) "$WGQ" "$2" "$SANDBOX/ks/$3.conf" ;;
 	wg-quick) wg-quick "$2" "$3" ;;
 	esac
 }
