@@ -12,6 +12,8 @@
 #include <linux/netfilter.h>
 #include <limits.h>
 
+#include "ks-tunnel.h"
+#include "killswitch.h"
 #include "cmd-common.h"
 #include "config-file.h"
 #include "dns.h"
@@ -45,6 +47,9 @@ struct reload_ctx {
 	bool ft1[2];	      /* wanted by the config, */
 	bool addr_changed[2]; /* and whether the addresses of the family change */
 	char *dns0;	      /* the resolvconf record before, normalized; NULL when none */
+	enum cfg_ks_level ks_want; /* the kill switch: the file's and the flag's level, */
+	enum cfg_ks_level ks_have; /* the one installed, */
+	uint32_t ks_mark, ks_mark_old; /* the mark it accepts, and the old one for now */
 };
 
 static size_t fi(int family)
@@ -235,6 +240,35 @@ static uint32_t device_mask(const struct reload_ctx *c)
 	return WGDEV_HAS_PRIVATE_KEY | WGDEV_HAS_LISTEN_PORT | (any(c->ft0) ? 0 : WGDEV_HAS_FWMARK);
 }
 
+static enum cfg_ks_level ks_level(const struct reload_ctx *c)
+{
+	return c->ks_want > c->ks_have ? c->ks_want : c->ks_have;
+}
+
+/* With a kill switch the device must keep a mark: the config's, else the one it has,
+ * else a free one (killswitch-netns §4.1, §4.2). */
+static int ks_choose_mark(struct reload_ctx *c)
+{
+	struct wg_device *d = &c->up.cfg.dev;
+
+	if (ks_level(c) == CFG_KS_OFF)
+		return 0;
+	if (!d->fwmark && c->mark0) {
+		d->fwmark = c->mark0;
+	} else if (!d->fwmark) {
+		int r = kst_free_mark(c->up.rtnl, &c->up.nft, &d->fwmark);
+
+		if (r < 0) {
+			log_step_error("ip route show table all", r);
+			return r;
+		}
+	}
+	d->flags |= WGDEV_HAS_FWMARK;
+	c->ks_mark = d->fwmark;
+	c->ks_mark_old = c->mark0 != d->fwmark ? c->mark0 : 0;
+	return 0;
+}
+
 static int read_state(struct reload_ctx *c)
 {
 	struct rtnl_link l;
@@ -256,7 +290,8 @@ static int read_state(struct reload_ctx *c)
 	}
 	c->mtu0 = l.mtu;
 	c->mark0 = c->mark = c->cur.fwmark;
-	r = wg_sync_target(&c->up.cfg.dev, &c->target);
+	r = ks_choose_mark(c);
+	r = r ?: wg_sync_target(&c->up.cfg.dev, &c->target);
 	if (r == 0)
 		r = read_dns(c);
 	if (r < 0)
@@ -957,26 +992,66 @@ static int step_dns(void *ctx)
 	return plan_push_undo(&c->up.plan, undo_dns, NULL, 0);
 }
 
+/* First: install or raise, never lower (§4.2); no undo, like up's step 0. */
+static int step_killswitch(void *ctx)
+{
+	struct reload_ctx *c = ctx;
+
+	if (ks_level(c) == CFG_KS_OFF)
+		return 0;
+	if (c->ks_have > c->ks_want)
+		log_error("kill switch for %s stays at %s; 'wgq killswitch off %s' removes it",
+			  c->up.ifname, ks_level_name(c->ks_have), c->up.ifname);
+	if (c->ks_want == CFG_KS_OFF)
+		return 0;
+	int r = c->up.dry_run ? 0 : plan_change(&c->up.plan);
+
+	return r ?: kst_replace(&c->up.nft, c->up.ifname, &c->up.cfg, ks_level(c), c->ks_mark,
+				c->ks_mark_old, true, c->up.dry_run);
+}
+
+/* Last: the device carries the new mark now; the old one goes. */
+static int step_killswitch_mark(void *ctx)
+{
+	struct reload_ctx *c = ctx;
+
+	if (c->ks_want == CFG_KS_OFF || !c->ks_mark_old)
+		return 0;
+	int r = c->up.dry_run ? 0 : plan_change(&c->up.plan);
+
+	return r ?: kst_replace(&c->up.nft, c->up.ifname, &c->up.cfg, ks_level(c), c->ks_mark, 0,
+				false, c->up.dry_run);
+}
+
 // clang-format off
 static const struct plan_step reload_steps[] = {
+	{ "killswitch", step_killswitch },
 	{ "device", step_device },
 	{ "addresses", step_addresses },
 	{ "mtu", step_mtu },
 	{ "routes", step_routes },
 	{ "dns", step_dns },
+	{ "killswitch-mark", step_killswitch_mark },
 };
 // clang-format on
 
 /* Everything that can fail without changing the system: up's checks (§3.0), then the
  * state read back. */
-static int prepare(struct reload_ctx *c, const char *arg)
+static int prepare(struct reload_ctx *c, const char *arg, int ks_flag)
 {
 	int r = cmd_load(arg, 0, &c->up.file, &c->up.cfg, &c->up.rtnl);
 
 	if (r < 0)
 		return r;
 	c->up.ifname = c->up.file.ifname;
-	r = wg_interface_check(c->up.rtnl, c->up.ifname, &c->up.ifindex);
+	c->ks_want = kst_level(&c->up.cfg, ks_flag);
+	kst_warn_allows(&c->up.cfg, c->up.file.path, c->ks_want);
+	r = kst_check_endpoints(&c->up.cfg, c->up.file.path, c->ks_want, false);
+	r = r ?: wg_interface_check(c->up.rtnl, c->up.ifname, &c->up.ifindex);
+	if (r == 0)
+		c->ks_have = kst_installed_level(&c->up.nft, c->up.ifname);
+	if (r == 0 && c->ks_want != CFG_KS_OFF && c->ks_have == CFG_KS_OFF)
+		kst_warn_ssh(&c->up.cfg, c->up.ifname);
 	if (r == 0)
 		r = dns_check(&c->up.cfg, c->up.file.path, &c->up.dns_tool);
 	if (r == 0)
@@ -1011,7 +1086,7 @@ int cmd_reload(const char *arg, const struct cmd_opts *opts)
 
 	c.up.plan.dry_run = opts->dry_run;
 	/* Before any change a signal just ends the run. */
-	int r = prepare(&c, arg);
+	int r = prepare(&c, arg, opts->kill_switch);
 
 	if (r < 0)
 		return r;

@@ -53,6 +53,8 @@ static void print_tun(FILE *f, const struct ks_params *p)
 	fprintf(f, "\t\tiifname \"%s\" ct state established,related accept\n", p->ifname);
 	if (p->mark)
 		fprintf(f, "\t\tmeta mark 0x%08x accept\n", p->mark);
+	if (p->mark_old && p->mark_old != p->mark)
+		fprintf(f, "\t\tmeta mark 0x%08x accept\n", p->mark_old);
 	for (size_t i = 0; i < p->n_dns; i++) {
 		if (!ksr_dns_allowed(p, i))
 			continue;

@@ -291,6 +291,9 @@ int ksr_tun_rules(const struct ks_params *p, int (*emit)(struct nftnl_rule *r, v
 	EMIT(ifname_is(r_, NFT_META_IIFNAME, p->ifname) ?: ksr_ct_established(r_) ?: accept_(r_));
 	if (p->mark)
 		EMIT(meta_load(r_, NFT_META_MARK) ?: cmp(r_, NFT_CMP_EQ, &p->mark, 4) ?: accept_(r_));
+	if (p->mark_old && p->mark_old != p->mark)
+		EMIT(meta_load(r_, NFT_META_MARK) ?: cmp(r_, NFT_CMP_EQ, &p->mark_old, 4) ?:
+		     accept_(r_));
 	for (size_t i = 0; i < p->n_dns; i++) {
 		if (!ksr_dns_allowed(p, i))
 			continue;

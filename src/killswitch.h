@@ -30,6 +30,7 @@ struct ks_params {
 	const char *ifname;
 	enum cfg_ks_level level; /* CFG_KS_ON or CFG_KS_LOCKDOWN */
 	uint32_t mark;		 /* 0: no mark rule */
+	uint32_t mark_old;	 /* reload: accepted beside mark until the device has it */
 	const struct ks_prefix *allows;
 	size_t n_allows;
 	const struct ks_prefix *dns; /* all nameservers; those inside an allow get rules */

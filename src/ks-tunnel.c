@@ -161,17 +161,30 @@ int kst_free_mark(struct nl_sock *rtnl, struct nl_sock **nft, uint32_t *mark)
 	return r ?: fulltunnel_free_table(rtnl, marks, n, mark);
 }
 
-int kst_install(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
-		enum cfg_ks_level level, uint32_t mark, bool dry_run)
+/* Is tun-IF already exactly p, intact? */
+static bool unchanged(struct nl_sock **nft, const struct ks_params *p)
+{
+	struct ks_state st = {0};
+	bool same = open_nft(nft) == 0 && ks_read(*nft, &st) == 0 && ks_intact(&st, p->ifname) &&
+		    ks_tun_matches(&st, p);
+
+	ks_state_clear(&st);
+	return same;
+}
+
+static int install(struct nl_sock **nft, const struct cfg *cfg, struct ks_params p,
+		   bool skip_same, bool dry_run)
 {
 	size_t na = cfg->n_ks_allows + 1, nd = cfg->n_dns_servers + 1;
 	_cleanup_free_ struct ks_prefix *allows = calloc(na, sizeof(*allows));
 	_cleanup_free_ struct ks_prefix *dns = calloc(nd, sizeof(*dns));
-	struct ks_params p = {.ifname = ifname, .level = level, .mark = mark};
+	const char *ifname = p.ifname;
 
 	if (!allows || !dns)
 		return -ENOMEM;
 	ks_params_from_cfg(cfg, allows, dns, &p);
+	if (skip_same && unchanged(nft, &p))
+		return 0;
 	log_cmd(KS_LOG);
 	if (dry_run)
 		return 0;
@@ -183,6 +196,23 @@ int kst_install(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 	else if (r < 0)
 		log_step_error(KS_LOG, r);
 	return r;
+}
+
+int kst_install(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
+		enum cfg_ks_level level, uint32_t mark, bool dry_run)
+{
+	struct ks_params p = {.ifname = ifname, .level = level, .mark = mark};
+
+	return install(nft, cfg, p, false, dry_run);
+}
+
+int kst_replace(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
+		enum cfg_ks_level level, uint32_t mark, uint32_t mark_old, bool skip_same,
+		bool dry_run)
+{
+	struct ks_params p = {.ifname = ifname, .level = level, .mark = mark, .mark_old = mark_old};
+
+	return install(nft, cfg, p, skip_same, dry_run);
 }
 
 int kst_remove(struct nl_sock **nft, const char *ifname, bool dry_run, bool *removed)

@@ -28,6 +28,11 @@ int kst_free_mark(struct nl_sock *rtnl, struct nl_sock **nft, uint32_t *mark);
  * an unverified result prints `kill switch for IF could not be verified`. */
 int kst_install(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 		enum cfg_ks_level level, uint32_t mark, bool dry_run);
+/* reload (§4.2): the same, but with skip_same nothing is sent (or logged) when tun-IF
+ * already holds exactly these rules intact; mark_old is accepted beside mark. */
+int kst_replace(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
+		enum cfg_ks_level level, uint32_t mark, uint32_t mark_old, bool skip_same,
+		bool dry_run);
 /* Remove IF's part, logged when there is one. *removed (may be NULL). 0 or -errno. */
 int kst_remove(struct nl_sock **nft, const char *ifname, bool dry_run, bool *removed);
 /* The level recorded in tun-IF, CFG_KS_OFF when there is none. */
