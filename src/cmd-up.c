@@ -560,6 +560,14 @@ static int check_dns(struct up_ctx *c)
 	return 0;
 }
 
+static bool has_host_endpoint(const struct cfg *cfg)
+{
+	for (size_t i = 0; i < cfg->dev.n_peers; i++)
+		if (cfg->dev.peers[i].endpoint_text && cfg->dev.peers[i].endpoint_is_host)
+			return true;
+	return false;
+}
+
 /* §3.0: everything that can fail without changing the system. */
 static int prepare(struct up_ctx *c, const char *arg, int ks_flag)
 {
@@ -584,6 +592,8 @@ static int prepare(struct up_ctx *c, const char *arg, int ks_flag)
 		return r;
 	}
 	r = check_dns(c);
+	if (r == 0 && has_host_endpoint(&c->cfg) && kst_engaged(&c->nft))
+		cfg_endpoint_error_note(" (a kill switch is engaged here; see 'wgq killswitch status')");
 	if (r == 0)
 		r = cfg_resolve_endpoints(&c->cfg, c->file.path);
 	if (r == 0 && c->ks_level != CFG_KS_OFF)
