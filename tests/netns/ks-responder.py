@@ -8,8 +8,6 @@
 #   ks-responder.py serve ADDR...   DNS on udp and tcp 53 of every ADDR (each A query is
 #                                   answered with 198.51.100.53) and a udp/8053 echo on
 #                                   the first ADDR; runs until killed.
-#   ks-responder.py echo ADDR PORT  send one datagram, exit 0 when it comes back
-#                                   within one second, else 1.
 import selectors
 import socket
 import struct
@@ -85,20 +83,8 @@ def serve(addrs):
                 pass
 
 
-def echo(addr, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(1)
-    try:
-        s.sendto(b"wgq-probe", (addr, int(port)))
-        return 0 if s.recv(64) == b"wgq-probe" else 1
-    except OSError:
-        return 1
-
-
 if __name__ == "__main__":
     if sys.argv[1:2] == ["serve"]:
         serve(sys.argv[2:])
-    elif sys.argv[1:2] == ["echo"] and len(sys.argv) == 4:
-        sys.exit(echo(sys.argv[2], sys.argv[3]))
     else:
         sys.exit(2)
