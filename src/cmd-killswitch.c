@@ -4,7 +4,6 @@
 // `killswitch on|off|status` (killswitch-netns §2.3).
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 
@@ -203,27 +202,31 @@ static bool status_line(const struct ks_state *st, const char *ifname, enum cfg_
 	return ok;
 }
 
-/* The level a config asks for, CFG_KS_OFF when it cannot be read. */
+/* The level a config asks for, CFG_KS_OFF when it cannot be read or parsed. Quietly:
+ * status reports on stdout only. */
 static enum cfg_ks_level file_level(const char *arg)
 {
-	struct cfg_file file = {0};
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	const struct cfg_options opts = {.lenient = true};
+	struct cfg_parser *p = NULL;
 	struct cfg cfg = {0};
+	size_t len = 0;
 	enum cfg_ks_level level = CFG_KS_OFF;
-	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
-	/* Quietly: status reports on stdout only. */
-	if (saved >= 0 && null >= 0)
-		dup2(null, STDERR_FILENO);
-	if (cfg_load(arg, CFG_LOAD_LENIENT, &file, &cfg) == 0)
+	if (asprintf(&path, cfg_is_ifname(arg) ? "/etc/wireguard/%s.conf" : "%s", arg) < 0)
+		return CFG_KS_OFF;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return CFG_KS_OFF;
+	text = malloc(1 << 20);
+	len = text ? fread(text, 1, 1 << 20, f) : 0;
+	fclose(f);
+	if (text && cfg_parser_new(&p, &cfg, &opts) == 0 &&
+	    cfg_parser_feed_buffer(p, text, len) == 0 && cfg_parser_finish(p) == 0)
 		level = cfg.kill_switch;
-	if (saved >= 0) {
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-	}
-	if (null >= 0)
-		close(null);
+	cfg_parser_free(p);
 	cfg_clear(&cfg);
-	cfg_file_clear(&file);
 	return level;
 }
 

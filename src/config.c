@@ -487,24 +487,32 @@ static const struct cfg_address *find_address(const struct cfg *cfg, const struc
 	return NULL;
 }
 
+/* Append a, with entry as its text, to the list *arr of *n entries. */
+static int push_address(struct cfg_address **arr, size_t *cap, size_t *n, struct cfg_address a,
+			const char *entry)
+{
+	struct cfg_address *grown = grow_array(*arr, cap, *n, sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	*arr = grown;
+	a.text = strdup(entry);
+	if (!a.text)
+		return -ENOMEM;
+	grown[(*n)++] = a;
+	return 0;
+}
+
 static int add_address(struct cfg_parser *p, char *entry)
 {
 	struct cfg *cfg = p->cfg;
-	struct cfg_address a = {.line = p->line}, *arr;
+	struct cfg_address a = {.line = p->line};
 
 	if (parse_address(entry, &a) < 0)
 		return fail_own(p, "Address: '%s' is not an IP address or prefix", entry);
 	if (find_address(cfg, &a))
 		return fail_own(p, "Address: '%s' is listed twice", entry);
-	arr = grow_array(cfg->addresses, &p->cap_addresses, cfg->n_addresses, sizeof(*arr));
-	if (!arr)
-		return -ENOMEM;
-	cfg->addresses = arr;
-	a.text = strdup(entry);
-	if (!a.text)
-		return -ENOMEM;
-	arr[cfg->n_addresses++] = a;
-	return 0;
+	return push_address(&cfg->addresses, &p->cap_addresses, &cfg->n_addresses, a, entry);
 }
 
 /* Address and DNS: commas count as spaces; each word is one entry. */
@@ -753,7 +761,7 @@ static bool has_host_bits(const struct cfg_address *a)
 static int add_ks_allow(struct cfg_parser *p, char *entry)
 {
 	struct cfg *cfg = p->cfg;
-	struct cfg_address a = {.line = p->line}, *arr;
+	struct cfg_address a = {.line = p->line};
 
 	if (parse_address(entry, &a) < 0)
 		return fail_own(p, "KillSwitchAllow: '%s' is not an IP prefix", entry);
@@ -762,15 +770,7 @@ static int add_ks_allow(struct cfg_parser *p, char *entry)
 				entry);
 	if (has_host_bits(&a))
 		return fail_own(p, "KillSwitchAllow: '%s' has host bits set", entry);
-	arr = grow_array(cfg->ks_allows, &p->cap_ks_allows, cfg->n_ks_allows, sizeof(*arr));
-	if (!arr)
-		return -ENOMEM;
-	cfg->ks_allows = arr;
-	a.text = strdup(entry);
-	if (!a.text)
-		return -ENOMEM;
-	arr[cfg->n_ks_allows++] = a;
-	return 0;
+	return push_address(&cfg->ks_allows, &p->cap_ks_allows, &cfg->n_ks_allows, a, entry);
 }
 
 static int own_ks_allow(struct cfg_parser *p, const struct cfg_own_key *k _unused_,

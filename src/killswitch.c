@@ -46,13 +46,7 @@ static uint32_t next_seq(struct ks_batch *b)
 
 static int append(struct ks_batch *b, const struct nlmsghdr *nlh)
 {
-	size_t len = MNL_ALIGN(nlh->nlmsg_len);
-
-	if (len > b->size - b->len)
-		return -EMSGSIZE;
-	memcpy(b->buf + b->len, nlh, len);
-	b->len += len;
-	return 0;
+	return nl_batch_put(b->buf, b->size, &b->len, nlh);
 }
 
 static struct nlmsghdr *hdr(union ks_msg *m, struct ks_batch *b, uint16_t type, uint16_t flags)

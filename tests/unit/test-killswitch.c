@@ -31,37 +31,37 @@
 #define TYPE(msg) ((NFNL_SUBSYS_NFTABLES << 8) | (msg))
 
 /* Expected expressions, one string per rule, from nft 1.0.6 for the §3.2 listing. */
+
+/* icmpv6 type T ip6 hoplimit 255 accept, for T (hex) 85, 87 and 88 */
+#define ND_RULE(t)                                                                        \
+	"[ meta load nfproto => reg 1 ]\n"                                                 \
+	"[ cmp eq reg 1 0x0000000a ]\n"                                                    \
+	"[ meta load l4proto => reg 1 ]\n"                                                 \
+	"[ cmp eq reg 1 0x0000003a ]\n"                                                    \
+	"[ payload load 1b @ transport header + 0 => reg 1 ]\n"                            \
+	"[ cmp eq reg 1 0x000000" t " ]\n"                                                 \
+	"[ payload load 1b @ network header + 7 => reg 1 ]\n"                              \
+	"[ cmp eq reg 1 0x000000ff ]\n"                                                    \
+	"[ immediate reg 0 accept ]\n"
+
+/* ip daddr 192.168.1.1 PROTO dport 53 accept, for PROTO (hex) 11 (udp) and 06 (tcp) */
+#define DNS_RULE(proto)                                                                   \
+	"[ meta load nfproto => reg 1 ]\n"                                                 \
+	"[ cmp eq reg 1 0x00000002 ]\n"                                                    \
+	"[ payload load 4b @ network header + 16 => reg 1 ]\n"                             \
+	"[ cmp eq reg 1 0x0101a8c0 ]\n"                                                    \
+	"[ meta load l4proto => reg 1 ]\n"                                                 \
+	"[ cmp eq reg 1 0x000000" proto " ]\n"                                             \
+	"[ payload load 2b @ transport header + 2 => reg 1 ]\n"                            \
+	"[ cmp eq reg 1 0x00003500 ]\n"                                                    \
+	"[ immediate reg 0 accept ]\n"
 static const char *const want_output[] = {
 	"[ meta load oifname => reg 1 ]\n"
 	"[ cmp eq reg 1 0x00006f6c 0x00000000 0x00000000 0x00000000 ]\n"
 	"[ immediate reg 0 accept ]\n",
-	"[ meta load nfproto => reg 1 ]\n"
-	"[ cmp eq reg 1 0x0000000a ]\n"
-	"[ meta load l4proto => reg 1 ]\n"
-	"[ cmp eq reg 1 0x0000003a ]\n"
-	"[ payload load 1b @ transport header + 0 => reg 1 ]\n"
-	"[ cmp eq reg 1 0x00000085 ]\n"
-	"[ payload load 1b @ network header + 7 => reg 1 ]\n"
-	"[ cmp eq reg 1 0x000000ff ]\n"
-	"[ immediate reg 0 accept ]\n",
-	"[ meta load nfproto => reg 1 ]\n"
-	"[ cmp eq reg 1 0x0000000a ]\n"
-	"[ meta load l4proto => reg 1 ]\n"
-	"[ cmp eq reg 1 0x0000003a ]\n"
-	"[ payload load 1b @ transport header + 0 => reg 1 ]\n"
-	"[ cmp eq reg 1 0x00000087 ]\n"
-	"[ payload load 1b @ network header + 7 => reg 1 ]\n"
-	"[ cmp eq reg 1 0x000000ff ]\n"
-	"[ immediate reg 0 accept ]\n",
-	"[ meta load nfproto => reg 1 ]\n"
-	"[ cmp eq reg 1 0x0000000a ]\n"
-	"[ meta load l4proto => reg 1 ]\n"
-	"[ cmp eq reg 1 0x0000003a ]\n"
-	"[ payload load 1b @ transport header + 0 => reg 1 ]\n"
-	"[ cmp eq reg 1 0x00000088 ]\n"
-	"[ payload load 1b @ network header + 7 => reg 1 ]\n"
-	"[ cmp eq reg 1 0x000000ff ]\n"
-	"[ immediate reg 0 accept ]\n",
+	ND_RULE("85"),
+	ND_RULE("87"),
+	ND_RULE("88"),
 	"[ meta load l4proto => reg 1 ]\n"
 	"[ cmp eq reg 1 0x00000011 ]\n"
 	"[ payload load 4b @ transport header + 0 => reg 1 ]\n"
@@ -103,24 +103,8 @@ static const char *const want_tun[] = {
 	"[ meta load mark => reg 1 ]\n"
 	"[ cmp eq reg 1 0x0000ca6c ]\n"
 	"[ immediate reg 0 accept ]\n",
-	"[ meta load nfproto => reg 1 ]\n"
-	"[ cmp eq reg 1 0x00000002 ]\n"
-	"[ payload load 4b @ network header + 16 => reg 1 ]\n"
-	"[ cmp eq reg 1 0x0101a8c0 ]\n"
-	"[ meta load l4proto => reg 1 ]\n"
-	"[ cmp eq reg 1 0x00000011 ]\n"
-	"[ payload load 2b @ transport header + 2 => reg 1 ]\n"
-	"[ cmp eq reg 1 0x00003500 ]\n"
-	"[ immediate reg 0 accept ]\n",
-	"[ meta load nfproto => reg 1 ]\n"
-	"[ cmp eq reg 1 0x00000002 ]\n"
-	"[ payload load 4b @ network header + 16 => reg 1 ]\n"
-	"[ cmp eq reg 1 0x0101a8c0 ]\n"
-	"[ meta load l4proto => reg 1 ]\n"
-	"[ cmp eq reg 1 0x00000006 ]\n"
-	"[ payload load 2b @ transport header + 2 => reg 1 ]\n"
-	"[ cmp eq reg 1 0x00003500 ]\n"
-	"[ immediate reg 0 accept ]\n",
+	DNS_RULE("11"),
+	DNS_RULE("06"),
 	"[ meta load l4proto => reg 1 ]\n"
 	"[ cmp eq reg 1 0x00000011 ]\n"
 	"[ payload load 2b @ transport header + 2 => reg 1 ]\n"
@@ -151,20 +135,21 @@ struct batch {
 	size_t n;
 };
 
+/* The messages of a batch of len bytes; seqs count from 1 without a socket. */
 static void split(const void *buf, int len, struct batch *b)
 {
-	const struct nlmsghdr *nlh = buf;
-	int left = len;
+	size_t off = 0;
 
 	assert_true(len > 0);
-	b->n = 0;
-	while (mnl_nlmsg_ok(nlh, left)) {
-		assert_true(b->n < MAX_MSGS);
-		b->msg[b->n++] = nlh;
-		assert_int_equal(nlh->nlmsg_seq, b->n); /* unique, in order */
-		nlh = mnl_nlmsg_next(nlh, &left);
+	for (b->n = 0; off < (size_t)len; b->n++) {
+		const struct nlmsghdr *nlh = (const void *)((const char *)buf + off);
+
+		assert_true(b->n < MAX_MSGS && nlh->nlmsg_len >= NLMSG_HDRLEN);
+		assert_int_equal(nlh->nlmsg_seq, b->n + 1);
+		b->msg[b->n] = nlh;
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
 	}
-	assert_int_equal(left, 0);
+	assert_int_equal(off, (size_t)len);
 }
 
 static int expr_text(struct nftnl_expr *e, void *data)
@@ -298,18 +283,25 @@ static void test_replace(void **state)
 	assert_int_equal(i, b.n);
 }
 
+/* The batch for p when the table and its base chains exist (buf: BUF_SIZE bytes). */
+static void build_on_base(char *buf, const struct ks_params *p, struct batch *b)
+{
+	struct ks_chain chains[] = {{.name = "output", .base = true},
+				    {.name = "forward", .base = true}};
+	struct ks_state st = {.table = true, .chains = chains, .n_chains = 2};
+
+	split(buf, ks_build_install(buf, BUF_SIZE, NULL, &st, p), b);
+}
+
 /* No mark (a target, §5.6; killswitch on without one), no allows: no mark rule. */
 static void test_no_mark(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
 	struct ks_params p = {.ifname = "wg0", .level = CFG_KS_LOCKDOWN};
-	struct ks_chain chains[] = {{.name = "output", .base = true},
-				    {.name = "forward", .base = true}};
-	struct ks_state st = {.table = true, .chains = chains, .n_chains = 2};
 	struct batch b;
 
 	(void)state;
-	split(buf, ks_build_install(buf, BUF_SIZE, NULL, &st, &p), &b);
+	build_on_base(buf, &p, &b);
 	/* BEGIN, chain, oifname, iifname, 2 returns, 2 jumps, END */
 	assert_int_equal(b.n, 9);
 	check_rule(b.msg[2], "tun-wg0", want_tun[0], true);
@@ -323,13 +315,10 @@ static void test_empty(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
 	struct ks_params p = {.ifname = "wg0", .level = CFG_KS_LOCKDOWN, .empty = true};
-	struct ks_chain chains[] = {{.name = "output", .base = true},
-				    {.name = "forward", .base = true}};
-	struct ks_state st = {.table = true, .chains = chains, .n_chains = 2};
 	struct batch b;
 
 	(void)state;
-	split(buf, ks_build_install(buf, BUF_SIZE, NULL, &st, &p), &b);
+	build_on_base(buf, &p, &b);
 	assert_int_equal(b.n, 5);
 	check_chain(b.msg[1], NFT_MSG_NEWCHAIN, "tun-wg0", -1);
 	check_rule(b.msg[2], "output", want_jump[0], false);
