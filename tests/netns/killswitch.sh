@@ -76,11 +76,12 @@ fi
 if want K16; then
 	section K16
 	# refused NAME MESSAGE ARGS...: wgq in the client exits 1 with MESSAGE as its only
-	# stderr line, while `ip monitor` and `nft monitor` see nothing.
+	# stderr line, while `ip monitor` (links, addresses, routes, rules; neighbour entries
+	# age on their own) and `nft monitor` see nothing.
 	refused() {
 		local name=$1 msg=$2 mon
 		shift 2
-		ip netns exec client ip -o monitor all >"$SANDBOX/ipmon" 2>&1 &
+		ip netns exec client ip -o monitor link address route rule >"$SANDBOX/ipmon" 2>&1 &
 		local ipm=$!
 		ip netns exec client nft monitor >"$SANDBOX/nftmon" 2>&1 &
 		local nfm=$!
