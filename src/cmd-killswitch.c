@@ -49,7 +49,7 @@ static int ifname_of(const char *arg, char out[static IFNAMSIZ])
 /* Is IF a WireGuard interface here? Its fwmark in *mark. */
 static bool running(const char *ifname, uint32_t *mark)
 {
-	struct wg_device dev = {0};
+	struct wg_device dev = { 0 };
 	bool up = wg_get_device(ifname, &dev) == 0;
 
 	*mark = up ? dev.fwmark : 0;
@@ -60,8 +60,8 @@ static bool running(const char *ifname, uint32_t *mark)
 /* A broken or missing file still closes the switch: an empty chain at lockdown. */
 static int on_broken(struct nl_sock **nft, const char *ifname, bool dry_run)
 {
-	struct cfg empty = {0};
-	struct ks_params p = {.ifname = ifname, .level = CFG_KS_LOCKDOWN, .empty = true};
+	struct cfg empty = { 0 };
+	struct ks_params p = { .ifname = ifname, .level = CFG_KS_LOCKDOWN, .empty = true };
 	int r = 0;
 
 	log_cmd("nft -f /dev/fd/63");
@@ -82,8 +82,8 @@ static void print_plan(struct nl_sock **nft, const char *ifname, const struct cf
 {
 	struct ks_prefix *allows = calloc(cfg->n_ks_allows + 1, sizeof(*allows));
 	struct ks_prefix *dns = calloc(cfg->n_dns_servers + 1, sizeof(*dns));
-	struct ks_params p = {.ifname = ifname, .level = level, .mark = mark};
-	struct ks_state st = {0};
+	struct ks_params p = { .ifname = ifname, .level = level, .mark = mark };
+	struct ks_state st = { 0 };
 
 	if (allows && dns && (*nft || nl_open(nft, NETLINK_NETFILTER) == 0)) {
 		ks_params_from_cfg(cfg, allows, dns, &p);
@@ -99,8 +99,8 @@ static void print_plan(struct nl_sock **nft, const char *ifname, const struct cf
 static int ks_on(const char *arg, bool dry_run)
 {
 	_cleanup_(nl_closepp) struct nl_sock *nft = NULL;
-	struct cfg_file file = {0};
-	struct cfg cfg = {0};
+	struct cfg_file file = { 0 };
+	struct cfg cfg = { 0 };
 	char ifname[IFNAMSIZ];
 	uint32_t mark = 0;
 	int r = ifname_of(arg, ifname);
@@ -182,7 +182,8 @@ static bool status_line(const struct ks_state *st, const char *ifname, enum cfg_
 	uint32_t mark = 0;
 
 	if (!c) {
-		bool expected = file == CFG_KS_LOCKDOWN || (file == CFG_KS_ON && running(ifname, &mark));
+		bool expected =
+			file == CFG_KS_LOCKDOWN || (file == CFG_KS_ON && running(ifname, &mark));
 
 		if (expected)
 			printf("%s: %s, MISSING\n", ifname, ks_level_name(file));
@@ -207,9 +208,9 @@ static bool status_line(const struct ks_state *st, const char *ifname, enum cfg_
 static enum cfg_ks_level file_level(const char *arg)
 {
 	_cleanup_free_ char *path = NULL, *text = NULL;
-	const struct cfg_options opts = {.lenient = true};
+	const struct cfg_options opts = { .lenient = true };
 	struct cfg_parser *p = NULL;
-	struct cfg cfg = {0};
+	struct cfg cfg = { 0 };
 	size_t len = 0;
 	enum cfg_ks_level level = CFG_KS_OFF;
 
@@ -273,7 +274,7 @@ static bool status_all(const struct ks_state *st)
 static int ks_status(const char *arg)
 {
 	_cleanup_(nl_closepp) struct nl_sock *nft = NULL;
-	struct ks_state st = {0};
+	struct ks_state st = { 0 };
 	char ifname[IFNAMSIZ];
 	uint64_t c[3];
 	bool ok;
@@ -288,8 +289,8 @@ static int ks_status(const char *arg)
 	}
 	ok = arg ? status_line(&st, ifname, file_level(arg)) : status_all(&st);
 	ks_counters(&st, c);
-	printf("rejected: output %" PRIu64 ", output-dns %" PRIu64 ", forward %" PRIu64 "\n",
-	       c[0], c[1], c[2]);
+	printf("rejected: output %" PRIu64 ", output-dns %" PRIu64 ", forward %" PRIu64 "\n", c[0],
+	       c[1], c[2]);
 	fflush(stdout);
 	ks_state_clear(&st);
 	return ok ? 0 : -ENOENT;

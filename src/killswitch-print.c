@@ -21,8 +21,7 @@ static const char *const output_fixed[] = {
 };
 
 /* Jumps, newest first: this tunnel's, then the others' as they are now. */
-static void print_jumps(FILE *f, const struct ks_state *st, const char *chain,
-			const char *ifname)
+static void print_jumps(FILE *f, const struct ks_state *st, const char *chain, const char *ifname)
 {
 	char own[32];
 
@@ -48,7 +47,8 @@ static void print_prefix(FILE *f, const struct ks_prefix *p)
 
 static void print_tun(FILE *f, const struct ks_params *p)
 {
-	fprintf(f, "\tchain tun-%s {\n\t\tcomment \"wgq %s\"\n", p->ifname, ks_level_name(p->level));
+	fprintf(f, "\tchain tun-%s {\n\t\tcomment \"wgq %s\"\n", p->ifname,
+		ks_level_name(p->level));
 	fprintf(f, "\t\toifname \"%s\" accept\n", p->ifname);
 	fprintf(f, "\t\tiifname \"%s\" ct state established,related accept\n", p->ifname);
 	if (p->mark)
@@ -76,12 +76,14 @@ static void print_tun(FILE *f, const struct ks_params *p)
 void ks_print(FILE *f, const struct ks_state *st, const struct ks_params *p)
 {
 	fputs("table inet " KS_TABLE " {\n\tchain output {\n"
-	      "\t\ttype filter hook output priority filter; policy drop;\n", f);
+	      "\t\ttype filter hook output priority filter; policy drop;\n",
+	      f);
 	print_jumps(f, st, "output", p->ifname);
 	for (size_t i = 0; i < ARRAY_SIZE(output_fixed); i++)
 		fprintf(f, "\t\t%s\n", output_fixed[i]);
 	fputs("\t}\n\n\tchain forward {\n"
-	      "\t\ttype filter hook forward priority filter; policy drop;\n", f);
+	      "\t\ttype filter hook forward priority filter; policy drop;\n",
+	      f);
 	print_jumps(f, st, "forward", p->ifname);
 	fprintf(f, "\t\t%s\n\t}\n\n", output_fixed[ARRAY_SIZE(output_fixed) - 1]);
 	print_tun(f, p);

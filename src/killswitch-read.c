@@ -77,12 +77,13 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	st->chains = arr;
 	struct ks_chain *k = &arr[st->n_chains++];
 
-	*k = (struct ks_chain){0};
+	*k = (struct ks_chain){ 0 };
 	snprintf(k->name, sizeof(k->name), "%s", nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
 	k->base = nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM);
 	k->hook = k->base ? nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM) : 0;
 	k->policy = nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY)
-			    ? nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) : NF_ACCEPT;
+			    ? nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY)
+			    : NF_ACCEPT;
 	k->level = chain_level(c);
 out:
 	if (c)
@@ -177,7 +178,7 @@ static void analyse(struct expr_walk *w)
 /* Fill r from a parsed rule. sig is malloc'd. */
 static int describe(struct nftnl_rule *nr, struct ks_rule *r)
 {
-	struct expr_walk w = {.r = r};
+	struct expr_walk w = { .r = r };
 
 	w.sig = calloc(1, SIG_MAX);
 	if (!w.sig)
@@ -209,7 +210,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	st->rules = arr;
 	struct ks_rule *r = &arr[st->n_rules];
 
-	*r = (struct ks_rule){0};
+	*r = (struct ks_rule){ 0 };
 	snprintf(r->chain, sizeof(r->chain), "%s", nftnl_rule_get_str(nr, NFTNL_RULE_CHAIN));
 	r->handle = nftnl_rule_get_u64(nr, NFTNL_RULE_HANDLE);
 	rs->err = describe(nr, r);
@@ -231,7 +232,7 @@ static void reset(void *data)
 
 static int dump(struct nl_sock *s, uint16_t type, mnl_cb_t cb, struct read_state *rs)
 {
-	char buf[256] = {0};
+	char buf[256] = { 0 };
 	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, NLM_F_DUMP, 0);
 	int err = nl_dump(s, nlh, cb, NULL, rs);
 
@@ -240,7 +241,7 @@ static int dump(struct nl_sock *s, uint16_t type, mnl_cb_t cb, struct read_state
 
 int ks_read(struct nl_sock *s, struct ks_state *st)
 {
-	struct read_state rs = {.st = st};
+	struct read_state rs = { .st = st };
 	int err;
 
 	/* Chains then rules: a change in between shows as "not intact", which the
@@ -253,7 +254,7 @@ int ks_read(struct nl_sock *s, struct ks_state *st)
 		err = 0;
 	st->table = st->n_chains > 0;
 	if (!st->table) {
-		char buf[256] = {0};
+		char buf[256] = { 0 };
 		struct nftnl_table *t = nftnl_table_alloc();
 
 		if (!t)
@@ -279,7 +280,7 @@ void ks_state_clear(struct ks_state *st)
 		free(st->rules[i].sig);
 	free(st->rules);
 	free(st->chains);
-	*st = (struct ks_state){0};
+	*st = (struct ks_state){ 0 };
 }
 
 const struct ks_chain *ks_find(const struct ks_state *st, const char *ifname)
@@ -297,7 +298,7 @@ const struct ks_chain *ks_find(const struct ks_state *st, const char *ifname)
 static int local_sig(int (*build)(struct nftnl_rule *r, unsigned i), unsigned i, char **sig)
 {
 	struct nftnl_rule *nr = nftnl_rule_alloc();
-	struct ks_rule r = {0};
+	struct ks_rule r = { 0 };
 	int err = nr ? build(nr, i) : -ENOMEM;
 
 	err = err ?: describe(nr, &r);
@@ -309,8 +310,8 @@ static int local_sig(int (*build)(struct nftnl_rule *r, unsigned i), unsigned i,
 
 static bool base_ok(const struct ks_state *st, int i)
 {
-	static const char *const names[2] = {"output", "forward"};
-	static const uint32_t hooks[2] = {NF_INET_LOCAL_OUT, NF_INET_FORWARD};
+	static const char *const names[2] = { "output", "forward" };
+	static const uint32_t hooks[2] = { NF_INET_LOCAL_OUT, NF_INET_FORWARD };
 	unsigned n = i == 0 ? KSR_OUTPUT_FIXED : KSR_FORWARD_FIXED, k = 0;
 	const struct ks_chain *c = NULL;
 
@@ -376,7 +377,7 @@ struct sig_list {
 static int collect_sig(struct nftnl_rule *nr, void *data)
 {
 	struct sig_list *l = data;
-	struct ks_rule r = {0};
+	struct ks_rule r = { 0 };
 
 	if (l->n == l->cap)
 		return -ENOBUFS;
@@ -389,7 +390,7 @@ static int collect_sig(struct nftnl_rule *nr, void *data)
 
 bool ks_tun_matches(const struct ks_state *st, const struct ks_params *p)
 {
-	struct sig_list l = {.cap = 8 + 2 * p->n_dns + p->n_allows};
+	struct sig_list l = { .cap = 8 + 2 * p->n_dns + p->n_allows };
 	char name[32];
 	bool ok;
 	size_t k = 0;

@@ -129,8 +129,8 @@ static int reject(struct nftnl_rule *r, uint32_t type, uint8_t code)
 /* meta nfproto FAMILY (inet dependency) */
 static int nfproto(struct nftnl_rule *r, int family)
 {
-	return meta_load(r, NFT_META_NFPROTO) ?:
-	       cmp_u8(r, family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	return meta_load(r, NFT_META_NFPROTO)
+		       ?: cmp_u8(r, family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
 }
 
 static int l4proto(struct nftnl_rule *r, uint8_t proto)
@@ -140,7 +140,7 @@ static int l4proto(struct nftnl_rule *r, uint8_t proto)
 
 static int ifname_is(struct nftnl_rule *r, uint32_t key, const char *ifname)
 {
-	char name[IFNAMSIZ] = {0}; /* nft compares the whole NUL-padded name */
+	char name[IFNAMSIZ] = { 0 }; /* nft compares the whole NUL-padded name */
 
 	memcpy(name, ifname, strnlen(ifname, IFNAMSIZ - 1));
 	return meta_load(r, key) ?: cmp(r, NFT_CMP_EQ, name, sizeof(name));
@@ -148,7 +148,7 @@ static int ifname_is(struct nftnl_rule *r, uint32_t key, const char *ifname)
 
 static int dport53(struct nftnl_rule *r, uint8_t proto)
 {
-	static const uint8_t port[2] = {0, 53};
+	static const uint8_t port[2] = { 0, 53 };
 
 	return l4proto(r, proto) ?: payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2) ?:
 	       cmp(r, NFT_CMP_EQ, port, 2);
@@ -160,10 +160,10 @@ static int prefix_match(struct nftnl_rule *r, const struct ks_prefix *p, bool sr
 {
 	bool v4 = p->family == AF_INET;
 	uint32_t alen = v4 ? 4 : 16;
-	uint32_t off = v4 ? (src ? offsetof(struct iphdr, saddr) : offsetof(struct iphdr, daddr))
-			  : (src ? offsetof(struct ip6_hdr, ip6_src)
-				 : offsetof(struct ip6_hdr, ip6_dst));
-	uint8_t addr[16], mask[16] = {0};
+	uint32_t off =
+		v4 ? (src ? offsetof(struct iphdr, saddr) : offsetof(struct iphdr, daddr))
+		   : (src ? offsetof(struct ip6_hdr, ip6_src) : offsetof(struct ip6_hdr, ip6_dst));
+	uint8_t addr[16], mask[16] = { 0 };
 
 	memcpy(addr, p->addr, 16);
 	ip_mask(p->family, addr, p->len);
@@ -190,8 +190,8 @@ static int rule_nd(struct nftnl_rule *r, uint8_t type)
 /* udp sport S udp dport D: nft merges both into one 4-byte load. */
 static int udp_ports(struct nftnl_rule *r, uint16_t sport, uint16_t dport)
 {
-	uint8_t p[4] = {(uint8_t)(sport >> 8), (uint8_t)sport, (uint8_t)(dport >> 8),
-			(uint8_t)dport};
+	uint8_t p[4] = { (uint8_t)(sport >> 8), (uint8_t)sport, (uint8_t)(dport >> 8),
+			 (uint8_t)dport };
 
 	return l4proto(r, IPPROTO_UDP) ?: payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 4) ?:
 	       cmp(r, NFT_CMP_EQ, p, 4);
@@ -199,7 +199,9 @@ static int udp_ports(struct nftnl_rule *r, uint16_t sport, uint16_t dport)
 
 static int rule_dhcp6(struct nftnl_rule *r)
 {
-	static const struct ks_prefix ll = {.family = AF_INET6, .addr = {0xfe, 0x80}, .len = 10};
+	static const struct ks_prefix ll = { .family = AF_INET6,
+					     .addr = { 0xfe, 0x80 },
+					     .len = 10 };
 
 	return prefix_match(r, &ll, true) ?: udp_ports(r, 546, 547) ?: accept_(r);
 }
@@ -277,15 +279,15 @@ int ksr_tun_rules(const struct ks_params *p, int (*emit)(struct nftnl_rule *r, v
 
 	if (p->empty)
 		return 0;
-#define EMIT(build)                                                                       \
-	do {                                                                              \
-		struct nftnl_rule *r_ = nftnl_rule_alloc();                               \
-		err = r_ ? (build) : -ENOMEM;                                             \
-		err = err ?: emit(r_, data);                                              \
-		if (r_)                                                                   \
-			nftnl_rule_free(r_);                                              \
-		if (err)                                                                  \
-			return err;                                                       \
+#define EMIT(build)                                                                                \
+	do {                                                                                       \
+		struct nftnl_rule *r_ = nftnl_rule_alloc();                                        \
+		err = r_ ? (build) : -ENOMEM;                                                      \
+		err = err ?: emit(r_, data);                                                       \
+		if (r_)                                                                            \
+			nftnl_rule_free(r_);                                                       \
+		if (err)                                                                           \
+			return err;                                                                \
 	} while (0)
 	EMIT(ifname_is(r_, NFT_META_OIFNAME, p->ifname) ?: accept_(r_));
 	EMIT(ifname_is(r_, NFT_META_IIFNAME, p->ifname) ?: ksr_ct_established(r_) ?: accept_(r_));

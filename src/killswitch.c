@@ -25,7 +25,7 @@
 #define KS_MSG_MAX 2048
 #define KS_TUN	   "tun-"
 
-static const char *const base_names[2] = {"output", "forward"};
+static const char *const base_names[2] = { "output", "forward" };
 
 union ks_msg {
 	char data[KS_MSG_MAX];
@@ -57,7 +57,7 @@ static struct nlmsghdr *hdr(union ks_msg *m, struct ks_batch *b, uint16_t type, 
 static int put_table(struct ks_batch *b, uint16_t type)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
-	union ks_msg m = {0};
+	union ks_msg m = { 0 };
 
 	if (!t)
 		return -ENOMEM;
@@ -82,7 +82,7 @@ static int put_chain(struct ks_batch *b, uint16_t type, int i, const char *ifnam
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	char name[32];
-	union ks_msg m = {0};
+	union ks_msg m = { 0 };
 
 	if (!c)
 		return -ENOMEM;
@@ -128,12 +128,12 @@ struct rule_dest {
 static int put_rule(struct nftnl_rule *r, void *data)
 {
 	struct rule_dest *d = data;
-	union ks_msg m = {0};
+	union ks_msg m = { 0 };
 
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, KS_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, d->chain);
-	struct nlmsghdr *nlh = hdr(&m, d->b, NFT_MSG_NEWRULE,
-				   NLM_F_CREATE | (d->insert ? 0 : NLM_F_APPEND));
+	struct nlmsghdr *nlh =
+		hdr(&m, d->b, NFT_MSG_NEWRULE, NLM_F_CREATE | (d->insert ? 0 : NLM_F_APPEND));
 
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	return append(d->b, nlh);
@@ -153,7 +153,7 @@ static int put_built(struct rule_dest *d, int (*build)(struct nftnl_rule *r, uns
 
 static int put_base(struct ks_batch *b, int i)
 {
-	struct rule_dest d = {.b = b, .chain = base_names[i]};
+	struct rule_dest d = { .b = b, .chain = base_names[i] };
 	unsigned n = i == 0 ? KSR_OUTPUT_FIXED : KSR_FORWARD_FIXED;
 	int err = put_chain(b, NFT_MSG_NEWCHAIN, i, NULL, CFG_KS_OFF);
 
@@ -165,7 +165,7 @@ static int put_base(struct ks_batch *b, int i)
 static int put_del_rule(struct ks_batch *b, const struct ks_rule *r)
 {
 	struct nftnl_rule *nr = nftnl_rule_alloc();
-	union ks_msg m = {0};
+	union ks_msg m = { 0 };
 
 	if (!nr)
 		return -ENOMEM;
@@ -204,12 +204,12 @@ static int put_tun(struct ks_batch *b, const struct ks_params *p)
 {
 	char name[32];
 	int err = put_chain(b, NFT_MSG_NEWCHAIN, 0, p->ifname, p->level);
-	struct rule_dest d = {.b = b, .chain = name};
+	struct rule_dest d = { .b = b, .chain = name };
 
 	tun_name(name, p->ifname);
 	err = err ?: ksr_tun_rules(p, put_rule, &d);
 	for (int i = 0; !err && i < 2; i++) {
-		struct rule_dest j = {.b = b, .chain = base_names[i], .insert = true};
+		struct rule_dest j = { .b = b, .chain = base_names[i], .insert = true };
 		struct nftnl_rule *r = nftnl_rule_alloc();
 
 		err = r ? ksr_jump(r, name) : -ENOMEM;
@@ -223,8 +223,8 @@ static int put_tun(struct ks_batch *b, const struct ks_params *p)
 int ks_build_install(void *buf, size_t size, struct nl_sock *s, const struct ks_state *st,
 		     const struct ks_params *p)
 {
-	struct ks_batch b = {.buf = buf, .size = size, .sock = s};
-	union ks_msg m = {0};
+	struct ks_batch b = { .buf = buf, .size = size, .sock = s };
+	union ks_msg m = { 0 };
 	char name[32];
 	int err = append(&b, nftnl_batch_begin(m.data, next_seq(&b)));
 
@@ -263,7 +263,7 @@ static int send_install(struct nl_sock *s, const struct ks_state *st, const stru
 
 int ks_install(struct nl_sock *s, const struct ks_params *p)
 {
-	_cleanup_(ks_state_clear) struct ks_state st = {0};
+	_cleanup_(ks_state_clear) struct ks_state st = { 0 };
 	int err = ks_read(s, &st);
 
 	err = err ?: send_install(s, &st, p);
@@ -281,8 +281,8 @@ static int send_simple(struct nl_sock *s, const struct ks_state *st, const char 
 	char buf[KS_MSG_MAX * 4];
 	_cleanup_free_ char *big = NULL;
 	size_t size = (st->n_rules + 4) * KS_MSG_MAX;
-	struct ks_batch b = {.buf = buf, .size = sizeof(buf), .sock = s};
-	union ks_msg m = {0};
+	struct ks_batch b = { .buf = buf, .size = sizeof(buf), .sock = s };
+	union ks_msg m = { 0 };
 
 	if (ifname && size > sizeof(buf)) {
 		big = malloc(size);
@@ -314,7 +314,7 @@ static size_t count_tunnels(const struct ks_state *st)
 
 int ks_remove(struct nl_sock *s, const char *ifname, bool *removed)
 {
-	_cleanup_(ks_state_clear) struct ks_state st = {0};
+	_cleanup_(ks_state_clear) struct ks_state st = { 0 };
 	int err = ks_read(s, &st);
 
 	*removed = false;
@@ -327,7 +327,7 @@ int ks_remove(struct nl_sock *s, const char *ifname, bool *removed)
 
 int ks_remove_all(struct nl_sock *s)
 {
-	struct ks_state st = {0};
+	struct ks_state st = { 0 };
 	int err = send_simple(s, &st, NULL);
 
 	return err == -ENOENT ? 0 : err;
@@ -335,7 +335,7 @@ int ks_remove_all(struct nl_sock *s)
 
 int ks_marks(struct nl_sock *s, uint32_t **marks, size_t *n)
 {
-	_cleanup_(ks_state_clear) struct ks_state st = {0};
+	_cleanup_(ks_state_clear) struct ks_state st = { 0 };
 	int err = ks_read(s, &st);
 
 	*n = 0;

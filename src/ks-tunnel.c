@@ -144,7 +144,7 @@ static int open_nft(struct nl_sock **nft)
 
 bool kst_engaged(struct nl_sock **nft)
 {
-	struct ks_state st = {0};
+	struct ks_state st = { 0 };
 	bool on = open_nft(nft) == 0 && ks_read(*nft, &st) == 0 && st.table;
 
 	ks_state_clear(&st);
@@ -164,7 +164,7 @@ int kst_free_mark(struct nl_sock *rtnl, struct nl_sock **nft, uint32_t *mark)
 /* Is tun-IF already exactly p, intact? */
 static bool unchanged(struct nl_sock **nft, const struct ks_params *p)
 {
-	struct ks_state st = {0};
+	struct ks_state st = { 0 };
 	bool same = open_nft(nft) == 0 && ks_read(*nft, &st) == 0 && ks_intact(&st, p->ifname) &&
 		    ks_tun_matches(&st, p);
 
@@ -172,8 +172,8 @@ static bool unchanged(struct nl_sock **nft, const struct ks_params *p)
 	return same;
 }
 
-static int install(struct nl_sock **nft, const struct cfg *cfg, struct ks_params p,
-		   bool skip_same, bool dry_run)
+static int install(struct nl_sock **nft, const struct cfg *cfg, struct ks_params p, bool skip_same,
+		   bool dry_run)
 {
 	size_t na = cfg->n_ks_allows + 1, nd = cfg->n_dns_servers + 1;
 	_cleanup_free_ struct ks_prefix *allows = calloc(na, sizeof(*allows));
@@ -201,7 +201,7 @@ static int install(struct nl_sock **nft, const struct cfg *cfg, struct ks_params
 int kst_install(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 		enum cfg_ks_level level, uint32_t mark, bool dry_run)
 {
-	struct ks_params p = {.ifname = ifname, .level = level, .mark = mark};
+	struct ks_params p = { .ifname = ifname, .level = level, .mark = mark };
 
 	return install(nft, cfg, p, false, dry_run);
 }
@@ -210,7 +210,9 @@ int kst_replace(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 		enum cfg_ks_level level, uint32_t mark, uint32_t mark_old, bool skip_same,
 		bool dry_run)
 {
-	struct ks_params p = {.ifname = ifname, .level = level, .mark = mark, .mark_old = mark_old};
+	struct ks_params p = {
+		.ifname = ifname, .level = level, .mark = mark, .mark_old = mark_old
+	};
 
 	return install(nft, cfg, p, skip_same, dry_run);
 }
@@ -225,7 +227,7 @@ int kst_remove(struct nl_sock **nft, const char *ifname, bool dry_run, bool *rem
 		if (gone)
 			log_cmd(KS_LOG);
 	} else if (r == 0) {
-		struct ks_state st = {0};
+		struct ks_state st = { 0 };
 
 		r = ks_read(*nft, &st);
 		gone = r == 0 && ks_find(&st, ifname);
@@ -243,7 +245,7 @@ int kst_remove(struct nl_sock **nft, const char *ifname, bool dry_run, bool *rem
 
 enum cfg_ks_level kst_installed_level(struct nl_sock **nft, const char *ifname)
 {
-	struct ks_state st = {0};
+	struct ks_state st = { 0 };
 	enum cfg_ks_level level = CFG_KS_OFF;
 
 	if (open_nft(nft) == 0 && ks_read(*nft, &st) == 0) {

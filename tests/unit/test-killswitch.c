@@ -25,6 +25,7 @@
 #include "config.h"
 #include "killswitch.h"
 #include "macro.h"
+#include "save.h"
 
 #define BUF_SIZE  (256 * 1024)
 #define MAX_MSGS  64
@@ -33,27 +34,27 @@
 /* Expected expressions, one string per rule, from nft 1.0.6 for the §3.2 listing. */
 
 /* icmpv6 type T ip6 hoplimit 255 accept, for T (hex) 85, 87 and 88 */
-#define ND_RULE(t)                                                                        \
-	"[ meta load nfproto => reg 1 ]\n"                                                 \
-	"[ cmp eq reg 1 0x0000000a ]\n"                                                    \
-	"[ meta load l4proto => reg 1 ]\n"                                                 \
-	"[ cmp eq reg 1 0x0000003a ]\n"                                                    \
-	"[ payload load 1b @ transport header + 0 => reg 1 ]\n"                            \
-	"[ cmp eq reg 1 0x000000" t " ]\n"                                                 \
-	"[ payload load 1b @ network header + 7 => reg 1 ]\n"                              \
-	"[ cmp eq reg 1 0x000000ff ]\n"                                                    \
+#define ND_RULE(t)                                                                                 \
+	"[ meta load nfproto => reg 1 ]\n"                                                         \
+	"[ cmp eq reg 1 0x0000000a ]\n"                                                            \
+	"[ meta load l4proto => reg 1 ]\n"                                                         \
+	"[ cmp eq reg 1 0x0000003a ]\n"                                                            \
+	"[ payload load 1b @ transport header + 0 => reg 1 ]\n"                                    \
+	"[ cmp eq reg 1 0x000000" t " ]\n"                                                         \
+	"[ payload load 1b @ network header + 7 => reg 1 ]\n"                                      \
+	"[ cmp eq reg 1 0x000000ff ]\n"                                                            \
 	"[ immediate reg 0 accept ]\n"
 
 /* ip daddr 192.168.1.1 PROTO dport 53 accept, for PROTO (hex) 11 (udp) and 06 (tcp) */
-#define DNS_RULE(proto)                                                                   \
-	"[ meta load nfproto => reg 1 ]\n"                                                 \
-	"[ cmp eq reg 1 0x00000002 ]\n"                                                    \
-	"[ payload load 4b @ network header + 16 => reg 1 ]\n"                             \
-	"[ cmp eq reg 1 0x0101a8c0 ]\n"                                                    \
-	"[ meta load l4proto => reg 1 ]\n"                                                 \
-	"[ cmp eq reg 1 0x000000" proto " ]\n"                                             \
-	"[ payload load 2b @ transport header + 2 => reg 1 ]\n"                            \
-	"[ cmp eq reg 1 0x00003500 ]\n"                                                    \
+#define DNS_RULE(proto)                                                                            \
+	"[ meta load nfproto => reg 1 ]\n"                                                         \
+	"[ cmp eq reg 1 0x00000002 ]\n"                                                            \
+	"[ payload load 4b @ network header + 16 => reg 1 ]\n"                                     \
+	"[ cmp eq reg 1 0x0101a8c0 ]\n"                                                            \
+	"[ meta load l4proto => reg 1 ]\n"                                                         \
+	"[ cmp eq reg 1 0x000000" proto " ]\n"                                                     \
+	"[ payload load 2b @ transport header + 2 => reg 1 ]\n"                                    \
+	"[ cmp eq reg 1 0x00003500 ]\n"                                                            \
 	"[ immediate reg 0 accept ]\n"
 static const char *const want_output[] = {
 	"[ meta load oifname => reg 1 ]\n"
@@ -70,7 +71,8 @@ static const char *const want_output[] = {
 	"[ meta load nfproto => reg 1 ]\n"
 	"[ cmp eq reg 1 0x0000000a ]\n"
 	"[ payload load 16b @ network header + 8 => reg 1 ]\n"
-	"[ bitwise reg 1 = ( reg 1 & 0x0000c0ff 0x00000000 0x00000000 0x00000000 ) ^ 0x00000000 0x00000000 0x00000000 0x00000000 ]\n"
+	"[ bitwise reg 1 = ( reg 1 & 0x0000c0ff 0x00000000 0x00000000 0x00000000 ) ^ 0x00000000 "
+	"0x00000000 0x00000000 0x00000000 ]\n"
 	"[ cmp eq reg 1 0x000080fe 0x00000000 0x00000000 0x00000000 ]\n"
 	"[ meta load l4proto => reg 1 ]\n"
 	"[ cmp eq reg 1 0x00000011 ]\n"
@@ -165,15 +167,14 @@ static int expr_text(struct nftnl_expr *e, void *data)
 }
 
 /* A NEWRULE of chain with these expressions; appended or inserted. */
-static void check_rule(const struct nlmsghdr *nlh, const char *chain, const char *want,
-		       bool append)
+static void check_rule(const struct nlmsghdr *nlh, const char *chain, const char *want, bool append)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	char text[4096] = "";
 
 	assert_int_equal(nlh->nlmsg_type, TYPE(NFT_MSG_NEWRULE));
-	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
-						   (append ? NLM_F_APPEND : 0));
+	assert_int_equal(nlh->nlmsg_flags,
+			 NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (append ? NLM_F_APPEND : 0));
 	assert_int_equal(nftnl_rule_nlmsg_parse(nlh, r), 0);
 	assert_int_equal(nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY), NFPROTO_INET);
 	assert_string_equal(nftnl_rule_get_str(r, NFTNL_RULE_TABLE), "wgq-killswitch");
@@ -203,16 +204,21 @@ static void check_chain(const struct nlmsghdr *nlh, uint16_t type, const char *n
 }
 
 static const struct ks_prefix allows[] = {
-	{.family = AF_INET, .addr = {192, 168, 1, 0}, .len = 24},
-	{.family = AF_INET6, .addr = {0xfd, 0, 0, 1}, .len = 64},
+	{ .family = AF_INET, .addr = { 192, 168, 1, 0 }, .len = 24 },
+	{ .family = AF_INET6, .addr = { 0xfd, 0, 0, 1 }, .len = 64 },
 };
 static const struct ks_prefix dns[] = {
-	{.family = AF_INET, .addr = {10, 64, 0, 1}, .len = 32},
-	{.family = AF_INET, .addr = {192, 168, 1, 1}, .len = 32},
+	{ .family = AF_INET, .addr = { 10, 64, 0, 1 }, .len = 32 },
+	{ .family = AF_INET, .addr = { 192, 168, 1, 1 }, .len = 32 },
 };
 static const struct ks_params wg0 = {
-	.ifname = "wg0", .level = CFG_KS_ON, .mark = 51820,
-	.allows = allows, .n_allows = 2, .dns = dns, .n_dns = 2,
+	.ifname = "wg0",
+	.level = CFG_KS_ON,
+	.mark = 51820,
+	.allows = allows,
+	.n_allows = 2,
+	.dns = dns,
+	.n_dns = 2,
 };
 
 static size_t check_tun(const struct batch *b, size_t i)
@@ -230,7 +236,7 @@ static size_t check_tun(const struct batch *b, size_t i)
 static void test_install_fresh(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
-	struct ks_state st = {0};
+	struct ks_state st = { 0 };
 	struct batch b;
 	size_t i = 0;
 
@@ -253,16 +259,19 @@ static void test_replace(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
 	struct ks_chain chains[] = {
-		{.name = "output", .base = true}, {.name = "forward", .base = true},
-		{.name = "tun-wg0"}, {.name = "tun-wg1"},
+		{ .name = "output", .base = true },
+		{ .name = "forward", .base = true },
+		{ .name = "tun-wg0" },
+		{ .name = "tun-wg1" },
 	};
 	struct ks_rule rules[] = {
-		{.chain = "output", .handle = 34, .jump = "tun-wg0", .sig = (char *)""},
-		{.chain = "output", .handle = 36, .jump = "tun-wg1", .sig = (char *)""},
-		{.chain = "forward", .handle = 35, .jump = "tun-wg0", .sig = (char *)""},
+		{ .chain = "output", .handle = 34, .jump = "tun-wg0", .sig = (char *)"" },
+		{ .chain = "output", .handle = 36, .jump = "tun-wg1", .sig = (char *)"" },
+		{ .chain = "forward", .handle = 35, .jump = "tun-wg0", .sig = (char *)"" },
 	};
-	struct ks_state st = {.table = true, .chains = chains, .n_chains = 4, .rules = rules,
-			      .n_rules = 3};
+	struct ks_state st = {
+		.table = true, .chains = chains, .n_chains = 4, .rules = rules, .n_rules = 3
+	};
 	struct batch b;
 	size_t i = 0;
 
@@ -286,9 +295,9 @@ static void test_replace(void **state)
 /* The batch for p when the table and its base chains exist (buf: BUF_SIZE bytes). */
 static void build_on_base(char *buf, const struct ks_params *p, struct batch *b)
 {
-	struct ks_chain chains[] = {{.name = "output", .base = true},
-				    {.name = "forward", .base = true}};
-	struct ks_state st = {.table = true, .chains = chains, .n_chains = 2};
+	struct ks_chain chains[] = { { .name = "output", .base = true },
+				     { .name = "forward", .base = true } };
+	struct ks_state st = { .table = true, .chains = chains, .n_chains = 2 };
 
 	split(buf, ks_build_install(buf, BUF_SIZE, NULL, &st, p), b);
 }
@@ -297,7 +306,7 @@ static void build_on_base(char *buf, const struct ks_params *p, struct batch *b)
 static void test_no_mark(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
-	struct ks_params p = {.ifname = "wg0", .level = CFG_KS_LOCKDOWN};
+	struct ks_params p = { .ifname = "wg0", .level = CFG_KS_LOCKDOWN };
 	struct batch b;
 
 	(void)state;
@@ -314,7 +323,7 @@ static void test_no_mark(void **state)
 static void test_empty(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
-	struct ks_params p = {.ifname = "wg0", .level = CFG_KS_LOCKDOWN, .empty = true};
+	struct ks_params p = { .ifname = "wg0", .level = CFG_KS_LOCKDOWN, .empty = true };
 	struct batch b;
 
 	(void)state;
@@ -342,7 +351,7 @@ static int parse(const char *text, struct cfg *cfg, char *err, size_t size)
 /* Case-insensitive values, last KillSwitch wins, allows accumulate in order. */
 static void test_parse_keys(void **state)
 {
-	struct cfg cfg = {0};
+	struct cfg cfg = { 0 };
 	char err[256] = "";
 
 	(void)state;
@@ -369,17 +378,18 @@ static void test_parse_errors(void **state)
 	static const struct {
 		const char *line, *err;
 	} cases[] = {
-		{"KillSwitch = 1", "3: KillSwitch: '1' is not off, on or lockdown"},
-		{"KillSwitch =", "3: KillSwitch: missing value"},
-		{"KillSwitchAllow = 10.0.0.0/8 x", "3: KillSwitchAllow: 'x' is not an IP prefix"},
-		{"KillSwitchAllow = 10.0.0.1/8", "3: KillSwitchAllow: '10.0.0.1/8' has host bits set"},
-		{"KillSwitchAllow = ::/0",
-		 "3: KillSwitchAllow: '::/0' allows everything; use KillSwitch = off"},
+		{ "KillSwitch = 1", "3: KillSwitch: '1' is not off, on or lockdown" },
+		{ "KillSwitch =", "3: KillSwitch: missing value" },
+		{ "KillSwitchAllow = 10.0.0.0/8 x", "3: KillSwitchAllow: 'x' is not an IP prefix" },
+		{ "KillSwitchAllow = 10.0.0.1/8",
+		  "3: KillSwitchAllow: '10.0.0.1/8' has host bits set" },
+		{ "KillSwitchAllow = ::/0",
+		  "3: KillSwitchAllow: '::/0' allows everything; use KillSwitch = off" },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct cfg cfg = {0};
+		struct cfg cfg = { 0 };
 		char text[256], err[256] = "";
 
 		snprintf(text, sizeof(text), IFACE "%s\n", cases[i].line);
@@ -389,13 +399,37 @@ static void test_parse_errors(void **state)
 	}
 }
 
+/* save writes the keys the config set, after SaveConfig (§2.5): level in lower case,
+ * the allows on one line as written. */
+static void test_save(void **state)
+{
+	struct cfg cfg = { 0 };
+	char err[256] = "", *text = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(parse(IFACE
+			       "SaveConfig = true\nKillSwitch = LOCKDOWN\n"
+			       "KillSwitchAllow = 192.168.1.0/24\nKillSwitchAllow = fd00:1::/64\n",
+			       &cfg, err, sizeof(err)),
+			 0);
+	FILE *f = open_memstream(&text, &len);
+
+	assert_int_equal(save_format(f, &cfg, NULL, 0, NULL, &cfg.dev, 0), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "SaveConfig = true\nKillSwitch = lockdown\n"
+				     "KillSwitchAllow = 192.168.1.0/24, fd00:1::/64\n"));
+	free(text);
+	cfg_clear(&cfg);
+}
+
 /* The §3.2 text form for --dry-run. */
 static void test_print(void **state)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	struct ks_state st = {0};
+	struct ks_state st = { 0 };
 
 	(void)state;
 	ks_print(f, &st, &wg0);
@@ -416,7 +450,7 @@ int main(void)
 		cmocka_unit_test(test_install_fresh), cmocka_unit_test(test_replace),
 		cmocka_unit_test(test_no_mark),	      cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_parse_keys),    cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_print),	      cmocka_unit_test(test_save),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
