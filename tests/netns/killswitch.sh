@@ -322,8 +322,9 @@ if want K9; then
 	wq up wg0
 	check "K9: up" 0 "$RC"
 	expect K9 "v6 endpoint: ping 203.0.113.5" tunnel tping4
+	check "K9: first reply (so the handshake) within 2 s of up" 1 "$((MS < 2000))"
 	hs=$(C wg show wg0 latest-handshakes | awk '{print $2}')
-	check "K9: handshake within 2 s of up" 1 "$(((${hs:-0} > 0) && ($(date +%s) - ${hs:-0} <= 5)))"
+	check "K9: a handshake" 1 "$((${hs:-0} > 0))"
 	ks_reset
 fi
 
