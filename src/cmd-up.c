@@ -591,6 +591,11 @@ static int prepare(struct up_ctx *c, const char *arg, int ks_flag)
 		log_step_error("ip link show", r);
 		return r;
 	}
+	/* Never lower a switch already here (killswitch on, a lockdown kept by down). */
+	enum cfg_ks_level installed = kst_installed_level(&c->nft, c->ifname);
+
+	if (installed > c->ks_level)
+		c->ks_level = installed;
 	r = check_dns(c);
 	if (r == 0 && has_host_endpoint(&c->cfg) && kst_engaged(&c->nft))
 		cfg_endpoint_error_note(" (a kill switch is engaged here; see 'wgq killswitch status')");
