@@ -271,43 +271,108 @@ bool ksr_dns_allowed(const struct ks_params *p, size_t i)
 	return false;
 }
 
+struct emitter {
+	int (*emit)(struct nftnl_rule *r, void *data);
+	void *data;
+	const struct ks_params *p;
+};
+
+typedef int (*tun_rule_fn)(struct nftnl_rule *r, const struct ks_params *p, const void *arg);
+
+/* Build one rule with fn and hand it to the callback. */
+static int emit_one(const struct emitter *em, tun_rule_fn fn, const void *arg)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	int err = r ? fn(r, em->p, arg) : -ENOMEM;
+
+	err = err ?: em->emit(r, em->data);
+	if (r)
+		nftnl_rule_free(r);
+	return err;
+}
+
+/* oifname "IF" accept */
+static int rule_oif(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
+{
+	(void)arg;
+	return ifname_is(r, NFT_META_OIFNAME, p->ifname) ?: accept_(r);
+}
+
+/* iifname "IF" ct state established,related accept */
+static int rule_replies(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
+{
+	(void)arg;
+	return ifname_is(r, NFT_META_IIFNAME, p->ifname) ?: ksr_ct_established(r) ?: accept_(r);
+}
+
+/* meta mark N accept */
+static int rule_mark(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
+{
+	(void)p;
+	return meta_load(r, NFT_META_MARK) ?: cmp(r, NFT_CMP_EQ, arg, 4) ?: accept_(r);
+}
+
+struct dns_arg {
+	const struct ks_prefix *ns;
+	uint8_t proto;
+};
+
+static int rule_dns(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
+{
+	const struct dns_arg *d = arg;
+
+	(void)p;
+	return tun_dns(r, d->ns, d->proto);
+}
+
+/* udp|tcp dport 53 return */
+static int rule_dns_return(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
+{
+	(void)p;
+	return dport53(r, *(const uint8_t *)arg) ?: verdict(r, NFT_RETURN, NULL);
+}
+
+/* ip(6) daddr P accept */
+static int rule_allow(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
+{
+	(void)p;
+	return prefix_match(r, arg, false) ?: accept_(r);
+}
+
+static int emit_dns(const struct emitter *em)
+{
+	static const uint8_t udp = IPPROTO_UDP, tcp = IPPROTO_TCP;
+	const struct ks_params *p = em->p;
+	int err = 0;
+
+	for (size_t i = 0; !err && i < p->n_dns; i++) {
+		if (!ksr_dns_allowed(p, i))
+			continue;
+		err = emit_one(em, rule_dns, &(struct dns_arg){ &p->dns[i], IPPROTO_UDP })
+			      ?: emit_one(em, rule_dns,
+					  &(struct dns_arg){ &p->dns[i], IPPROTO_TCP });
+	}
+	return err ?: emit_one(em, rule_dns_return, &udp) ?: emit_one(em, rule_dns_return, &tcp);
+}
+
 /* The rules of tun-IF in order (§3.3); a callback gets each as it is built. */
 int ksr_tun_rules(const struct ks_params *p, int (*emit)(struct nftnl_rule *r, void *data),
 		  void *data)
 {
-	int err = 0;
+	const struct emitter em = { .emit = emit, .data = data, .p = p };
+	int err;
 
 	if (p->empty)
 		return 0;
-#define EMIT(build)                                                                                \
-	do {                                                                                       \
-		struct nftnl_rule *r_ = nftnl_rule_alloc();                                        \
-		err = r_ ? (build) : -ENOMEM;                                                      \
-		err = err ?: emit(r_, data);                                                       \
-		if (r_)                                                                            \
-			nftnl_rule_free(r_);                                                       \
-		if (err)                                                                           \
-			return err;                                                                \
-	} while (0)
-	EMIT(ifname_is(r_, NFT_META_OIFNAME, p->ifname) ?: accept_(r_));
-	EMIT(ifname_is(r_, NFT_META_IIFNAME, p->ifname) ?: ksr_ct_established(r_) ?: accept_(r_));
-	if (p->mark)
-		EMIT(meta_load(r_, NFT_META_MARK) ?: cmp(r_, NFT_CMP_EQ, &p->mark, 4) ?: accept_(r_));
-	if (p->mark_old && p->mark_old != p->mark)
-		EMIT(meta_load(r_, NFT_META_MARK) ?: cmp(r_, NFT_CMP_EQ, &p->mark_old, 4) ?:
-		     accept_(r_));
-	for (size_t i = 0; i < p->n_dns; i++) {
-		if (!ksr_dns_allowed(p, i))
-			continue;
-		EMIT(tun_dns(r_, &p->dns[i], IPPROTO_UDP));
-		EMIT(tun_dns(r_, &p->dns[i], IPPROTO_TCP));
-	}
-	EMIT(dport53(r_, IPPROTO_UDP) ?: verdict(r_, NFT_RETURN, NULL));
-	EMIT(dport53(r_, IPPROTO_TCP) ?: verdict(r_, NFT_RETURN, NULL));
-	for (size_t i = 0; i < p->n_allows; i++)
-		EMIT(prefix_match(r_, &p->allows[i], false) ?: accept_(r_));
-#undef EMIT
-	return 0;
+	err = emit_one(&em, rule_oif, NULL) ?: emit_one(&em, rule_replies, NULL);
+	if (!err && p->mark)
+		err = emit_one(&em, rule_mark, &p->mark);
+	if (!err && p->mark_old && p->mark_old != p->mark)
+		err = emit_one(&em, rule_mark, &p->mark_old);
+	err = err ?: emit_dns(&em);
+	for (size_t i = 0; !err && i < p->n_allows; i++)
+		err = emit_one(&em, rule_allow, &p->allows[i]);
+	return err;
 }
 
 /* ct state established,related */
