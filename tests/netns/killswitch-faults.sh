@@ -42,6 +42,15 @@ n=$(grep -c '^wgq-fault-injection: change' "$SANDBOX/err")
 check "counting run: more than 3 changes" 1 "$((n > 3))"
 ks_reset
 
+# reset: after a clean rollback only the switch is left; after a failed check, all.
+reset() {
+	if [ "$FAILS" = "$F0" ]; then
+		C "$WGQ" killswitch off --all >/dev/null 2>&1
+	else
+		ks_reset
+	fi
+}
+
 # src_valid_mark stays 1 after a rollback by design (spec §4.4); back to 0 so that every
 # run takes the same steps, its write included.
 svm_reset() { C sh -c 'echo 0 >/proc/sys/net/ipv4/conf/all/src_valid_mark'; }
@@ -57,6 +66,7 @@ for ((i = 1; i <= n; i++)); do
 		rc=$?
 		wait_gone wg0
 		chains=$(ks_chains)
+		F0=$FAILS
 		if [ "$i" = 1 ] && [ -z "$chains" ]; then
 			# The switch itself failed (or the signal came first): nothing to keep.
 			check "step 1 ($how, the switch itself): exit 1, nothing changed" "1
@@ -71,14 +81,14 @@ $(tail -n1 "$SANDBOX/err")
 $(client_state)
 $chains"
 			# In the VM guest (emulated, ~1 s a probe) two probes, after failures only.
-			[ -n "$GUEST" ] && [ $how = sigterm ] && { ks_reset; continue; }
+			[ -n "$GUEST" ] && [ $how = sigterm ] && { reset; continue; }
 			expect K3 "step $i $how: ping 203.0.113.5" blocked ping4
 			expect K3 "step $i $how: dig udp @192.0.2.1" blocked dns_udp
-			[ -n "$GUEST" ] && { ks_reset; continue; }
+			[ -n "$GUEST" ] && { reset; continue; }
 			[ $how = sigterm ] || expect K3 "step $i $how: ping 2001:db8:ffff::5" blocked ping6
 			expect K3 "step $i $how: dig tcp @10.64.0.1" blocked dns_tcp 10.64.0.1
 		fi
-		ks_reset
+		reset
 	done
 done
 # The detector: the same probes leak without the switch.
