@@ -10,7 +10,9 @@
 # the probes are blocked with the leak counter unchanged. When change 1, the switch
 # itself, fails there is nothing to keep: the state equals the one before (SIGTERM
 # just before it may also find the switch installed, then as for the other steps).
-# Needs a build with -Dfault_injection=true (WGQ_FAULT_INJECTION set by meson).
+# Needs a build with -Dfault_injection=true (WGQ_FAULT_INJECTION set by meson). In the
+# VM guest (kernel WireGuard, emulated) SIGTERM goes to every third step only, and two
+# probes follow each failure.
 . "$(dirname "$0")/lib.sh"
 [ -n "${WGQ_FAULT_INJECTION:-}" ] || skip "wgq built without -Dfault_injection=true"
 need nft ping dig python3 resolvconf wg
@@ -57,6 +59,8 @@ svm_reset() { C sh -c 'echo 0 >/proc/sys/net/ipv4/conf/all/src_valid_mark'; }
 
 for ((i = 1; i <= n; i++)); do
 	for how in fail sigterm; do
+		# The guest (CI time): SIGTERM at every third step only; the host does all.
+		[ -n "$GUEST" ] && [ $how = sigterm ] && [ $((i % 3)) != 1 ] && continue
 		svm_reset
 		if [ $how = fail ]; then
 			WGQ_FAIL_STEP=$i C "$WGQ" up wg0 >/dev/null 2>"$SANDBOX/err"
