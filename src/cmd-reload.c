@@ -914,9 +914,104 @@ static int remove_full_tunnels(struct reload_ctx *c, bool all)
 	return mark == c->mark ? 0 : set_mark(c, mark);
 }
 
+/* --- a full tunnel moving to another fwmark, make-before-break --- */
+
+/* The old `not fwmark` rule of family: its priority is the new rule's. */
+static int old_mark_rule(struct reload_ctx *c, int family, struct rtnl_rule *out)
+{
+	_cleanup_free_ struct rtnl_rule *rules = NULL;
+	size_t n = 0;
+	int r = rtnl_rule_dump(c->up.rtnl, family, &rules, &n);
+
+	if (r < 0) {
+		log_step_error("ip rule show", r);
+		return r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (fulltunnel_rule_is_fwmark(&rules[i], c->mark0)) {
+			*out = rules[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* `fwmark NEW table main` just before the old rule: the tunnel's own packets, once the
+ * device marks them NEW, bypass the old rule (which would loop them into IF). */
+static struct rtnl_rule bypass_rule(const struct rtnl_rule *old, uint32_t mark)
+{
+	return (struct rtnl_rule){ .family = old->family,
+				   .priority = old->priority ? old->priority - 1 : 0,
+				   .table = RT_TABLE_MAIN,
+				   .fwmark = mark };
+}
+
+/* Before the device's mark changes: the new table's default route (no rule points
+ * there yet) and the bypass rule. */
+static int swap_prepare(struct reload_ctx *c, int family, uint32_t mark, struct rtnl_rule *old)
+{
+	static const uint8_t any_addr[16];
+	int r = old_mark_rule(c, family, old);
+
+	if (r < 0)
+		return r;
+	struct rtnl_rule bypass = bypass_rule(old, mark);
+
+	r = change_route(c, true, family, any_addr, 0, mark, NULL);
+	return r ?: fulltunnel_rule_change(&c->up, &bypass, true);
+}
+
+/* After it: the firewall with the new mark, the new rule beside the old one (at its
+ * priority, after it), then the old rule, the bypass and the old table's route go.
+ * Traffic is routed into IF at every moment; the suppress rule stays. */
+static int swap_finish(struct reload_ctx *c, int family, uint32_t mark,
+		       const struct rtnl_rule *old)
+{
+	static const uint8_t any_addr[16];
+	_cleanup_free_ struct rtnl_route *rt = NULL;
+	struct rtnl_rule bypass = bypass_rule(old, mark), rule = *old;
+	size_t n = 0;
+	int r = refresh_firewall(c, family, true);
+
+	rule.fwmark = rule.table = mark;
+	r = r ?: fulltunnel_rule_change(&c->up, &rule, true);
+	r = r ?: fulltunnel_rule_change(&c->up, old, false);
+	r = r ?: fulltunnel_rule_change(&c->up, &bypass, false);
+	r = r ?: dump_routes(c, &rt, &n);
+	if (r < 0 || !route_present(c, rt, n, family, any_addr, 0, c->mark0))
+		return r;
+	return change_route(c, false, family, any_addr, 0, c->mark0, NULL);
+}
+
+/* Families that lose their full tunnel go first, as before the mark changes; families
+ * that keep it swap; a family that gains one is made as up makes it, with the new
+ * mark. In up's order: ::/0 before 0.0.0.0/0. */
+static int swap_full_tunnels(struct reload_ctx *c)
+{
+	uint32_t mark = c->target.fwmark;
+	struct rtnl_rule old[2] = { { 0 } };
+	int r = remove_full_tunnels(c, false);
+
+	r = r ?: sync_routes(c);
+	for (size_t i = ARRAY_SIZE(families); r == 0 && i-- > 0;)
+		if (c->ft0[i] && c->ft1[i])
+			r = swap_prepare(c, families[i], mark, &old[i]);
+	r = r ?: set_mark(c, mark);
+	for (size_t i = ARRAY_SIZE(families); r == 0 && i-- > 0;) {
+		if (c->ft0[i] && c->ft1[i])
+			r = swap_finish(c, families[i], mark, &old[i]);
+		else if (c->ft1[i])
+			r = add_full_tunnel(c, families[i]);
+	}
+	return r;
+}
+
 static int step_routes_locked(struct reload_ctx *c)
 {
 	bool all = mark_changes(c), made = false;
+
+	if (all && any(c->ft1))
+		return swap_full_tunnels(c);
 	int r = remove_full_tunnels(c, all);
 
 	if (r == 0)

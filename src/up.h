@@ -44,6 +44,11 @@ bool fulltunnel_rule_is_suppress(const struct rtnl_rule *r);
  * one of the n marks in except (the kill switch's, killswitch-netns §4.1). */
 int fulltunnel_free_table(struct nl_sock *s, const uint32_t *except, size_t n, uint32_t *table);
 
+/* Add or delete (logged, a plan_change, the exact inverse pushed as undo) the rule
+ * `[not] fwmark M table T` of rule->family at rule->priority (fulltunnel-swap.c):
+ * reload's make-before-break move of a full tunnel to another fwmark. */
+int fulltunnel_rule_change(struct up_ctx *c, const struct rtnl_rule *rule, bool add);
+
 /* --- taking a full tunnel apart (fulltunnel-del.c): down, and reload --- */
 
 /* Does the table of family hold a route through ifindex (§4.1 step 5)? False also when
