@@ -848,12 +848,12 @@ static bool same_family_addrs(const struct rtnl_addr *a, size_t na, const struct
 
 /* A full tunnel that stays gets its anti-spoofing rules (one per address) rebuilt
  * when the addresses changed: one batch deletes and makes the table again. force:
- * rebuild anyway, so that the ip table comes after a new ip6 one as in up's listing. */
-static int refresh_firewall(struct reload_ctx *c, int family, bool force)
+ * rebuild anyway, so that the ip table comes after a new ip6 one as in up's listing.
+ * 1 when rebuilt (no undo pushed: the caller's), 0 when not, or -errno. */
+static int replace_firewall(struct reload_ctx *c, int family, bool force)
 {
 	static const char cmd[] = "nft -f /dev/fd/63";
 	_cleanup_free_ struct rtnl_addr *addrs = NULL;
-	struct nft_undo u = { .family = family, .replace = true };
 	size_t n = 0;
 	int r;
 
@@ -875,10 +875,18 @@ static int refresh_firewall(struct reload_ctx *c, int family, bool force)
 		r = plan_change(&c->up.plan);
 	if (r == 0)
 		r = nft_replace(c->up.nft, family, c->up.ifname, c->mark, addrs, n);
-	if (r < 0) {
+	if (r < 0)
 		log_step_error(cmd, r);
+	return r < 0 ? r : 1;
+}
+
+static int refresh_firewall(struct reload_ctx *c, int family, bool force)
+{
+	struct nft_undo u = { .family = family, .replace = true };
+	int r = replace_firewall(c, family, force);
+
+	if (r <= 0)
 		return r;
-	}
 	return plan_push_undo(&c->up.plan, undo_nft, &u, sizeof(u));
 }
 
@@ -971,8 +979,9 @@ static int swap_finish(struct reload_ctx *c, int family, uint32_t mark,
 	_cleanup_free_ struct rtnl_route *rt = NULL;
 	struct rtnl_rule bypass = bypass_rule(old, mark), rule = *old;
 	size_t n = 0;
-	int r = refresh_firewall(c, family, true);
+	int r = replace_firewall(c, family, true);
 
+	r = r < 0 ? r : 0;
 	rule.fwmark = rule.table = mark;
 	r = r ?: fulltunnel_rule_change(&c->up, &rule, true);
 	r = r ?: fulltunnel_rule_change(&c->up, old, false);
@@ -981,6 +990,22 @@ static int swap_finish(struct reload_ctx *c, int family, uint32_t mark,
 	if (r < 0 || !route_present(c, rt, n, family, any_addr, 0, c->mark0))
 		return r;
 	return change_route(c, false, family, any_addr, 0, c->mark0, NULL);
+}
+
+/* The firewalls of the families that swap, as before, ip6 first as up makes them:
+ * undone one by one they would come back in the wrong order. Pushed before the
+ * first is replaced; rebuilding one not replaced yet changes nothing. */
+static void undo_swap_firewalls(void *ctx, const void *data)
+{
+	struct reload_ctx *c = ctx;
+
+	(void)data;
+	for (size_t i = ARRAY_SIZE(families); i-- > 0;) {
+		struct nft_undo u = { .family = families[i], .replace = true };
+
+		if (c->ft0[i] && c->ft1[i])
+			undo_nft(c, &u);
+	}
 }
 
 /* Families that lose their full tunnel go first, as before the mark changes; families
@@ -997,6 +1022,8 @@ static int swap_full_tunnels(struct reload_ctx *c)
 		if (c->ft0[i] && c->ft1[i])
 			r = swap_prepare(c, families[i], mark, &old[i]);
 	r = r ?: set_mark(c, mark);
+	if (r == 0 && !c->up.dry_run)
+		r = plan_push_undo(&c->up.plan, undo_swap_firewalls, NULL, 0);
 	for (size_t i = ARRAY_SIZE(families); r == 0 && i-- > 0;) {
 		if (c->ft0[i] && c->ft1[i])
 			r = swap_finish(c, families[i], mark, &old[i]);
