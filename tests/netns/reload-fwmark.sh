@@ -15,18 +15,22 @@ sandbox_enter "$@"
 RELOADS=${WGQ_RELOADS:-6}
 
 # c: the client; u: upstream, with the server and the "internet" 203.0.113.1 on lo.
-ip netns add c
-ip netns add u
-ip link add vc netns c type veth peer name vu netns u
-ip -n c addr add 198.51.100.1/24 dev vc
-ip -n u addr add 198.51.100.2/24 dev vu
 for n in c u; do
-	ip -n $n link set lo up
+	ip netns add $n
 done
-ip -n c link set vc up
-ip -n u link set vu up
-ip -n c route add default via 198.51.100.2 dev vc
-ip -n u addr add 203.0.113.1/32 dev lo
+ip link add vc netns c type veth peer name vu netns u
+ip -n c -batch - <<'IP'
+link set lo up
+address add 198.51.100.1/24 dev vc
+link set vc up
+route add default via 198.51.100.2 dev vc
+IP
+ip -n u -batch - <<'IP'
+link set lo up
+address add 198.51.100.2/24 dev vu
+link set vu up
+address add 203.0.113.1/32 dev lo
+IP
 # A leak: an IPv4 packet from c on vu that is not WireGuard UDP; counted, and one for
 # the internet address dropped (so that a leaked ping is also a lost one).
 ip netns exec u nft -f - <<'NFT'
