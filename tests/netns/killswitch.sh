@@ -310,6 +310,7 @@ if want K8; then
 		ok=$([ "$RC $prc $D" = "0 0 0" ] && [ "$ms" -lt 1000 ] && [ -n "$rej0" ] &&
 			[ "$rej0" = "$rej1" ] && echo pass || echo FAIL)
 		[ "$ok" = pass ] && PASSES=$((PASSES + 1)) || FAILS=$((FAILS + 1))
+		MS=$ms
 		krow K8 "run $run_no: first reply ${ms} ms, rejects ${rej0:-?}->${rej1:-?}" "<1000ms" "$ok"
 		ks_reset
 	done
