@@ -86,9 +86,15 @@ check "client full tunnel up" 0 $?
 inns c ping -n -c 1 -W 5 203.0.113.1 >/dev/null
 check "client: ping through the tunnel" 0 $?
 
-# The probe: 500/s for 5 s, longer than the reloads take; ping waits for the last
-# replies before it prints its statistics.
-n=2500
+# A first move, timed: the probe (500/s) lasts twice as long as the reloads should
+# take (a slow guest too), + 1 s; ping waits for the last replies before it prints
+# its statistics.
+t0=$EPOCHREALTIME
+client_conf "FwMark = 0x3000"
+inns c "$WGQ" reload wgc >/dev/null 2>&1
+check "first FwMark move" "0 0x3000" "$? $(inns c wg show wgc fwmark)"
+n=$(awk -v a="$t0" -v b="$EPOCHREALTIME" -v r="$RELOADS" \
+	'BEGIN { printf "%d", 500 * (2 * r * (b - a + 0.2) + 1) }')
 l0=$(leaks)
 inns c ping -n -i 0.002 -c "$n" -W 2 203.0.113.1 >"$SANDBOX/ping" 2>&1 &
 pid=$!
