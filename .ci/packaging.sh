@@ -41,7 +41,8 @@ tar -tJf "$tarball" | sed 's|^[^/]*/||' | sort >"$W/tar.list"
 for f in meson.build meson_options.txt COPYING README.md man/wgq.8 man/meson.build \
 	completions/bash/wgq completions/zsh/_wgq completions/fish/wgq.fish \
 	completions/meson.build contrib/README.md contrib/meson.build \
-	contrib/systemd/wgq@.service.in contrib/systemd/wgq.target src/main.c \
+	contrib/systemd/wgq@.service.in contrib/systemd/wgq.target \
+	contrib/systemd/wgq-killswitch@.service.in src/main.c \
 	tests/meson.build tests/unit/cli.sh tests/unit/completion-bash.sh \
 	tests/unit/completion-zsh.sh tests/unit/completion-fish.sh; do
 	check "tarball has $f" "$f" "$(grep -xF -- "$f" "$W/tar.list" || true)"
@@ -74,7 +75,8 @@ meson test -C "$W/all" --suite unit --print-errorlogs || rc=$?
 check "unit suite of the tarball" 0 $rc
 DEST=$W/dest-all
 DESTDIR=$DEST meson install -C "$W/all" --no-rebuild >"$W/all-install.log"
-check "installed files, all options" "644 usr/lib/systemd/system/wgq.target
+check "installed files, all options" "644 usr/lib/systemd/system/wgq-killswitch@.service
+644 usr/lib/systemd/system/wgq.target
 644 usr/lib/systemd/system/wgq@.service
 644 usr/share/bash-completion/completions/wgq
 644 usr/share/fish/vendor_completions.d/wgq.fish
@@ -102,15 +104,22 @@ check "ExecStart, ExecStop and ExecReload use bindir" \
 ExecStop=/usr/bin/wgq down %i
 ExecReload=/usr/bin/wgq reload %i" "$(grep -E '^Exec' "$unit")"
 check "no @variables@ left" "" "$(grep -n '@[a-z]*@' "$unit" || true)"
+ksunit=$DEST/usr/lib/systemd/system/wgq-killswitch@.service
+check "kill-switch unit: ExecStart uses bindir, no ExecStop" \
+	"ExecStart=/usr/bin/wgq killswitch on %i" "$(grep -E '^Exec' "$ksunit")"
+check "kill-switch unit: no @variables@ left" "" "$(grep -n '@[a-z]*@' "$ksunit" || true)"
 # systemd-analyze checks that the binary exists and that man:wgq(8) resolves: point
 # both at the DESTDIR copy.
 mkdir "$W/units"
 sed "s|=/usr/bin/wgq |=$DEST/usr/bin/wgq |" "$unit" >"$W/units/wgq@.service"
+sed "s|=/usr/bin/wgq |=$DEST/usr/bin/wgq |" "$ksunit" >"$W/units/wgq-killswitch@.service"
 cp "$DEST/usr/lib/systemd/system/wgq.target" "$W/units/"
 rc=0
 out=$(cd "$W/units" && MANPATH="$DEST/usr/share/man:" \
-	systemd-analyze verify ./wgq@wg0.service ./wgq.target 2>&1) || rc=$?
-check "systemd-analyze verify wgq@wg0.service wgq.target" "0 " "$rc $out"
+	systemd-analyze verify ./wgq@wg0.service ./wgq.target ./wgq-killswitch@wg0.service \
+	2>&1) || rc=$?
+check "systemd-analyze verify wgq@wg0.service wgq.target wgq-killswitch@wg0.service" "0 " \
+	"$rc $out"
 
 step "the installed man page"
 page=$DEST/usr/share/man/man8/wgq.8
@@ -135,6 +144,7 @@ if [ -z "$unitdir" ] || [ "$(pkg-config --variable=prefix systemd)" != /usr ]; t
 fi
 unitdir=${unitdir#/}
 check "installed files, defaults" "$(printf '%s\n' "644 $unitdir/wgq.target" \
+	"644 $unitdir/wgq-killswitch@.service" \
 	"644 $unitdir/wgq@.service" "644 usr/share/bash-completion/completions/wgq" \
 	"644 usr/share/fish/vendor_completions.d/wgq.fish" "644 usr/share/man/man8/wgq.8" \
 	"644 usr/share/zsh/site-functions/_wgq" "755 usr/bin/wgq" | sort)" \

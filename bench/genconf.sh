@@ -5,7 +5,8 @@
 # genconf.sh N: a server config with N peers, each with one IPv4 /32 and one IPv6 /128
 # allowed IP (none covered by the interface's own prefix, so each gets a route).
 # genconf.sh client: a dual-stack full-tunnel client with DNS (one peer, 0.0.0.0/0 and
-# ::/0, an endpoint on the sandbox's uplink).
+# ::/0, an endpoint on the sandbox's uplink). genconf.sh ksclient: the same client with
+# KillSwitch = on.
 # Keys are deterministic: base64 of 28 zero bytes and the peer's number (portable awk).
 exec awk -v n="$1" '
 function b64(v) { return substr(A, v + 1, 1) }
@@ -19,8 +20,10 @@ function key(c,    x, y) {
 BEGIN {
 	A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 	Z = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-	if (n == "client") {
+	if (n == "client" || n == "ksclient") {
 		printf "[Interface]\nAddress = 10.66.0.2/32, fd66::2/128\n"
+		if (n == "ksclient")
+			printf "KillSwitch = on\n"
 		printf "PrivateKey = %s\nDNS = 10.66.0.53, fd66::53\n", key(4000000001)
 		printf "\n[Peer]\nPublicKey = %s\nAllowedIPs = 0.0.0.0/0, ::/0\n", key(1)
 		printf "Endpoint = 192.0.2.1:51820\n"

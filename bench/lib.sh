@@ -13,6 +13,7 @@ tool() {
 	floor) "floor_$2" "$3" ;;
 	wgq) "$WGQ" "$2" "$3" ;;
 	wgq-netns) "$WGQ" "$2" --netns bench "$3" ;;
+	wgq-ks) "$WGQ" "$2" "$SANDBOX/ks/$3.conf" ;;
 	wg-quick) wg-quick "$2" "$3" ;;
 	esac
 }

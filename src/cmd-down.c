@@ -13,6 +13,7 @@
 #include "config-file.h"
 #include "dns.h"
 #include "hooks.h"
+#include "ks-tunnel.h"
 #include "lock.h"
 #include "log.h"
 #include "macro.h"
@@ -37,6 +38,8 @@ struct down_ctx {
 	struct wg_device dev;
 	struct netns_target ns; /* killswitch-netns §5.7; kind NETNS_NONE: none */
 	bool in_target;		/* IF was found in T (else in H) */
+	struct nl_sock *nft;
+	enum cfg_ks_level ks_level; /* the higher of the file's and tun-IF's */
 };
 
 /* The rtnetlink and generic netlink sockets of the namespace IF is in. */
@@ -199,7 +202,49 @@ static int find_in_target(struct down_ctx *c)
 	return r == -ENODEV ? find_in_h(c, "") : r;
 }
 
-/* 1: T is gone (§5.7 step 2); 0: IF found; or -errno (printed). */
+/* Quietly: is IF a WireGuard interface (either backend)? */
+static bool is_wireguard(struct down_ctx *c)
+{
+	struct rtnl_link l;
+
+	return (rtnl_link_get(c->rtnl, c->ifname, &l) == 0 && streq(l.kind, "wireguard")) ||
+	       wg_uapi_alive(c->ifname);
+}
+
+static void ks_stays(const char *ifname)
+{
+	log_error("kill switch for %s stays (lockdown); 'wgq killswitch off %s' removes it", ifname,
+		  ifname);
+}
+
+/* killswitch-netns §4.2: IF is gone but its switch is not (a failed up). */
+static int down_switch_only(struct down_ctx *c)
+{
+	if (c->ks_level == CFG_KS_LOCKDOWN) {
+		log_error("`%s' is not a WireGuard interface", c->ifname);
+		ks_stays(c->ifname);
+		return -ENODEV;
+	}
+	int r = kst_remove(&c->nft, c->ifname, c->dry_run, NULL);
+
+	return r < 0 ? r : 2;
+}
+
+/* The level down works with: the higher of the file's and tun-IF's; 2: only a
+ * kill switch was left and it is handled, or -errno. */
+static int prepare_switch(struct down_ctx *c)
+{
+	enum cfg_ks_level installed = kst_installed_level(&c->nft, c->ifname);
+
+	c->ks_level = installed > c->cfg.kill_switch ? installed : c->cfg.kill_switch;
+	(void)kst_check_endpoints(&c->cfg, c->file.path, c->ks_level, true);
+	if (c->ns.kind == NETNS_NONE && installed != CFG_KS_OFF && !is_wireguard(c))
+		return down_switch_only(c);
+	return 0;
+}
+
+/* 1: T is gone (§5.7 step 2); 2: done already (only a kill switch was left); 0: IF
+ * found; or -errno (printed). */
 static int prepare(struct down_ctx *c, const char *arg, const char *netns)
 {
 	int r = cmd_load(arg, CFG_LOAD_LENIENT, &c->file, &c->cfg, &c->rtnl);
@@ -208,6 +253,9 @@ static int prepare(struct down_ctx *c, const char *arg, const char *netns)
 		return r;
 	c->ifname = c->file.ifname;
 	netns_target_init(&c->ns, netns, c->cfg.netns);
+	r = prepare_switch(c);
+	if (r != 0)
+		return r;
 	if (c->ns.kind == NETNS_NONE)
 		return find_in_h(c, " (brought up with --netns? pass it again)");
 	netns_export_env(&c->ns);
@@ -238,6 +286,17 @@ static int down_gone(struct down_ctx *c)
 	return p;
 }
 
+/* After PostDown, whatever its status (§4.2). */
+static int down_switch(struct down_ctx *c)
+{
+	if (c->ks_level == CFG_KS_LOCKDOWN) {
+		if (kst_installed_level(&c->nft, c->ifname) != CFG_KS_OFF)
+			ks_stays(c->ifname);
+		return 0;
+	}
+	return kst_remove(&c->nft, c->ifname, c->dry_run, NULL);
+}
+
 static void down_ctx_free(struct down_ctx *c)
 {
 	cfg_clear(&c->cfg);
@@ -246,6 +305,8 @@ static void down_ctx_free(struct down_ctx *c)
 	if (c->rtnl)
 		nl_close(c->rtnl);
 	netns_target_close(&c->ns);
+	if (c->nft)
+		nl_close(c->nft);
 }
 
 int cmd_down(const char *arg, const struct cmd_opts *opts)
@@ -256,8 +317,8 @@ int cmd_down(const char *arg, const struct cmd_opts *opts)
 
 	if (r == 1)
 		return down_gone(&c);
-	if (r < 0)
-		return r;
+	if (r != 0)
+		return r < 0 ? r : 0;
 	r = hook_run_all(&c.cfg, CFG_PRE_DOWN, c.ifname, c.dry_run);
 	if (r < 0)
 		return r; /* a failing PreDown stops down: the interface stays up */
@@ -275,8 +336,12 @@ int cmd_down(const char *arg, const struct cmd_opts *opts)
 	 * exit status 1. */
 	plan_signals_catch();
 	r = teardown(&c);
-	if (r == 0)
+	if (r == 0) {
 		r = hook_run_all(&c.cfg, CFG_POST_DOWN, c.ifname, c.dry_run);
+		int k = c.ks_level != CFG_KS_OFF ? down_switch(&c) : 0;
+
+		r = r ?: k;
+	}
 	if (r == 0 && plan_interrupted())
 		r = -EINTR;
 	return r;

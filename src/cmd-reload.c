@@ -12,6 +12,8 @@
 #include <linux/netfilter.h>
 #include <limits.h>
 
+#include "ks-tunnel.h"
+#include "killswitch.h"
 #include "cmd-common.h"
 #include "config-file.h"
 #include "dns.h"
@@ -46,6 +48,9 @@ struct reload_ctx {
 	bool ft1[2];	      /* wanted by the config, */
 	bool addr_changed[2]; /* and whether the addresses of the family change */
 	char *dns0;	      /* the resolvconf record before, normalized; NULL when none */
+	enum cfg_ks_level ks_want; /* the kill switch: the file's and the flag's level, */
+	enum cfg_ks_level ks_have; /* the one installed, */
+	uint32_t ks_mark, ks_mark_old; /* the mark it accepts, and the old one for now */
 };
 
 static size_t fi(int family)
@@ -240,6 +245,35 @@ static uint32_t device_mask(const struct reload_ctx *c)
 	return WGDEV_HAS_PRIVATE_KEY | WGDEV_HAS_LISTEN_PORT | (any(c->ft0) ? 0 : WGDEV_HAS_FWMARK);
 }
 
+static enum cfg_ks_level ks_level(const struct reload_ctx *c)
+{
+	return c->ks_want > c->ks_have ? c->ks_want : c->ks_have;
+}
+
+/* With a kill switch the device must keep a mark: the config's, else the one it has,
+ * else a free one (killswitch-netns §4.1, §4.2). */
+static int ks_choose_mark(struct reload_ctx *c)
+{
+	struct wg_device *d = &c->up.cfg.dev;
+
+	if (ks_level(c) == CFG_KS_OFF)
+		return 0;
+	if (!d->fwmark && c->mark0) {
+		d->fwmark = c->mark0;
+	} else if (!d->fwmark) {
+		int r = kst_free_mark(c->up.rtnl, &c->up.nft, &d->fwmark);
+
+		if (r < 0) {
+			log_step_error("ip route show table all", r);
+			return r;
+		}
+	}
+	d->flags |= WGDEV_HAS_FWMARK;
+	c->ks_mark = d->fwmark;
+	c->ks_mark_old = c->mark0 != d->fwmark ? c->mark0 : 0;
+	return 0;
+}
+
 static int read_state(struct reload_ctx *c)
 {
 	struct rtnl_link l;
@@ -262,7 +296,8 @@ static int read_state(struct reload_ctx *c)
 	}
 	c->mtu0 = l.mtu;
 	c->mark0 = c->mark = c->cur.fwmark;
-	r = wg_sync_target(&c->up.cfg.dev, &c->target);
+	r = ks_choose_mark(c);
+	r = r ?: wg_sync_target(&c->up.cfg.dev, &c->target);
 	if (r == 0)
 		r = c->up.moved ? 0 : read_dns(c);
 	if (r < 0)
@@ -820,12 +855,12 @@ static bool same_family_addrs(const struct rtnl_addr *a, size_t na, const struct
 
 /* A full tunnel that stays gets its anti-spoofing rules (one per address) rebuilt
  * when the addresses changed: one batch deletes and makes the table again. force:
- * rebuild anyway, so that the ip table comes after a new ip6 one as in up's listing. */
-static int refresh_firewall(struct reload_ctx *c, int family, bool force)
+ * rebuild anyway, so that the ip table comes after a new ip6 one as in up's listing.
+ * 1 when rebuilt (no undo pushed: the caller's), 0 when not, or -errno. */
+static int replace_firewall(struct reload_ctx *c, int family, bool force)
 {
 	static const char cmd[] = "nft -f /dev/fd/63";
 	_cleanup_free_ struct rtnl_addr *addrs = NULL;
-	struct nft_undo u = { .family = family, .replace = true };
 	size_t n = 0;
 	int r;
 
@@ -847,10 +882,18 @@ static int refresh_firewall(struct reload_ctx *c, int family, bool force)
 		r = plan_change(&c->up.plan);
 	if (r == 0)
 		r = nft_replace(c->up.nft, family, c->up.ifname, c->mark, addrs, n);
-	if (r < 0) {
+	if (r < 0)
 		log_step_error(cmd, r);
+	return r < 0 ? r : 1;
+}
+
+static int refresh_firewall(struct reload_ctx *c, int family, bool force)
+{
+	struct nft_undo u = { .family = family, .replace = true };
+	int r = replace_firewall(c, family, force);
+
+	if (r <= 0)
 		return r;
-	}
 	return plan_push_undo(&c->up.plan, undo_nft, &u, sizeof(u));
 }
 
@@ -886,9 +929,123 @@ static int remove_full_tunnels(struct reload_ctx *c, bool all)
 	return mark == c->mark ? 0 : set_mark(c, mark);
 }
 
+/* --- a full tunnel moving to another fwmark, make-before-break --- */
+
+/* The old `not fwmark` rule of family: its priority is the new rule's. */
+static int old_mark_rule(struct reload_ctx *c, int family, struct rtnl_rule *out)
+{
+	_cleanup_free_ struct rtnl_rule *rules = NULL;
+	size_t n = 0;
+	int r = rtnl_rule_dump(c->up.rtnl, family, &rules, &n);
+
+	if (r < 0) {
+		log_step_error("ip rule show", r);
+		return r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (fulltunnel_rule_is_fwmark(&rules[i], c->mark0)) {
+			*out = rules[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* `fwmark NEW table main` just before the old rule: the tunnel's own packets, once the
+ * device marks them NEW, bypass the old rule (which would loop them into IF). */
+static struct rtnl_rule bypass_rule(const struct rtnl_rule *old, uint32_t mark)
+{
+	return (struct rtnl_rule){ .family = old->family,
+				   .priority = old->priority ? old->priority - 1 : 0,
+				   .table = RT_TABLE_MAIN,
+				   .fwmark = mark };
+}
+
+/* Before the device's mark changes: the new table's default route (no rule points
+ * there yet) and the bypass rule. */
+static int swap_prepare(struct reload_ctx *c, int family, uint32_t mark, struct rtnl_rule *old)
+{
+	static const uint8_t any_addr[16];
+	int r = old_mark_rule(c, family, old);
+
+	if (r < 0)
+		return r;
+	struct rtnl_rule bypass = bypass_rule(old, mark);
+
+	r = change_route(c, true, family, any_addr, 0, mark, NULL);
+	return r ?: fulltunnel_rule_change(&c->up, &bypass, true);
+}
+
+/* After it: the firewall with the new mark, the new rule beside the old one (at its
+ * priority, after it), then the old rule, the bypass and the old table's route go.
+ * Traffic is routed into IF at every moment; the suppress rule stays. */
+static int swap_finish(struct reload_ctx *c, int family, uint32_t mark,
+		       const struct rtnl_rule *old)
+{
+	static const uint8_t any_addr[16];
+	_cleanup_free_ struct rtnl_route *rt = NULL;
+	struct rtnl_rule bypass = bypass_rule(old, mark), rule = *old;
+	size_t n = 0;
+	int r = replace_firewall(c, family, true);
+
+	r = r < 0 ? r : 0;
+	rule.fwmark = rule.table = mark;
+	r = r ?: fulltunnel_rule_change(&c->up, &rule, true);
+	r = r ?: fulltunnel_rule_change(&c->up, old, false);
+	r = r ?: fulltunnel_rule_change(&c->up, &bypass, false);
+	r = r ?: dump_routes(c, &rt, &n);
+	if (r < 0 || !route_present(c, rt, n, family, any_addr, 0, c->mark0))
+		return r;
+	return change_route(c, false, family, any_addr, 0, c->mark0, NULL);
+}
+
+/* The firewalls of the families that swap, as before, ip6 first as up makes them:
+ * undone one by one they would come back in the wrong order. Pushed before the
+ * first is replaced; rebuilding one not replaced yet changes nothing. */
+static void undo_swap_firewalls(void *ctx, const void *data)
+{
+	struct reload_ctx *c = ctx;
+
+	(void)data;
+	for (size_t i = ARRAY_SIZE(families); i-- > 0;) {
+		struct nft_undo u = { .family = families[i], .replace = true };
+
+		if (c->ft0[i] && c->ft1[i])
+			undo_nft(c, &u);
+	}
+}
+
+/* Families that lose their full tunnel go first, as before the mark changes; families
+ * that keep it swap; a family that gains one is made as up makes it, with the new
+ * mark. In up's order: ::/0 before 0.0.0.0/0. */
+static int swap_full_tunnels(struct reload_ctx *c)
+{
+	uint32_t mark = c->target.fwmark;
+	struct rtnl_rule old[2] = { { 0 } };
+	int r = remove_full_tunnels(c, false);
+
+	r = r ?: sync_routes(c);
+	for (size_t i = ARRAY_SIZE(families); r == 0 && i-- > 0;)
+		if (c->ft0[i] && c->ft1[i])
+			r = swap_prepare(c, families[i], mark, &old[i]);
+	r = r ?: set_mark(c, mark);
+	if (r == 0 && !c->up.dry_run)
+		r = plan_push_undo(&c->up.plan, undo_swap_firewalls, NULL, 0);
+	for (size_t i = ARRAY_SIZE(families); r == 0 && i-- > 0;) {
+		if (c->ft0[i] && c->ft1[i])
+			r = swap_finish(c, families[i], mark, &old[i]);
+		else if (c->ft1[i])
+			r = add_full_tunnel(c, families[i]);
+	}
+	return r;
+}
+
 static int step_routes_locked(struct reload_ctx *c)
 {
 	bool all = mark_changes(c), made = false;
+
+	if (all && any(c->ft1))
+		return swap_full_tunnels(c);
 	int r = remove_full_tunnels(c, all);
 
 	if (r == 0)
@@ -968,13 +1125,46 @@ static int step_dns(void *ctx)
 	return plan_push_undo(&c->up.plan, undo_dns, NULL, 0);
 }
 
+/* First: install or raise, never lower (§4.2); no undo, like up's step 0. */
+static int step_killswitch(void *ctx)
+{
+	struct reload_ctx *c = ctx;
+
+	if (ks_level(c) == CFG_KS_OFF)
+		return 0;
+	if (c->ks_have > c->ks_want)
+		log_error("kill switch for %s stays at %s; 'wgq killswitch off %s' removes it",
+			  c->up.ifname, ks_level_name(c->ks_have), c->up.ifname);
+	if (c->ks_want == CFG_KS_OFF)
+		return 0;
+	int r = c->up.dry_run ? 0 : plan_change(&c->up.plan);
+
+	return r ?: kst_replace(&c->up.nft, c->up.ifname, &c->up.cfg, ks_level(c), c->ks_mark,
+				c->ks_mark_old, true, c->up.dry_run);
+}
+
+/* Last: the device carries the new mark now; the old one goes. */
+static int step_killswitch_mark(void *ctx)
+{
+	struct reload_ctx *c = ctx;
+
+	if (c->ks_want == CFG_KS_OFF || !c->ks_mark_old)
+		return 0;
+	int r = c->up.dry_run ? 0 : plan_change(&c->up.plan);
+
+	return r ?: kst_replace(&c->up.nft, c->up.ifname, &c->up.cfg, ks_level(c), c->ks_mark, 0,
+				false, c->up.dry_run);
+}
+
 // clang-format off
 static const struct plan_step reload_steps[] = {
+	{ "killswitch", step_killswitch },
 	{ "device", step_device },
 	{ "addresses", step_addresses },
 	{ "mtu", step_mtu },
 	{ "routes", step_routes },
 	{ "dns", step_dns },
+	{ "killswitch-mark", step_killswitch_mark },
 };
 // clang-format on
 
@@ -987,7 +1177,19 @@ static int prepare(struct reload_ctx *c, const char *arg, const struct cmd_opts 
 	if (r < 0)
 		return r;
 	c->up.ifname = c->up.file.ifname;
-	r = reload_netns_find(&c->up, opts);
+	c->ks_want = kst_level(&c->up.cfg, opts->kill_switch);
+	kst_warn_allows(&c->up.cfg, c->up.file.path, c->ks_want);
+	r = kst_check_endpoints(&c->up.cfg, c->up.file.path, c->ks_want, false);
+	r = r ?: reload_netns_find(&c->up, opts);
+	if (r == 0 && c->ks_want != CFG_KS_OFF && c->up.moved) {
+		log_error("%s: KillSwitch: not supported with a namespace target yet",
+			  c->up.file.path);
+		r = -EOPNOTSUPP;
+	}
+	if (r == 0)
+		c->ks_have = kst_installed_level(&c->up.nft, c->up.ifname);
+	if (r == 0 && c->ks_want != CFG_KS_OFF && c->ks_have == CFG_KS_OFF)
+		kst_warn_ssh(&c->up.cfg, c->up.ifname);
 	if (r == 0 && !c->up.moved && !c->up.no_dns)
 		r = dns_check(&c->up.cfg, c->up.file.path, &c->up.dns_tool);
 	if (r == 0)

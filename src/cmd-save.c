@@ -211,6 +211,20 @@ static void write_device(FILE *f, const struct cfg *cfg, const struct wg_device 
 		write_peer(f, cfg, &dev->peers[i], any_host);
 }
 
+/* killswitch-netns §2.5: what the config set, after SaveConfig. */
+static void write_kill_switch(FILE *f, const struct cfg *cfg)
+{
+	static const char *const names[] = {
+		[CFG_KS_OFF] = "off", [CFG_KS_ON] = "on", [CFG_KS_LOCKDOWN] = "lockdown"};
+
+	if (cfg->kill_switch_line)
+		fprintf(f, "KillSwitch = %s\n", names[cfg->kill_switch]);
+	for (size_t i = 0; i < cfg->n_ks_allows; i++)
+		fprintf(f, "%s%s", i ? ", " : "KillSwitchAllow = ", cfg->ks_allows[i].text);
+	if (cfg->n_ks_allows)
+		fputc('\n', f);
+}
+
 int save_format(FILE *f, const struct cfg *cfg, const struct rtnl_addr *addrs, size_t n_addrs,
 		const char *resolv_record, const struct wg_device *dev, uint32_t link_mtu)
 {
@@ -225,6 +239,7 @@ int save_format(FILE *f, const struct cfg *cfg, const struct rtnl_addr *addrs, s
 		fputs("SaveConfig = true\n", f);
 	if (cfg->netns)
 		fprintf(f, "Namespace = %s\n", cfg->netns);
+	write_kill_switch(f, cfg);
 	write_hooks(f, cfg);
 	write_device(f, cfg, dev);
 	return ferror(f) ? -EIO : 0;

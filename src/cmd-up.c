@@ -9,6 +9,7 @@
 #include "cmd-common.h"
 #include "config-file.h"
 #include "hooks.h"
+#include "ks-tunnel.h"
 #include "lock.h"
 #include "log.h"
 #include "macro.h"
@@ -486,7 +487,56 @@ static int step_routes(void *ctx)
 	return flush_routes(c, b);
 }
 
+/* The mark goes into the device's first configuration (killswitch-netns §4.1). */
+static int ks_mark(struct up_ctx *c, uint32_t *mark)
+{
+	int r;
+
+	if (c->cfg.dev.fwmark) {
+		*mark = c->cfg.dev.fwmark;
+		return 0;
+	}
+	r = kst_free_mark(c->rtnl, &c->nft, mark);
+	if (r < 0) {
+		log_step_error("ip route show table all", r);
+		return r;
+	}
+	c->cfg.dev.fwmark = *mark;
+	c->cfg.dev.flags |= WGDEV_HAS_FWMARK;
+	return 0;
+}
+
+/* Step 0: closed before the link exists; no undo, only an explicit unlock opens it. */
+static int step_killswitch(void *ctx)
+{
+	struct up_ctx *c = ctx;
+	_cleanup_(lock_drop) int lock = -1;
+	uint32_t mark = 0;
+	int r;
+
+	if (c->ks_level == CFG_KS_OFF)
+		return 0;
+	if (!c->dry_run && (r = lock_take(&lock)) < 0) {
+		log_error("%s: %s", LOCK_PATH, strerror(-r));
+		return r;
+	}
+	r = ks_mark(c, &mark);
+	if (r < 0)
+		return r;
+	r = c->dry_run ? 0 : plan_change(&c->plan);
+	if (r < 0) {
+		log_cmd("nft -f /dev/fd/63");
+		log_step_error("nft -f /dev/fd/63", r);
+		return r;
+	}
+	r = kst_install(&c->nft, c->ifname, &c->cfg, c->ks_level, mark, c->dry_run);
+	/* A batch is atomic: only a failed check leaves something unverified behind. */
+	c->ks_installed = !c->dry_run && (r == 0 || r == -EPROTO);
+	return r;
+}
+
 static const struct plan_step up_steps[] = {
+	{ "killswitch", step_killswitch },
 	{ "link", step_link },
 	{ "PreUp", step_preup },
 	{ "device", step_device },
@@ -529,6 +579,14 @@ static int check_dns(struct up_ctx *c)
 	return 0;
 }
 
+static bool has_host_endpoint(const struct cfg *cfg)
+{
+	for (size_t i = 0; i < cfg->dev.n_peers; i++)
+		if (cfg->dev.peers[i].endpoint_text && cfg->dev.peers[i].endpoint_is_host)
+			return true;
+	return false;
+}
+
 /* §3.0: everything that can fail without changing the system. */
 static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opts)
 {
@@ -538,7 +596,14 @@ static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opt
 	if (r < 0)
 		return r;
 	c->ifname = c->file.ifname;
-	r = up_netns_prepare(c, opts);
+	c->ks_level = kst_level(&c->cfg, opts->kill_switch);
+	kst_warn_allows(&c->cfg, c->file.path, c->ks_level);
+	r = kst_check_endpoints(&c->cfg, c->file.path, c->ks_level, false);
+	if (r == 0 && c->ks_level != CFG_KS_OFF && c->ns.kind != NETNS_NONE) {
+		log_error("%s: KillSwitch: not supported with a namespace target yet", c->file.path);
+		r = -EOPNOTSUPP;
+	}
+	r = r ?: up_netns_prepare(c, opts);
 	if (r < 0)
 		return r;
 	r = rtnl_link_get(c->rtnl, c->ifname, &l);
@@ -555,9 +620,19 @@ static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opt
 		log_error("`%s' already exists", c->ifname);
 		return -EEXIST;
 	}
+
+	/* Never lower a switch already here (killswitch on, a lockdown kept by down). */
+	enum cfg_ks_level installed = kst_installed_level(&c->nft, c->ifname);
+
+	if (installed > c->ks_level)
+		c->ks_level = installed;
 	r = check_dns(c);
+	if (r == 0 && has_host_endpoint(&c->cfg) && kst_engaged(&c->nft))
+		cfg_endpoint_error_note(" (a kill switch is engaged here; see 'wgq killswitch status')");
 	if (r == 0)
 		r = cfg_resolve_endpoints(&c->cfg, c->file.path);
+	if (r == 0 && c->ks_level != CFG_KS_OFF)
+		kst_warn_ssh(&c->cfg, c->ifname);
 	return r;
 }
 
@@ -588,6 +663,10 @@ int cmd_up(const char *arg, const struct cmd_opts *opts)
 		return r;
 	plan_signals_catch();
 	if (c.ns.kind != NETNS_NONE)
-		return plan_run(&c.plan, up_netns_steps, ARRAY_SIZE(up_netns_steps), &c);
-	return plan_run(&c.plan, up_steps, ARRAY_SIZE(up_steps), &c);
+		r = plan_run(&c.plan, up_netns_steps, ARRAY_SIZE(up_netns_steps), &c);
+	else
+		r = plan_run(&c.plan, up_steps, ARRAY_SIZE(up_steps), &c);
+	if (r < 0 && c.ks_installed)
+		kst_left_in_place(c.ifname, c.ks_level);
+	return r;
 }

@@ -37,3 +37,5 @@ int rt_table_lookup(const char *name, const char *const *dirs, uint32_t *id);
  * WG_ENDPOINT_RESOLUTION_RETRIES, the retry lines on stderr. Prints the final error
  * as `wgq: FILE:LINE: Endpoint: cannot resolve …`. 0 or -errno. */
 int cfg_resolve_endpoints(struct cfg *cfg, const char *path);
+/* Text appended to that final error (NULL: none). */
+void cfg_endpoint_error_note(const char *note);

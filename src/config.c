@@ -64,7 +64,7 @@ struct cfg_parser {
 
 	char *buf; /* scratch copies of the line being parsed */
 	size_t cap_buf;
-	size_t cap_stripped, cap_addresses, cap_servers, cap_search;
+	size_t cap_stripped, cap_addresses, cap_servers, cap_search, cap_ks_allows;
 	size_t stripped_hint; /* room for the kept lines at first: the file's size if known */
 	size_t cap_hooks[CFG_HOOK_KINDS];
 
@@ -488,24 +488,32 @@ static const struct cfg_address *find_address(const struct cfg *cfg, const struc
 	return NULL;
 }
 
+/* Append a, with entry as its text, to the list *arr of *n entries. */
+static int push_address(struct cfg_address **arr, size_t *cap, size_t *n, struct cfg_address a,
+			const char *entry)
+{
+	struct cfg_address *grown = grow_array(*arr, cap, *n, sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	*arr = grown;
+	a.text = strdup(entry);
+	if (!a.text)
+		return -ENOMEM;
+	grown[(*n)++] = a;
+	return 0;
+}
+
 static int add_address(struct cfg_parser *p, char *entry)
 {
 	struct cfg *cfg = p->cfg;
-	struct cfg_address a = {.line = p->line}, *arr;
+	struct cfg_address a = {.line = p->line};
 
 	if (parse_address(entry, &a) < 0)
 		return fail_own(p, "Address: '%s' is not an IP address or prefix", entry);
 	if (find_address(cfg, &a))
 		return fail_own(p, "Address: '%s' is listed twice", entry);
-	arr = grow_array(cfg->addresses, &p->cap_addresses, cfg->n_addresses, sizeof(*arr));
-	if (!arr)
-		return -ENOMEM;
-	cfg->addresses = arr;
-	a.text = strdup(entry);
-	if (!a.text)
-		return -ENOMEM;
-	arr[cfg->n_addresses++] = a;
-	return 0;
+	return push_address(&cfg->addresses, &p->cap_addresses, &cfg->n_addresses, a, entry);
 }
 
 /* Address and DNS: commas count as spaces; each word is one entry. */
@@ -742,6 +750,54 @@ static int own_namespace(struct cfg_parser *p, const struct cfg_own_key *k _unus
 	return 0;
 }
 
+static int own_kill_switch(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
+			   const struct cfg_line *l)
+{
+	static const char *const names[] = {
+		[CFG_KS_OFF] = "off", [CFG_KS_ON] = "on", [CFG_KS_LOCKDOWN] = "lockdown"};
+
+	if (!*l->value)
+		return fail_own(p, "KillSwitch: missing value");
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcasecmp(l->value, names[i])) {
+			p->cfg->kill_switch = (enum cfg_ks_level)i;
+			p->cfg->kill_switch_line = p->line;
+			return 0;
+		}
+	}
+	return fail_own(p, "KillSwitch: '%s' is not off, on or lockdown", l->value);
+}
+
+static bool has_host_bits(const struct cfg_address *a)
+{
+	uint8_t m[16];
+
+	memcpy(m, a->addr, 16);
+	ip_mask(a->family, m, a->prefixlen);
+	return memcmp(m, a->addr, 16) != 0;
+}
+
+static int add_ks_allow(struct cfg_parser *p, char *entry)
+{
+	struct cfg *cfg = p->cfg;
+	struct cfg_address a = {.line = p->line};
+
+	if (parse_address(entry, &a) < 0)
+		return fail_own(p, "KillSwitchAllow: '%s' is not an IP prefix", entry);
+	if (a.prefixlen == 0)
+		return fail_own(p, "KillSwitchAllow: '%s' allows everything; use KillSwitch = off",
+				entry);
+	if (has_host_bits(&a))
+		return fail_own(p, "KillSwitchAllow: '%s' has host bits set", entry);
+	return push_address(&cfg->ks_allows, &p->cap_ks_allows, &cfg->n_ks_allows, a, entry);
+}
+
+static int own_ks_allow(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
+			const struct cfg_line *l)
+{
+	return for_each_word(p, l, add_ks_allow);
+}
+
 static const struct cfg_own_key own_keys[] = {
 	{NAME_LEN("Address"), own_address, 0},
 	{NAME_LEN("DNS"), own_dns, 0},
@@ -753,6 +809,8 @@ static const struct cfg_own_key own_keys[] = {
 	{NAME_LEN("PostDown"), own_hook, CFG_POST_DOWN},
 	{NAME_LEN("SaveConfig"), own_save_config, 0},
 	{NAME_LEN("Namespace"), own_namespace, 0},
+	{NAME_LEN("KillSwitch"), own_kill_switch, 0},
+	{NAME_LEN("KillSwitchAllow"), own_ks_allow, 0},
 };
 
 static const struct cfg_own_key *find_own_key(const char *key, size_t len)
@@ -1358,6 +1416,9 @@ void cfg_clear(struct cfg *cfg)
 	free_items(cfg->dns_search, cfg->n_dns_search);
 	free(cfg->table_text);
 	free(cfg->netns);
+	for (size_t i = 0; i < cfg->n_ks_allows; i++)
+		free(cfg->ks_allows[i].text);
+	free(cfg->ks_allows);
 	for (int k = 0; k < CFG_HOOK_KINDS; k++) {
 		for (size_t i = 0; i < cfg->n_hooks[k]; i++)
 			free(cfg->hooks[k][i].text);

@@ -25,6 +25,13 @@ enum cfg_table_mode {
 	CFG_TABLE_ID, /* a number or a name from rt_tables */
 };
 
+/* KillSwitch (killswitch-netns §2.1), in increasing strength. */
+enum cfg_ks_level {
+	CFG_KS_OFF,
+	CFG_KS_ON,
+	CFG_KS_LOCKDOWN,
+};
+
 struct cfg_address {
 	char *text; /* as written, for log lines */
 	int family; /* AF_INET or AF_INET6 */
@@ -64,6 +71,10 @@ struct cfg {
 	unsigned netns_line;
 	struct cfg_hook *hooks[CFG_HOOK_KINDS];
 	size_t n_hooks[CFG_HOOK_KINDS];
+	enum cfg_ks_level kill_switch;
+	unsigned kill_switch_line; /* 0: no KillSwitch line */
+	struct cfg_address *ks_allows; /* KillSwitchAllow prefixes, config order */
+	size_t n_ks_allows;
 
 	/* The device part (spec §2.8). */
 	struct wg_device dev;

@@ -22,6 +22,9 @@
 #define WAIT_FIRST_USEC 1000000UL
 #define WAIT_MAX_USEC	20000000UL
 
+/* Appended to the final resolution error (killswitch-netns §4.1). */
+static const char *error_note = "";
+
 static void sleep_usec_real(unsigned long usec)
 {
 	struct timespec ts = {
@@ -282,18 +285,23 @@ static int resolve_peer(struct wg_peer *peer, long retries, const char *path)
 		ops->sleep_usec(wait);
 	}
 	if (r == -EAFNOSUPPORT)
-		log_error(
-			"%s:%u: Endpoint: cannot resolve '%s': Neither IPv4 nor IPv6 address found",
-			path, peer->endpoint_line, text);
+		log_error("%s:%u: Endpoint: cannot resolve '%s': Neither IPv4 nor IPv6 address "
+			  "found%s",
+			  path, peer->endpoint_line, text, error_note);
 	else if (r < 0)
-		log_error("%s:%u: Endpoint: cannot resolve '%s': %s", path, peer->endpoint_line,
-			  text, gai_text(&f));
+		log_error("%s:%u: Endpoint: cannot resolve '%s': %s%s", path, peer->endpoint_line,
+			  text, gai_text(&f), error_note);
 	if (r == -EAGAIN && gai_permanent(f.code))
 		return -ENOENT;
 	if (r < 0)
 		return r;
 	peer->flags |= WGPEER_HAS_ENDPOINT;
 	return 0;
+}
+
+void cfg_endpoint_error_note(const char *note)
+{
+	error_note = note ? note : "";
 }
 
 int cfg_resolve_endpoints(struct cfg *cfg, const char *path)

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/fib_rules.h>
 
+#include "ks-tunnel.h"
 #include "log.h"
 #include "macro.h"
 #include "nft.h"
@@ -46,7 +47,8 @@ static bool table_used(const struct rtnl_route *r, size_t n, uint32_t table)
 	return false;
 }
 
-int fulltunnel_free_table(struct nl_sock *s, uint32_t *table)
+int fulltunnel_free_table(struct nl_sock *s, const uint32_t *except, size_t n_except,
+			  uint32_t *table)
 {
 	_cleanup_free_ struct rtnl_route *r4 = NULL, *r6 = NULL;
 	size_t n4 = 0, n6 = 0;
@@ -57,7 +59,11 @@ int fulltunnel_free_table(struct nl_sock *s, uint32_t *table)
 	if (r < 0)
 		return r;
 	for (uint32_t t = FIRST_TABLE; t != 0; t++) {
-		if (!table_used(r4, n4, t) && !table_used(r6, n6, t)) {
+		bool taken = false;
+
+		for (size_t i = 0; i < n_except; i++)
+			taken |= except[i] == t;
+		if (!taken && !table_used(r4, n4, t) && !table_used(r6, n6, t)) {
 			*table = t;
 			return 0;
 		}
@@ -75,7 +81,7 @@ static int choose_fwmark(struct up_ctx *c, uint32_t dev_fwmark)
 		c->fwmark = dev_fwmark;
 		return 0;
 	}
-	int r = fulltunnel_free_table(c->rtnl, &n);
+	int r = kst_free_mark(c->rtnl, &c->nft, &n);
 
 	if (r < 0) {
 		log_step_error("ip route show table all", r);

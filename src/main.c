@@ -6,9 +6,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <strings.h>
 
 #include "config-build.h"
 #include "config-file.h"
+#include "config.h"
 #include "log.h"
 #include "macro.h"
 #include "spawn.h"
@@ -26,19 +28,24 @@ struct command {
 	bool dry_run; /* accepts --dry-run */
 	bool netns;   /* accepts --netns X */
 	bool no_dns;  /* accepts --no-dns */
+	bool kill_switch; /* accepts --kill-switch[=LEVEL] */
 	const char *help;
+	bool own_synopsis; /* another grammar: a synopsis line of its own */
 };
 
 static const struct command commands[] = {
-	{ "up", cmd_up, ROOT_ALWAYS, true, true, true, "create and configure the interface" },
-	{ "down", cmd_down, ROOT_ALWAYS, true, true, false,
+	{ "up", cmd_up, ROOT_ALWAYS, true, true, true, true,
+	  "create and configure the interface" },
+	{ "down", cmd_down, ROOT_ALWAYS, true, true, false, false,
 	  "remove the interface and what up added" },
-	{ "save", cmd_save, ROOT_ALWAYS, false, true, false,
+	{ "save", cmd_save, ROOT_ALWAYS, false, true, false, false,
 	  "write the running state back to the file" },
-	{ "strip", cmd_strip, ROOT_UNLESS_READABLE, false, false, false,
+	{ "strip", cmd_strip, ROOT_UNLESS_READABLE, false, false, false, false,
 	  "print the config without wgq's keys, for wg(8)" },
-	{ "reload", cmd_reload, ROOT_ALWAYS, true, true, true,
+	{ "reload", cmd_reload, ROOT_ALWAYS, true, true, true, true,
 	  "apply a changed config to the running interface" },
+	{ "killswitch", cmd_killswitch, ROOT_ALWAYS, true, false, false, false,
+	  "on|off|status: engage, release or check the kill switch", true },
 };
 
 static void usage(void)
@@ -49,17 +56,20 @@ static void usage(void)
 
 	fprintf(stderr, "Usage: %s [ ", prog);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(stderr, "%s%s", i ? " | " : "", commands[i].name);
+		if (!commands[i].own_synopsis)
+			fprintf(stderr, "%s%s", i ? " | " : "", commands[i].name);
 	fprintf(stderr, " ] [ CONFIG_FILE | INTERFACE ]\n       %s [ ", prog);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		if (!commands[i].dry_run)
+		if (!commands[i].dry_run || commands[i].own_synopsis)
 			continue;
 		fprintf(stderr, "%s%s", sep, commands[i].name);
 		sep = " | ";
 	}
 	fprintf(stderr, " ] --dry-run [ CONFIG_FILE | INTERFACE ]\n"
+			"       %s killswitch [ on | off | status ] [ CONFIG_FILE | INTERFACE ]\n"
+			"       %s killswitch off --all\n"
 			"       %s [ -h | --help | help | --version ]\n\n",
-		prog);
+		prog, prog, prog);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(stderr, "  %-7s %s\n", commands[i].name, commands[i].help);
 	fputs("\n"
@@ -68,6 +78,8 @@ static void usage(void)
 	      "             up, down, save, reload: the interface lives in that network\n"
 	      "             namespace (overrides Namespace)\n"
 	      "  --no-dns   up, reload: ignore the config's DNS entries\n"
+	      "  --kill-switch[=on|lockdown]\n"
+	      "             up, reload: raise the kill switch level (never lowers it)\n"
 	      "\n"
 	      "CONFIG_FILE is a file whose name is the interface name followed by .conf,\n"
 	      "for example ./wg0.conf. INTERFACE is a bare interface name, for example wg0,\n"
@@ -82,6 +94,9 @@ static void usage(void)
 	      "             bash commands run around up and down; %i is the interface\n"
 	      "  SaveConfig true: write the running state back to the file on down\n"
 	      "  Namespace  a named network namespace (/run/netns/NAME) for the interface\n"
+	      "  KillSwitch off, on or lockdown: block traffic outside the tunnel\n"
+	      "  KillSwitchAllow\n"
+	      "             prefixes reachable outside the tunnel while it is engaged\n"
 	      "\n",
 	      stderr);
 	fprintf(stderr, "See %s(8) for details.\n", "wgq");
@@ -213,6 +228,26 @@ static int parse_netns_option(int argc, char **argv, int *i, struct cmd_opts *op
 	return 1;
 }
 
+/* --kill-switch[=on|lockdown]: 1 when a is it, 0 when not, or -EINVAL. The option only
+ * raises the level, so `off` is a usage error. */
+static int parse_kill_switch(const char *a, struct cmd_opts *opts)
+{
+	const char *v = a + strlen("--kill-switch");
+
+	if (strncmp(a, "--kill-switch", 13) || (*v && *v != '='))
+		return 0;
+	if (!*v || !strcasecmp(v, "=on"))
+		opts->kill_switch = CFG_KS_ON;
+	else if (!strcasecmp(v, "=lockdown"))
+		opts->kill_switch = CFG_KS_LOCKDOWN;
+	else if (!strcasecmp(v, "=off"))
+		return usage_error("--kill-switch=off: the option only raises the level; "
+				   "'wgq killswitch off' opens a switch");
+	else
+		return usage_error("--kill-switch: '%s' is not on or lockdown", v + 1);
+	return 1;
+}
+
 /* Options the command does not take. */
 static int check_options(const struct command *cmd, const struct cmd_opts *opts)
 {
@@ -222,7 +257,61 @@ static int check_options(const struct command *cmd, const struct cmd_opts *opts)
 		return usage_error("%s does not take --netns", cmd->name);
 	if (opts->no_dns && !cmd->no_dns)
 		return usage_error("%s does not take --no-dns", cmd->name);
+	if (opts->kill_switch && !cmd->kill_switch)
+		return usage_error("%s does not take --kill-switch", cmd->name);
+	if (opts->all)
+		return usage_error("%s does not take --all", cmd->name);
 	return 0;
+}
+
+/* killswitch on ARG, off ARG, off --all, status [ARG]. */
+static int check_killswitch(const char **words, int n, struct cmd_opts *opts,
+			    const char **arg)
+{
+	const char *act = n >= 2 ? words[1] : NULL;
+
+	if (!act)
+		return usage_error("killswitch needs on, off or status");
+	if (!streq(act, "on") && !streq(act, "off") && !streq(act, "status"))
+		return usage_error("killswitch: unknown action '%s'", act);
+	opts->action = act;
+	*arg = n == 3 ? words[2] : NULL;
+	if (opts->kill_switch || opts->no_dns)
+		return usage_error("killswitch does not take %s",
+				   opts->no_dns ? "--no-dns" : "--kill-switch");
+	if (opts->netns)
+		return usage_error("killswitch does not take --netns");
+	if (opts->all && !streq(act, "off"))
+		return usage_error("killswitch %s does not take --all", act);
+	if (opts->dry_run && streq(act, "status"))
+		return usage_error("killswitch status does not take --dry-run");
+	if (opts->all && n == 3)
+		return usage_error("unexpected argument '%s'", words[2]);
+	if (!streq(act, "status") && !opts->all && n == 2)
+		return usage_error("killswitch %s needs a CONFIG_FILE or INTERFACE", act);
+	return 0;
+}
+
+/* One option of a; 1 when it was one, 0 when not, or -EINVAL. */
+static int parse_option(int argc, char **argv, int *i, struct cmd_opts *opts)
+{
+	const char *a = argv[*i];
+	int o = parse_netns_option(argc, argv, i, opts);
+
+	o = o ?: parse_kill_switch(a, opts);
+	if (o != 0)
+		return o;
+	if (streq(a, "--dry-run"))
+		opts->dry_run = true;
+	else if (streq(a, "--all"))
+		opts->all = true;
+	else if (is_info_option(a) && (*i == 1 || a[0] == '-'))
+		return usage_error("'%s' takes no other arguments", a);
+	else if (a[0] == '-' && a[1])
+		return usage_error("unknown option '%s'", a);
+	else
+		return 0;
+	return 1;
 }
 
 /* The command and its argument from argv, or -EINVAL after saying what is wrong (nothing
@@ -230,35 +319,31 @@ static int check_options(const struct command *cmd, const struct cmd_opts *opts)
 static int parse_args(int argc, char **argv, const struct command **cmd, const char **arg,
 		      struct cmd_opts *opts)
 {
-	const char *words[2];
+	const char *words[3];
 	int n = 0;
 
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int o = parse_netns_option(argc, argv, &i, opts);
+		int o = parse_option(argc, argv, &i, opts);
 
 		if (o < 0)
 			return o;
 		if (o > 0)
 			continue;
-		if (streq(a, "--dry-run"))
-			opts->dry_run = true;
-		else if (is_info_option(a) && (i == 1 || a[0] == '-'))
-			return usage_error("'%s' takes no other arguments", a);
-		else if (a[0] == '-' && a[1])
-			return usage_error("unknown option '%s'", a);
-		else if (n == 2)
-			return usage_error("unexpected argument '%s'", a);
-		else
-			words[n++] = a;
+		if (n == 3)
+			return usage_error("unexpected argument '%s'", argv[i]);
+		words[n++] = argv[i];
 	}
 	if (n == 0)
 		return opts->dry_run ? usage_error("missing command") : -EINVAL;
 	*cmd = find_command(words[0]);
 	if (!*cmd)
 		return usage_error("unknown command '%s'", words[0]);
+	if ((*cmd)->own_synopsis)
+		return check_killswitch(words, n, opts, arg);
 	if (n == 1)
 		return usage_error("%s needs a CONFIG_FILE or INTERFACE", words[0]);
+	if (n == 3)
+		return usage_error("unexpected argument '%s'", words[2]);
 	*arg = words[1];
 	return check_options(*cmd, opts);
 }

@@ -74,13 +74,7 @@ static uint32_t batch_seq(struct batch *b)
 
 static int batch_append(struct batch *b, const struct nlmsghdr *nlh)
 {
-	size_t len = MNL_ALIGN(nlh->nlmsg_len);
-
-	if (len > b->size - b->len)
-		return -EMSGSIZE;
-	memcpy(b->buf + b->len, nlh, len);
-	b->len += len;
-	return 0;
+	return nl_batch_put(b->buf, b->size, &b->len, nlh);
 }
 
 static int batch_begin(struct batch *b)

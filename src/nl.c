@@ -310,6 +310,17 @@ static int batch_read(struct nl_sock *s, struct batch_state *b, int flags)
 	return 0;
 }
 
+int nl_batch_put(char *buf, size_t size, size_t *len, const struct nlmsghdr *nlh)
+{
+	size_t n = MNL_ALIGN(nlh->nlmsg_len);
+
+	if (n > size - *len)
+		return -EMSGSIZE;
+	memcpy(buf + *len, nlh, n);
+	*len += n;
+	return 0;
+}
+
 int nl_talk_batch(struct nl_sock *s, const void *buf, size_t len, uint32_t *failed_seq)
 {
 	struct batch_state b = { 0 };

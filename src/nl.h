@@ -59,6 +59,9 @@ int nl_dump(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb, void (*reset)(
  * first -errno; *failed_seq (may be NULL) gets that message's seq.
  */
 int nl_talk_batch(struct nl_sock *s, const void *buf, size_t len, uint32_t *failed_seq);
+/* Copy one message to buf (size bytes, *len used so far) for nl_talk_batch; -EMSGSIZE
+ * when it does not fit. */
+int nl_batch_put(char *buf, size_t size, size_t *len, const struct nlmsghdr *nlh);
 
 /* The extended ack text of the last failed request, or NULL. */
 const char *nl_extack(void);

@@ -36,6 +36,8 @@ struct up_ctx {
 	bool moved;       /* the link is in T (after the move, §5.4 step 4) */
 	bool no_dns;      /* --no-dns */
 	char ip[PATH_MAX + 8]; /* "ip", or "ip -n TARGET": the head of logged ip commands */
+	enum cfg_ks_level ks_level; /* effective kill-switch level (killswitch-netns §2.2) */
+	bool ks_installed;	    /* step 0 has engaged it: kept whatever follows */
 };
 
 /* The rtnetlink socket of the namespace the link is in now. */
@@ -61,8 +63,14 @@ int sysctl_src_valid_mark(struct plan *p, bool dry_run);
 /* Rules of exactly wgq's shapes (spec §3.9 steps 2 and 3, §4.1 step 5). */
 bool fulltunnel_rule_is_fwmark(const struct rtnl_rule *r, uint32_t mark);
 bool fulltunnel_rule_is_suppress(const struct rtnl_rule *r);
-/* The first table from 51820 that is empty for both families (§3.9 step 1). */
-int fulltunnel_free_table(struct nl_sock *s, uint32_t *table);
+/* The first table from 51820 that is empty for both families (§3.9 step 1) and not
+ * one of the n marks in except (the kill switch's, killswitch-netns §4.1). */
+int fulltunnel_free_table(struct nl_sock *s, const uint32_t *except, size_t n, uint32_t *table);
+
+/* Add or delete (logged, a plan_change, the exact inverse pushed as undo) the rule
+ * `[not] fwmark M table T` of rule->family at rule->priority (fulltunnel-swap.c):
+ * reload's make-before-break move of a full tunnel to another fwmark. */
+int fulltunnel_rule_change(struct up_ctx *c, const struct rtnl_rule *rule, bool add);
 
 /* --- taking a full tunnel apart (fulltunnel-del.c): down, and reload --- */
 

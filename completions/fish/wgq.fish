@@ -5,8 +5,8 @@
 # fish completion for wgq(8). _wgq_test_root, if set, stands in for / when looking at
 # the system: for tests only.
 
-# The arguments before the cursor, without the command and the flags (--dry-run,
-# --no-dns, --netns and its value).
+# The arguments before the cursor, without the command and the options (--dry-run,
+# --no-dns, --all, --kill-switch[=LEVEL], --netns and its value).
 function __wgq_args
     set -l tokens (commandline -opc)
     set -l skip 0
@@ -16,7 +16,7 @@ function __wgq_args
             continue
         end
         switch $t
-            case --dry-run --no-dns '--netns=*'
+            case --dry-run --no-dns --all --kill-switch '--kill-switch=*' '--netns=*'
             case --netns
                 set skip 1
             case '*'
@@ -51,13 +51,39 @@ function __wgq_netns_names
 end
 
 # __wgq_want KIND: whether the word under the cursor is a KIND: verb, dryverb (a verb
-# after --dry-run), option (-h, --help, --version), dryrun, config or interface.
+# after --dry-run), option (-h, --help, --version), dryrun, config, interface,
+# kssub (on, off, status), ksconfig (after killswitch on or status), ksoff (after
+# killswitch off), all (--all) or killswitch (--kill-switch[=LEVEL]).
 function __wgq_want -a kind
     set -l args (__wgq_args)
+    set -l tokens (commandline -opc)
     set -l dry 0
-    contains -- --dry-run (commandline -opc); and set dry 1
+    contains -- --dry-run $tokens; and set dry 1
     __wgq_after_netns; and return 1
+    set -l all 0
+    contains -- --all $tokens; and set all 1
+    if test "$args[1]" = killswitch
+        switch $kind
+            case kssub
+                test (count $args) -eq 1
+            case ksconfig
+                test (count $args) -eq 2 -a $all -eq 0; and contains -- $args[2] on status
+            case ksoff
+                test (count $args) -eq 2 -a $all -eq 0 -a "$args[2]" = off
+            case all
+                test (count $args) -eq 2 -a $all -eq 0 -a "$args[2]" = off
+            case dryrun
+                test $dry -eq 0 -a (count $args) -le 3; and contains -- "$args[2]" on off
+            case '*'
+                return 1
+        end
+        return
+    end
     switch $kind
+        case killswitch
+            string match -q -- '-*' (commandline -ct); or return 1
+            string match -q -r -- '^--kill-switch' $tokens; and return 1
+            test (count $args) -ge 1 -a (count $args) -le 2; and contains -- $args[1] up reload
         case verb option
             test (count $args) -eq 0 -a $dry -eq 0
         case dryverb
@@ -128,6 +154,7 @@ complete -c wgq -n '__wgq_want verb' -a down -d 'Remove the interface and what u
 complete -c wgq -n '__wgq_want verb' -a save -d 'Write the running state back to the file'
 complete -c wgq -n '__wgq_want verb' -a strip -d 'Print the config for wg(8)'
 complete -c wgq -n '__wgq_want verb' -a reload -d 'Apply a changed config to the running interface'
+complete -c wgq -n '__wgq_want verb' -a killswitch -d 'Close, open or check a kill switch'
 complete -c wgq -n '__wgq_want verb' -a help -d 'Print the usage'
 complete -c wgq -n '__wgq_want dryverb' -a up -d 'Print the plan of up'
 complete -c wgq -n '__wgq_want dryverb' -a down -d 'Print the plan of down'
@@ -144,3 +171,15 @@ complete -c wgq -n '__wgq_want config' -a '(__wgq_config_files)'
 complete -c wgq -n '__wgq_want interface' -a '(__wgq_interfaces)' -d 'WireGuard interface'
 complete -c wgq -n '__wgq_want interface; and string match -q -- "*/*" (commandline -ct)' \
     -a '(__wgq_config_files)'
+complete -c wgq -n '__wgq_want kssub' -a on -d 'Close the kill switch of an interface now'
+complete -c wgq -n '__wgq_want kssub' -a off -d 'Open the kill switch of an interface'
+complete -c wgq -n '__wgq_want kssub' -a status -d 'Check the kill switches'
+complete -c wgq -n '__wgq_want ksconfig' -a '(__wgq_config_names)' -d Configuration
+complete -c wgq -n '__wgq_want ksconfig' -a '(__wgq_config_files)'
+complete -c wgq -n '__wgq_want ksoff' -a '(begin; __wgq_config_names; __wgq_interfaces; end | sort -u)' \
+    -d Interface
+complete -c wgq -n '__wgq_want all' -l all -d 'Open every kill switch of this namespace'
+complete -c wgq -n '__wgq_want killswitch' -a '--kill-switch --kill-switch=on' \
+    -d 'Close a kill switch, level on at least'
+complete -c wgq -n '__wgq_want killswitch' -a --kill-switch=lockdown \
+    -d 'Close a kill switch that down keeps'

@@ -231,15 +231,14 @@ case_ "full tunnel kept, addresses changed" "$(conf '' '' "$FT46")" \
 [#] nft -f /dev/fd/63"
 
 case_ "full tunnel, FwMark set" "$(conf '' '' "$FT4")" "$(conf '' 'FwMark = 0x1000' "$FT4")" \
-	"[#] ip -4 rule delete table 51820
-[#] ip -4 rule delete table main suppress_prefixlength 0
-[#] ip -4 route del 0.0.0.0/0 dev wgr table 51820
-[#] nft -f /dev/fd/63
+	"[#] ip -4 route add 0.0.0.0/0 dev wgr table 4096
+[#] ip -4 rule add priority 32764 fwmark 4096 table main
 [#] wg set wgr fwmark 4096
-[#] ip -4 rule add not fwmark 4096 table 4096
-[#] ip -4 rule add table main suppress_prefixlength 0
-[#] ip -4 route add 0.0.0.0/0 dev wgr table 4096
-[#] nft -f /dev/fd/63"
+[#] nft -f /dev/fd/63
+[#] ip -4 rule add priority 32765 not fwmark 4096 table 4096
+[#] ip -4 rule delete priority 32765 not fwmark 51820 table 51820
+[#] ip -4 rule delete priority 32764 fwmark 4096 table main
+[#] ip -4 route del 0.0.0.0/0 dev wgr table 51820"
 
 case_ "everything at once" "$(conf '10.60.0.1/24' 'DNS = 10.60.0.53
 MTU = 1380' "$P2
@@ -368,19 +367,17 @@ down_clean
 
 # Each change failed in turn, or SIGTERM just before it (the change is made, then
 # undone with the others): the state is as before.
-if [ -n "${WGQ_FAULT_INJECTION:-}" ]; then
-	A=$(conf '10.60.0.1/24' 'DNS = 10.60.0.53
-MTU = 1380' "$FT4
-$P3")
-	B=$(conf '10.61.0.1/24, fd61::1/64' 'DNS = 10.61.0.53' "$PUB2|::/0, 10.60.0.2/32|
-$P4")
+# fault_loop NAME A B MIN: up A, count the changes of the reload to B (more than MIN),
+# then fail each in turn.
+fault_loop() {
+	local A=$2 B=$3 i n how
 	write_conf wgr <<<"$A"
 	rl up wgr
 	write_conf wgr <<<"$B"
 	WGQ_COUNT_STEPS=1 "$WGQ" reload wgr >/dev/null 2>"$SANDBOX/err"
-	check "fault injection: reload succeeds" 0 $?
+	check "fault injection$1: reload succeeds" 0 $?
 	n=$(grep -c '^wgq-fault-injection: change' "$SANDBOX/err")
-	check "fault injection: more than 10 changes" 1 "$((n > 10))"
+	check "fault injection$1: more than $4 changes" 1 "$((n > $4))"
 	down_clean
 	for ((i = 1; i <= n; i++)); do
 		for how in "WGQ_FAIL_STEP=$i" "WGQ_SIGNAL_STEP=$i:15"; do
@@ -389,12 +386,22 @@ $P4")
 			before=$(snapshot)
 			write_conf wgr <<<"$B"
 			env "$how" "$WGQ" reload wgr >/dev/null 2>>"$ALLERR"
-			check "fault injection $how: exit 1, state as before" "1
+			check "fault injection$1 $how: exit 1, state as before" "1
 $before" "$?
 $(snapshot)"
 			down_clean
 		done
 	done
+}
+
+if [ -n "${WGQ_FAULT_INJECTION:-}" ]; then
+	fault_loop "" "$(conf '10.60.0.1/24' 'DNS = 10.60.0.53
+MTU = 1380' "$FT4
+$P3")" "$(conf '10.61.0.1/24, fd61::1/64' 'DNS = 10.61.0.53' "$PUB2|::/0, 10.60.0.2/32|
+$P4")" 10
+	# The make-before-break move of a full tunnel (both families) to another FwMark.
+	fault_loop " (FwMark)" "$(conf '10.60.0.1/24, fd60::1/64' '' "$FT46")" \
+		"$(conf '10.60.0.1/24, fd60::1/64' 'FwMark = 0x1000' "$FT46")" 10
 fi
 
 # --- a real tunnel keeps its traffic and its handshake ---

@@ -70,6 +70,19 @@ help x|'help' takes no other arguments
 up wg0 --version|'--version' takes no other arguments
 strip --dry-run x|strip does not take --dry-run
 save --dry-run wg0|save does not take --dry-run
+up wg0 --kill-switch=off|--kill-switch=off: the option only raises the level; 'wgq killswitch off' opens a switch
+up wg0 --kill-switch=OFF|--kill-switch=off: the option only raises the level; 'wgq killswitch off' opens a switch
+reload --kill-switch=max wg0|--kill-switch: 'max' is not on or lockdown
+up wg0 --kill-switch=|--kill-switch: '' is not on or lockdown
+down wg0 --kill-switch|down does not take --kill-switch
+up --all wg0|up does not take --all
+killswitch|killswitch needs on, off or status
+killswitch up wg0|killswitch: unknown action 'up'
+killswitch on|killswitch on needs a CONFIG_FILE or INTERFACE
+killswitch on --all|killswitch on does not take --all
+killswitch off --all wg0|unexpected argument 'wg0'
+killswitch status --dry-run|killswitch status does not take --dry-run
+killswitch on wg0 --kill-switch|killswitch does not take --kill-switch
 EOF
 
 ln -s "$WGQ" "$T/wg-quick"

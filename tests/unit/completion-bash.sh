@@ -53,9 +53,10 @@ comp() {
 nl=$'\n'
 names="office${nl}w+g=1${nl}wg0${nl}wg1"
 files="./configs$nl./peer1.conf$nl./peer2.conf$nl./sub"
+ks="--kill-switch$nl--kill-switch=on$nl--kill-switch=lockdown"
 _wgq_test_root=$T/root
 
-check "verbs" "up${nl}down${nl}save${nl}strip${nl}reload${nl}help" "$(comp 'wgq ')"
+check "verbs" "up${nl}down${nl}save${nl}strip${nl}reload${nl}killswitch${nl}help" "$(comp 'wgq ')"
 check "verbs starting with s" "save${nl}strip" "$(comp 'wgq s')"
 check "options first" "-h$nl--help$nl--version$nl--dry-run" "$(comp 'wgq -')"
 check "long options first" "--help$nl--version$nl--dry-run" "$(comp 'wgq --')"
@@ -69,8 +70,8 @@ check "reload w: names only" "w+g=1${nl}wg0${nl}wg1" "$(comp 'wgq reload w')"
 check "reload ./p" "./peer1.conf$nl./peer2.conf" "$(comp 'wgq reload ./p')"
 check "reload --dry-run" "$names$nl$files" "$(comp 'wgq reload --dry-run ')"
 check "--dry-run reload" "$names$nl$files" "$(comp 'wgq --dry-run reload ')"
-check "reload -: its options" "--dry-run$nl--netns$nl--no-dns" "$(comp 'wgq reload -')"
-check "reload wg0 -: its options" "--dry-run$nl--netns$nl--no-dns" "$(comp 'wgq reload wg0 -')"
+check "reload -: its options" "--dry-run$nl--netns$nl--no-dns$nl$ks" "$(comp 'wgq reload -')"
+check "reload wg0 -: its options" "--dry-run$nl--netns$nl--no-dns$nl$ks" "$(comp 'wgq reload wg0 -')"
 check "reload wg0 (second argument): nothing" "" "$(comp 'wgq reload wg0 ')"
 check "up w: names only" "w+g=1${nl}wg0${nl}wg1" "$(comp 'wgq up w')"
 check "up wg0: the name (wg0.conf.bak and dir.conf are no configs)" "wg0" "$(comp 'wgq up wg0')"
@@ -82,11 +83,11 @@ check "up .h: hidden when asked" "./.hidden.conf" "$(comp 'wgq up .h')"
 check "up \$T/cwd/c: absolute path" "$T/cwd/configs" "$(comp "wgq up $T/cwd/c")"
 check "up --dry-run" "$names$nl$files" "$(comp 'wgq up --dry-run ')"
 check "--dry-run up" "$names$nl$files" "$(comp 'wgq --dry-run up ')"
-check "up -: its options" "--dry-run$nl--netns$nl--no-dns" "$(comp 'wgq up -')"
-check "up wg0 -: its options" "--dry-run$nl--netns$nl--no-dns" "$(comp 'wgq up wg0 -')"
+check "up -: its options" "--dry-run$nl--netns$nl--no-dns$nl$ks" "$(comp 'wgq up -')"
+check "up wg0 -: its options" "--dry-run$nl--netns$nl--no-dns$nl$ks" "$(comp 'wgq up wg0 -')"
 check "down wg0 --d" "--dry-run" "$(comp 'wgq down wg0 --d')"
 check "down -: --dry-run, --netns" "--dry-run$nl--netns" "$(comp 'wgq down -')"
-check "up --dry-run wg0 -: the others" "--netns$nl--no-dns" "$(comp 'wgq up --dry-run wg0 -')"
+check "up --dry-run wg0 -: the others" "--netns$nl--no-dns$nl$ks" "$(comp 'wgq up --dry-run wg0 -')"
 check "save -: --netns" "--netns" "$(comp 'wgq save -')"
 check "strip -: nothing" "" "$(comp 'wgq strip -')"
 check "up --netns: namespace names, never expanded" "\$(touch pwned)${nl}ctr${nl}vpn" \
@@ -94,9 +95,9 @@ check "up --netns: namespace names, never expanded" "\$(touch pwned)${nl}ctr${nl
 check "  ... and the name ran nothing" "no" "$([ -e pwned ] && echo yes || echo no)"
 check "down --netns v" "vpn" "$(comp 'wgq down --netns v')"
 check "up --netns vpn: configs" "$names$nl$files" "$(comp 'wgq up --netns vpn ')"
-check "up --netns vpn wg0 -: no second --netns" "--dry-run$nl--no-dns" \
+check "up --netns vpn wg0 -: no second --netns" "--dry-run$nl--no-dns$nl$ks" \
 	"$(comp 'wgq up --netns vpn wg0 -')"
-check "up --netns=vpn --no-dns -" "--dry-run" "$(comp 'wgq up --netns=vpn --no-dns -')"
+check "up --netns=vpn --no-dns -" "--dry-run$nl$ks" "$(comp 'wgq up --netns=vpn --no-dns -')"
 check "save --netns vpn: interfaces" "\$(touch pwned)${nl}wg0${nl}wgk${nl}wgu" \
 	"$(comp 'wgq save --netns vpn ')"
 check "up wg0 (second argument): nothing" "" "$(comp 'wgq up wg0 ')"
@@ -110,6 +111,31 @@ check "down --dry-run" "\$(touch pwned)${nl}wg0${nl}wgk${nl}wgu" "$(comp 'wgq do
 check "help: nothing" "" "$(comp 'wgq help ')"
 check "--version: nothing" "" "$(comp 'wgq --version ')"
 check "unknown verb: nothing" "" "$(comp 'wgq bogus ')"
+
+# The kill switch: the verb, its subcommands, --all, and --kill-switch with its values
+# whether bash split the word at "=" (COMP_WORDBREAKS) or not.
+check "killswitch: on, off, status" "on${nl}off${nl}status" "$(comp 'wgq killswitch ')"
+check "killswitch o" "on${nl}off" "$(comp 'wgq killswitch o')"
+check "killswitch on: names, then files" "$names$nl$files" "$(comp 'wgq killswitch on ')"
+check "killswitch status: names, then files" "$names$nl$files" "$(comp 'wgq killswitch status ')"
+check "killswitch off: names and running interfaces" \
+	"\$(touch pwned)${nl}office${nl}w+g=1${nl}wg0${nl}wg1${nl}wgk${nl}wgu" "$(comp 'wgq killswitch off ')"
+check "killswitch off -: --all, --dry-run" "--all$nl--dry-run" "$(comp 'wgq killswitch off -')"
+check "killswitch off --all (then nothing)" "" "$(comp 'wgq killswitch off --all ')"
+check "killswitch off --all -: --dry-run" "--dry-run" "$(comp 'wgq killswitch off --all -')"
+check "killswitch on -: --dry-run" "--dry-run" "$(comp 'wgq killswitch on -')"
+check "killswitch status -: nothing" "" "$(comp 'wgq killswitch status -')"
+check "killswitch on wg0 (second argument): nothing" "" "$(comp 'wgq killswitch on wg0 ')"
+check "--kill-switch=: its values" "--kill-switch=on$nl--kill-switch=lockdown" \
+	"$(comp 'wgq up --kill-switch=')"
+check "--kill-switch=l" "--kill-switch=lockdown" "$(comp 'wgq up wg0 --kill-switch=l')"
+check "--kill-switch = (split): on, lockdown" "on${nl}lockdown" "$(comp 'wgq up --kill-switch =')"
+check "--kill-switch = l (split)" "lockdown" "$(comp 'wgq up --kill-switch = l')"
+check "up --kill-switch = on (split): names, files" "$names$nl$files" \
+	"$(comp 'wgq up --kill-switch = on ')"
+check "up --kill-switch: names, files" "$names$nl$files" "$(comp 'wgq up --kill-switch ')"
+check "up --kill-switch=lockdown -: the others" "--dry-run$nl--netns$nl--no-dns" "$(comp 'wgq up --kill-switch=lockdown -')"
+check "down -: no --kill-switch" "--dry-run$nl--netns" "$(comp 'wgq down -')"
 
 _wgq_test_root=$T/empty
 check "no /etc/wireguard: files only" "$files" "$(comp 'wgq up ')"

@@ -44,7 +44,8 @@ comp() {
 
 nl=$'\n'
 R=$T/root
-check "verbs" "down${nl}help${nl}reload${nl}save${nl}strip${nl}up" "$(comp "$R" 'wgq ')"
+ks="--kill-switch$nl--kill-switch=lockdown$nl--kill-switch=on"
+check "verbs" "down${nl}help${nl}killswitch${nl}reload${nl}save${nl}strip${nl}up" "$(comp "$R" 'wgq ')"
 check "verbs starting with s" "save${nl}strip" "$(comp "$R" 'wgq s')"
 check "options first" "--dry-run$nl--help$nl--version$nl-h" "$(comp "$R" 'wgq -')"
 check "after --dry-run, only up, down and reload" "down${nl}reload${nl}up" \
@@ -62,8 +63,8 @@ check "strip o" "office" "$(comp "$R" 'wgq strip o')"
 check "reload: names" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq reload ')"
 check "reload ./p" "./peer1.conf$nl./peer2.conf" "$(comp "$R" 'wgq reload ./p')"
 check "--dry-run reload" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq --dry-run reload ')"
-check "reload wg0 -: its options" "--dry-run$nl--netns$nl--no-dns" "$(comp "$R" 'wgq reload wg0 -')"
-check "reload --dry-run wg0 -: the others" "--netns$nl--no-dns" \
+check "reload wg0 -: its options" "--dry-run$nl$ks$nl--netns$nl--no-dns" "$(comp "$R" 'wgq reload wg0 -')"
+check "reload --dry-run wg0 -: the others" "$ks$nl--netns$nl--no-dns" \
 	"$(comp "$R" 'wgq reload --dry-run wg0 -')"
 check "up --dry-run" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq up --dry-run ')"
 check "--dry-run up" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq --dry-run up ')"
@@ -73,8 +74,8 @@ check "  ... and the odd name ran nothing" "no" "$([ -e pwned ] && echo yes || e
 check "save wgu" "wgu" "$(comp "$R" 'wgq save wgu')"
 check "down ./p: files once a path is typed" "./peer1.conf$nl./peer2.conf" \
 	"$(comp "$R" 'wgq down ./p')"
-check "up wg0 -: its options" "--dry-run$nl--netns$nl--no-dns" "$(comp "$R" 'wgq up wg0 -')"
-check "up --dry-run wg0 -: the others" "--netns$nl--no-dns" "$(comp "$R" 'wgq up --dry-run wg0 -')"
+check "up wg0 -: its options" "--dry-run$nl$ks$nl--netns$nl--no-dns" "$(comp "$R" 'wgq up wg0 -')"
+check "up --dry-run wg0 -: the others" "$ks$nl--netns$nl--no-dns" "$(comp "$R" 'wgq up --dry-run wg0 -')"
 check "save -: --netns" "--netns" "$(comp "$R" 'wgq save -')"
 check "strip -: nothing" "" "$(comp "$R" 'wgq strip -')"
 check "up --netns: namespace names" "\$(touch pwned)${nl}ctr${nl}vpn" "$(comp "$R" 'wgq up --netns ')"
@@ -83,11 +84,26 @@ check "down --netns v" "vpn" "$(comp "$R" 'wgq down --netns v')"
 check "up --netns vpn: configs" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq up --netns vpn ')"
 check "save --netns vpn: interfaces" "\$(touch pwned)${nl}wg0${nl}wgk${nl}wgu" \
 	"$(comp "$R" 'wgq save --netns vpn ')"
-check "up --netns vpn --no-dns wg0 -" "--dry-run" "$(comp "$R" 'wgq up --netns vpn --no-dns wg0 -')"
-check "up --netns=vpn wg0 -" "--dry-run$nl--no-dns" "$(comp "$R" 'wgq up --netns=vpn wg0 -')"
+check "up --netns vpn --no-dns wg0 -" "--dry-run$nl$ks" "$(comp "$R" 'wgq up --netns vpn --no-dns wg0 -')"
+check "up --netns=vpn wg0 -" "--dry-run$nl$ks$nl--no-dns" "$(comp "$R" 'wgq up --netns=vpn wg0 -')"
 check "up wg0 (second argument): nothing" "" "$(comp "$R" 'wgq up wg0 ')"
 check "help: nothing" "" "$(comp "$R" 'wgq help ')"
 check "unknown verb: nothing" "" "$(comp "$R" 'wgq bogus ')"
+check "killswitch: on, off, status" "off${nl}on${nl}status" "$(comp "$R" 'wgq killswitch ')"
+check "killswitch on: names" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq killswitch on ')"
+check "killswitch status ./p" "./peer1.conf$nl./peer2.conf" "$(comp "$R" 'wgq killswitch status ./p')"
+check "killswitch off: names and interfaces, once each" \
+	"\$(touch pwned)${nl}office${nl}w+g=1${nl}wg0${nl}wg1${nl}wgk${nl}wgu" "$(comp "$R" 'wgq killswitch off ')"
+check "killswitch off -: --all, --dry-run" "--all$nl--dry-run" "$(comp "$R" 'wgq killswitch off -')"
+check "killswitch off --all: nothing more" "" "$(comp "$R" 'wgq killswitch off --all ')"
+check "killswitch status -: nothing" "" "$(comp "$R" 'wgq killswitch status -')"
+check "killswitch on -: --dry-run" "--dry-run" "$(comp "$R" 'wgq killswitch on -')"
+check "--kill-switch=: the levels" "--kill-switch=lockdown$nl--kill-switch=on" \
+	"$(comp "$R" 'wgq up --kill-switch=')"
+check "--kill-switch=l" "--kill-switch=lockdown" "$(comp "$R" 'wgq up wg0 --kill-switch=l')"
+check "up --kill-switch: names" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq up --kill-switch ')"
+check "up --kill-switch=on -: the others" "--dry-run$nl--netns$nl--no-dns" "$(comp "$R" 'wgq up --kill-switch=on -')"
+check "down -: no --kill-switch" "--dry-run$nl--netns" "$(comp "$R" 'wgq down -')"
 check "empty system: no names" "" "$(comp "$T/empty" 'wgq up ')"
 check "empty system: no interfaces" "" "$(comp "$T/empty" 'wgq down ')"
 

@@ -82,10 +82,14 @@ mapfile -t got < <(comp 'wgq ' 'wgq s' 'wgq -' 'wgq --dry-run ' 'wgq --dry-run u
 	'wgq help ' 'wgq down ./p' 'wgq down \$' 'wgq up wg0 --d' 'wgq r' 'wgq reload ' \
 	'wgq reload w' 'wgq reload ./p' 'wgq reload wg0 -' 'wgq --dry-run r' \
 	'wgq reload --dry-run wg0 -' 'wgq up --netns ' 'wgq down --netns v' 'wgq up --netns vpn o' \
-	'wgq save -' 'wgq up --netns vpn --no-dns wg0 -' 'wgq up --dry-run --netns vpn wg0 -')
+	'wgq save -' 'wgq up --netns vpn --no-dns wg0 -' 'wgq up --dry-run --netns vpn wg0 -' \
+	'wgq killswitch ' 'wgq killswitch o' 'wgq killswitch on ' \
+	'wgq killswitch off ' 'wgq killswitch off -' 'wgq killswitch off --all ' \
+	'wgq killswitch status w' 'wgq killswitch on -' 'wgq up --kill-switch=' \
+	'wgq up wg0 --kill-switch=l' 'wgq up --k' 'wgq down wg0 -' 'wgq up --kill-switch -')
 i=0
 next() { check "$1" "$2" "${got[i]-<no result>}"; i=$((i + 1)); }
-next "verbs" "wgq |down help reload save strip up"
+next "verbs" "wgq |down help killswitch reload save strip up"
 next "verbs starting with s" "wgq s|save strip"
 next "options first" "wgq -|--dry-run --help --version -h"
 next "after --dry-run, only up, down and reload" "wgq --dry-run |down reload up"
@@ -99,8 +103,10 @@ next "up o" "wgq up office |"
 next "strip w: names only" "wgq strip w|w+g=1 wg0 wg1"
 next "down: running interfaces, unique" "wgq down |\\\$\\(touch\\ pwned\\) wg0 wgk wgu"
 next "save wgu" "wgq save wgu |"
-next "up wg0 -: its options" "wgq up wg0 --|--dry-run --netns --no-dns"
-next "up --dry-run wg0 -: the others" "wgq up --dry-run wg0 --n|--netns --no-dns"
+next "up wg0 -: its options" \
+	"wgq up wg0 --|--dry-run --kill-switch --kill-switch=lockdown --kill-switch=on --netns --no-dns"
+next "up --dry-run wg0 -: the others" \
+	"wgq up --dry-run wg0 --|--kill-switch --kill-switch=lockdown --kill-switch=on --netns --no-dns"
 next "up wg0 (second argument): nothing" "wgq up wg0 |"
 next "help: nothing" "wgq help |"
 next "down ./p: files once a path is typed" "wgq down ./peer|peer1.conf peer2.conf"
@@ -111,15 +117,34 @@ next "reload: names, files and directories" \
 	"wgq reload |configs office peer1.conf peer2.conf sub w+g=1 wg0 wg1"
 next "reload w: names only" "wgq reload w|w+g=1 wg0 wg1"
 next "reload ./p" "wgq reload ./peer|peer1.conf peer2.conf"
-next "reload wg0 -: its options" "wgq reload wg0 --|--dry-run --netns --no-dns"
+next "reload wg0 -: its options" \
+	"wgq reload wg0 --|--dry-run --kill-switch --kill-switch=lockdown --kill-switch=on --netns --no-dns"
 next "after --dry-run, r completes reload" "wgq --dry-run reload |"
-next "reload --dry-run wg0 -: the others" "wgq reload --dry-run wg0 --n|--netns --no-dns"
+next "reload --dry-run wg0 -: the others" \
+	"wgq reload --dry-run wg0 --|--kill-switch --kill-switch=lockdown --kill-switch=on --netns --no-dns"
 next "up --netns: namespace names" "wgq up --netns |\\\$\\(touch\\ pwned\\) ctr vpn"
 next "down --netns v" "wgq down --netns vpn |"
 next "up --netns vpn o: configs" "wgq up --netns vpn office |"
 next "save -: --netns" "wgq save --netns |"
-next "up --netns vpn --no-dns wg0 -" "wgq up --netns vpn --no-dns wg0 --dry-run |"
-next "up --dry-run --netns vpn wg0 -" "wgq up --dry-run --netns vpn wg0 --no-dns |"
+next "up --netns vpn --no-dns wg0 -" \
+	"wgq up --netns vpn --no-dns wg0 --|--dry-run --kill-switch --kill-switch=lockdown --kill-switch=on"
+next "up --dry-run --netns vpn wg0 -" \
+	"wgq up --dry-run --netns vpn wg0 --|--kill-switch --kill-switch=lockdown --kill-switch=on --no-dns"
+next "killswitch: on, off, status" "wgq killswitch |off on status"
+next "killswitch o" "wgq killswitch o|off on"
+next "killswitch on: names, files and directories" \
+	"wgq killswitch on |configs office peer1.conf peer2.conf sub w+g=1 wg0 wg1"
+next "killswitch off: names and running interfaces" \
+	"wgq killswitch off |\\\$\\(touch\\ pwned\\) office w+g=1 wg0 wg1 wgk wgu"
+next "killswitch off -: --all, --dry-run" "wgq killswitch off --|--all --dry-run"
+next "killswitch off --all: nothing more" "wgq killswitch off --all |"
+next "killswitch status w: names" "wgq killswitch status w|w+g=1 wg0 wg1"
+next "killswitch on -: --dry-run" "wgq killswitch on --dry-run |"
+next "--kill-switch=: the levels" "wgq up --kill-switch=|lockdown on"
+next "--kill-switch=l" "wgq up wg0 --kill-switch=lockdown |"
+next "up --k" "wgq up --kill-switch|--kill-switch --kill-switch=lockdown --kill-switch=on"
+next "down wg0 -: --dry-run, --netns" "wgq down wg0 --|--dry-run --netns"
+next "up --kill-switch -: the others" "wgq up --kill-switch --|--dry-run --netns --no-dns"
 check "nothing ran" "no" "$([ -e "$T/cwd/pwned" ] && echo yes || echo no)"
 
 echo "$PASSES passed, $FAILS failed"
