@@ -164,11 +164,14 @@ static int change_addr(struct reload_ctx *c, bool add, int family, const uint8_t
 
 /* --- reading the state --- */
 
-/* Is route r one that wgq's route steps make (ip route add P dev IF: proto boot)? */
+/* Is route r one that wgq's route steps make (ip route add P dev IF: proto boot, no
+ * gateway or source, the kernel's default metric)? */
 static bool wgq_route(const struct reload_ctx *c, const struct rtnl_route *r)
 {
+	uint32_t metric = r->family == AF_INET6 ? 1024 : 0;
+
 	return r->oif == c->up.ifindex && r->protocol == RTPROT_BOOT && !r->cloned &&
-	       r->type == RTN_UNICAST;
+	       r->type == RTN_UNICAST && !r->gateway && r->priority == metric;
 }
 
 /* Every route of both families in every table. */
@@ -543,6 +546,24 @@ static bool wanted(const struct route_plan *p, const struct rtnl_route *r)
 	return false;
 }
 
+/* Is r in the table where the config's routes go, a route up would have made there?
+ * Such a route goes when unwanted, even when the device no longer has its allowed IP
+ * (a peer removed with `wg set` or `wg syncconf`). */
+static bool in_own_table(const struct reload_ctx *c, const struct rtnl_route *r)
+{
+	const struct cfg *cfg = &c->up.cfg;
+
+	switch (cfg->table_mode) {
+	case CFG_TABLE_OFF:
+		return false;
+	case CFG_TABLE_ID:
+		return r->table == (cfg->table ? cfg->table : RT_TABLE_MAIN);
+	case CFG_TABLE_AUTO:
+		break;
+	}
+	return r->table == RT_TABLE_MAIN && r->dst_len > 0;
+}
+
 /* Is route r one of this tunnel's that the full-tunnel step handles? */
 static bool full_tunnel_route(const struct reload_ctx *c, const struct rtnl_route *r)
 {
@@ -564,7 +585,8 @@ static int covering_routes(struct reload_ctx *c, const struct route_plan *p,
 	for (size_t i = 0; i < p->n_rt; i++) {
 		const struct rtnl_route *r = &p->rt[i];
 
-		if (r->table != RT_TABLE_MAIN || (wgq_route(c, r) && was_allowed(p, r)) ||
+		if (r->table != RT_TABLE_MAIN ||
+		    (wgq_route(c, r) && (was_allowed(p, r) || in_own_table(c, r))) ||
 		    (c->up.dry_run && r->protocol == RTPROT_KERNEL))
 			continue;
 		cov[k++] = *r;
@@ -641,8 +663,8 @@ static int read_route_plan(struct reload_ctx *c, struct route_plan *p)
 	return r;
 }
 
-/* wgq's routes for allowed IPs that are gone, or in another table now; then the new
- * ones, in up's order. */
+/* wgq's routes for allowed IPs that are gone, or in another table now, and unwanted
+ * routes of wgq's shape in the config's table; then the new ones, in up's order. */
 static int sync_routes(struct reload_ctx *c)
 {
 	_cleanup_(route_plan_free) struct route_plan p = { 0 };
@@ -651,8 +673,8 @@ static int sync_routes(struct reload_ctx *c)
 	for (size_t i = 0; r == 0 && i < p.n_rt; i++) {
 		const struct rtnl_route *rt = &p.rt[i];
 
-		if (!wgq_route(c, rt) || !was_allowed(&p, rt) || full_tunnel_route(c, rt) ||
-		    wanted(&p, rt))
+		if (!wgq_route(c, rt) || !(was_allowed(&p, rt) || in_own_table(c, rt)) ||
+		    full_tunnel_route(c, rt) || wanted(&p, rt))
 			continue;
 		r = change_route(c, false, rt->family, rt->dst, rt->dst_len, rt->table, NULL);
 	}

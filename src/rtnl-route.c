@@ -163,7 +163,20 @@ static int parse_dst(const struct nlattr *attr, void *obj)
 	return 0;
 }
 
+static int parse_gateway(const struct nlattr *attr, void *obj)
+{
+	struct route_info *ri = obj;
+
+	(void)attr;
+	ri->rt.gateway = true;
+	return 0;
+}
+
 static const struct rtnl_attr_spec route_attrs[] = {
+	[RTA_GATEWAY] = RTNL_FUNC(parse_gateway),
+	[RTA_PREFSRC] = RTNL_FUNC(parse_gateway),
+	[RTA_VIA] = RTNL_FUNC(parse_gateway),
+	[RTA_PRIORITY] = RTNL_U32(struct route_info, rt.priority),
 	[RTA_DST] = RTNL_FUNC(parse_dst),
 	[RTA_OIF] = RTNL_U32(struct route_info, rt.oif),
 	[RTA_METRICS] = RTNL_FUNC(parse_metrics),

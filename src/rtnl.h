@@ -38,6 +38,8 @@ struct rtnl_route {
 	uint8_t type;
 	uint8_t protocol;
 	bool cloned;      /* RTM_F_CLONED */
+	uint32_t priority; /* RTA_PRIORITY, the metric */
+	bool gateway;      /* has RTA_GATEWAY, RTA_VIA or RTA_PREFSRC */
 };
 
 struct rtnl_rule {
