@@ -23,8 +23,11 @@
 
 struct link_undo {
 	char name[IFNAMSIZ];
+	int ifindex;
 };
 
+/* Only the link this run created goes: a link of the same name with another ifindex
+ * was made by someone else after ours went (issue 18). */
 static void undo_link(void *ctx, const void *data)
 {
 	struct up_ctx *c = ctx;
@@ -36,6 +39,10 @@ static void undo_link(void *ctx, const void *data)
 	log_cmd("%s", cmd);
 	int r = rtnl_link_get(c->rtnl, u->name, &l);
 
+	if (r == 0 && l.ifindex != u->ifindex) {
+		log_error("%s: not deleted: it is not the link this run created", cmd);
+		return;
+	}
 	if (r == 0)
 		r = rtnl_link_del(c->rtnl, l.ifindex);
 	if (r < 0 && r != -ENODEV)
@@ -44,9 +51,9 @@ static void undo_link(void *ctx, const void *data)
 		wg_uapi_wait_gone(u->name);
 }
 
-static int push_link_undo(struct up_ctx *c)
+static int push_link_undo(struct up_ctx *c, int ifindex)
 {
-	struct link_undo u = { 0 };
+	struct link_undo u = { .ifindex = ifindex };
 
 	snprintf(u.name, sizeof(u.name), "%s", c->ifname);
 	return plan_push_undo(&c->plan, undo_link, &u, sizeof(u));
@@ -81,17 +88,19 @@ static int start_userspace(struct up_ctx *c)
 	}
 	r = spawn_check(what, &res);
 	struct rtnl_link l;
+	int g = rtnl_link_get(c->rtnl, c->ifname, &l);
 
-	/* Whatever it managed to create is ours to remove. */
-	if (rtnl_link_get(c->rtnl, c->ifname, &l) == 0) {
-		int p = push_link_undo(c);
-
-		if (p < 0)
-			return p;
+	/* A link left by a failed start may be another creator's: only a successful
+	 * start proves it ours. */
+	if (r == 0 && g == 0) {
 		c->ifindex = l.ifindex;
-	} else if (r == 0) {
+		return push_link_undo(c, l.ifindex);
+	}
+	if (r == 0) {
 		log_error("%s: did not create the interface", what);
 		r = -ENODEV;
+	} else if (g == 0) {
+		log_error("`%s' exists but %s failed: left alone", c->ifname, what);
 	}
 	return r;
 }
@@ -120,14 +129,15 @@ static int step_link(void *ctx)
 
 	snprintf(cmd, sizeof(cmd), "ip link add dev %s type wireguard", c->ifname);
 	if (r == 0) {
+		/* NLM_F_EXCL: a link someone made since prepare() is EEXIST, never ours. */
 		r = rtnl_link_add(c->rtnl, c->ifname, "wireguard");
-		if (r < 0 && userspace_possible())
+		if (r < 0 && r != -EEXIST && userspace_possible())
 			return start_userspace(c);
 	}
 	if (r == 0)
-		r = push_link_undo(c);
-	if (r == 0)
 		r = rtnl_link_get(c->rtnl, c->ifname, &l);
+	if (r == 0)
+		r = push_link_undo(c, l.ifindex);
 	if (r < 0) {
 		log_step_error(cmd, r);
 		return r;

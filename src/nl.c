@@ -50,7 +50,8 @@ int nl_open(struct nl_sock **out, int bus)
 	if (!s)
 		return -ENOMEM;
 	s->buf = malloc(NL_RECV_SIZE);
-	s->mnl = mnl_socket_open(bus);
+	/* Hooks and helpers must not inherit it. */
+	s->mnl = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	if (!s->buf || !s->mnl)
 		goto fail;
 	/* Both are best effort: old kernels lack them and we still work. */
