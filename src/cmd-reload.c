@@ -20,6 +20,7 @@
 #include "macro.h"
 #include "mtu.h"
 #include "nft.h"
+#include "preflight.h"
 #include "save.h"
 #include "spawn.h"
 #include "subcommands.h"
@@ -1001,6 +1002,9 @@ static int prepare(struct reload_ctx *c, const char *arg)
 	r = wg_interface_check(c->up.rtnl, c->up.ifname, &c->up.ifindex);
 	if (r == 0)
 		r = dns_check(&c->up.cfg, c->up.file.path, &c->up.dns_tool);
+	if (r == 0)
+		r = preflight_check(&(struct preflight){ .cfg = &c->up.cfg, .path = c->up.file.path,
+							 .ifname = c->up.ifname, .running = true });
 	if (r == 0)
 		r = cfg_resolve_endpoints(&c->up.cfg, c->up.file.path);
 	if (r == 0)

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "macro.h"
 #include "mtu.h"
+#include "preflight.h"
 #include "spawn.h"
 #include "subcommands.h"
 #include "up.h"
@@ -59,17 +60,10 @@ static int push_link_undo(struct up_ctx *c, int ifindex)
 	return plan_push_undo(&c->plan, undo_link, &u, sizeof(u));
 }
 
-static const char *userspace_impl(void)
-{
-	const char *impl = getenv("WG_QUICK_USERSPACE_IMPLEMENTATION");
-
-	return impl && *impl ? impl : "wireguard-go";
-}
-
 /* §3.2: without the kernel module, start the userspace implementation. */
 static int start_userspace(struct up_ctx *c)
 {
-	const char *impl = userspace_impl();
+	const char *impl = preflight_userspace_impl();
 	char *argv[] = { (char *)impl, (char *)c->ifname, NULL };
 	char what[PATH_MAX];
 	struct spawn_result res;
@@ -111,7 +105,7 @@ static bool userspace_possible(void)
 	struct stat st;
 
 	return stat("/sys/module/wireguard", &st) < 0 &&
-	       spawn_which(userspace_impl(), path, sizeof(path));
+	       spawn_which(preflight_userspace_impl(), path, sizeof(path));
 }
 
 static int step_link(void *ctx)
@@ -539,6 +533,9 @@ static int prepare(struct up_ctx *c, const char *arg)
 		return r;
 	}
 	r = check_dns(c);
+	if (r == 0)
+		r = preflight_check(&(struct preflight){ .cfg = &c->cfg, .path = c->file.path,
+							 .ifname = c->ifname, .backend = true });
 	if (r == 0)
 		r = cfg_resolve_endpoints(&c->cfg, c->file.path);
 	return r;
