@@ -487,13 +487,32 @@ static const struct cfg_address *find_address(const struct cfg *cfg, const struc
 	return NULL;
 }
 
+/* IPv6 addresses the kernel never puts on a WireGuard link (up would fail midway):
+ * what kind, or NULL. */
+static const char *unassignable(const struct cfg_address *a)
+{
+	static const uint8_t any[16], loopback[16] = {[15] = 1};
+
+	if (a->family != AF_INET6)
+		return NULL;
+	if (!memcmp(a->addr, any, 16))
+		return "the unspecified address";
+	if (!memcmp(a->addr, loopback, 16))
+		return "the loopback address";
+	return a->addr[0] == 0xff ? "a multicast address" : NULL;
+}
+
 static int add_address(struct cfg_parser *p, char *entry)
 {
 	struct cfg *cfg = p->cfg;
 	struct cfg_address a = {.line = p->line}, *arr;
+	const char *kind;
 
 	if (parse_address(entry, &a) < 0)
 		return fail_own(p, "Address: '%s' is not an IP address or prefix", entry);
+	if ((kind = unassignable(&a)))
+		return fail_own(p, "Address: '%s' is %s, which no interface can have", entry,
+				kind);
 	if (find_address(cfg, &a))
 		return fail_own(p, "Address: '%s' is listed twice", entry);
 	arr = grow_array(cfg->addresses, &p->cap_addresses, cfg->n_addresses, sizeof(*arr));
