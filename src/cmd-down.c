@@ -12,6 +12,7 @@
 #include "cmd-common.h"
 #include "config-file.h"
 #include "dns.h"
+#include "down-leftovers.h"
 #include "hooks.h"
 #include "lock.h"
 #include "log.h"
@@ -33,6 +34,7 @@ struct down_ctx {
 	struct nl_sock *rtnl;
 	int ifindex;
 	struct wg_device dev;
+	int dns_err; /* DNS left behind: down ends in failure */
 };
 
 /* The rules are this tunnel's when the config still makes it a full tunnel or its
@@ -120,18 +122,6 @@ static int delete_link(struct down_ctx *c)
 	return 0;
 }
 
-/* Failures here are reported and ignored, as in wg-quick. */
-static void delete_dns(struct down_ctx *c)
-{
-	char path[PATH_MAX], prefix[64];
-
-	if (!spawn_which("resolvconf", path, sizeof(path)))
-		return;
-	dns_prefix(prefix, sizeof(prefix));
-	if (c->cfg.n_dns_servers || dns_record_exists(prefix, c->ifname))
-		(void)dns_down(prefix, c->ifname, c->dry_run);
-}
-
 /* Failures are reported and ignored, as in wg-quick. */
 static void delete_firewall(struct down_ctx *c)
 {
@@ -148,7 +138,10 @@ static int teardown(struct down_ctx *c)
 		r = delete_link(c);
 	if (r < 0)
 		return r;
-	delete_dns(c);
+	bool removed;
+
+	/* DNS that cannot be removed fails down, after the rest is done (issue 18). */
+	c->dns_err = down_dns(&c->cfg, c->ifname, c->dry_run, &removed, false);
 	delete_firewall(c);
 	return 0;
 }
@@ -160,7 +153,15 @@ static int prepare(struct down_ctx *c, const char *arg)
 	if (r < 0)
 		return r;
 	c->ifname = c->file.ifname;
-	return wg_interface_check(c->rtnl, c->ifname, &c->ifindex);
+	return 0;
+}
+
+/* No link and no userspace socket: what is left is cleaned up instead (issue 18). */
+static bool link_gone(struct down_ctx *c)
+{
+	struct rtnl_link l;
+
+	return rtnl_link_get(c->rtnl, c->ifname, &l) == -ENODEV && !wg_uapi_alive(c->ifname);
 }
 
 static void down_ctx_free(struct down_ctx *c)
@@ -177,6 +178,11 @@ int cmd_down(const char *arg, const struct cmd_opts *opts)
 	_cleanup_(down_ctx_free) struct down_ctx c = { .dry_run = opts->dry_run };
 	int r = prepare(&c, arg);
 
+	if (r < 0)
+		return r;
+	if (link_gone(&c))
+		return down_leftovers(c.rtnl, &c.cfg, c.ifname, c.dry_run);
+	r = wg_interface_check(c.rtnl, c.ifname, &c.ifindex);
 	if (r < 0)
 		return r;
 	r = hook_run_all(&c.cfg, CFG_PRE_DOWN, c.ifname, c.dry_run);
@@ -200,5 +206,5 @@ int cmd_down(const char *arg, const struct cmd_opts *opts)
 		r = hook_run_all(&c.cfg, CFG_POST_DOWN, c.ifname, c.dry_run);
 	if (r == 0 && plan_interrupted())
 		r = -EINTR;
-	return r;
+	return r < 0 ? r : c.dns_err;
 }

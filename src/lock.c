@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <net/if.h>
 
@@ -43,16 +44,20 @@ void lock_drop(int *fd)
  * (a wireguard-go daemon that inherited it would hold it for ever). */
 static int iface_lock_fd = -1;
 
-/* The holder's pid as it wrote it, or 0 when it has not written it yet. */
+/* The holder's pid. It writes it just after taking the lock: a holder that has not yet
+ * is given up to 200 ms; 0 when it still has not. */
 static long holder_pid(int fd)
 {
-	char buf[32] = "";
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	for (int i = 0; i < 20; i++) {
+		char buf[32] = "";
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
 
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
+		if (pid > 0)
+			return pid;
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+	}
+	return 0;
 }
 
 static void report_busy(const char *ifname, long pid)
@@ -84,6 +89,12 @@ static int write_pid(int fd, const char *ifname)
 	return setenv(LOCK_ENV, env, 1) < 0 ? -errno : 0;
 }
 
+/* A finished run's pid must not be read as the next holder's. */
+static void clear_pid(void)
+{
+	(void)!ftruncate(iface_lock_fd, 0);
+}
+
 int lock_interface(const char *ifname)
 {
 	char path[sizeof(LOCK_DIR) + IFNAMSIZ + 16];
@@ -105,7 +116,9 @@ int lock_interface(const char *ifname)
 	}
 	int r = write_pid(fd, ifname);
 
-	if (r == 0)
+	if (r == 0) {
 		iface_lock_fd = TAKE_FD(fd);
+		atexit(clear_pid);
+	}
 	return r;
 }

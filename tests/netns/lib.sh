@@ -238,3 +238,22 @@ private_dir() {
 	[ -d "$1" ] || { overlay_dir "$(dirname "$1")" && mkdir "$1"; }
 	mount -t tmpfs -o mode=0755 tmpfs "$1"
 }
+
+# hide_dns_tools: wgq looks for resolvconf and resolvectl in PATH and then in /usr/sbin,
+# /sbin, /usr/bin and /bin. Bind /dev/null over the ones this machine has there (in this
+# mount namespace only), so that PATH alone decides; unhide_dns_tools undoes it.
+HIDDEN_DNS_TOOLS=()
+hide_dns_tools() {
+	local d t
+	for d in /usr/sbin /sbin /usr/bin /bin; do
+		for t in resolvconf resolvectl; do
+			[ -f "$d/$t" ] || continue
+			mount --bind /dev/null "$d/$t" && HIDDEN_DNS_TOOLS+=("$d/$t")
+		done
+	done
+}
+unhide_dns_tools() {
+	local f
+	for f in "${HIDDEN_DNS_TOOLS[@]}"; do umount "$f" 2>/dev/null; done
+	HIDDEN_DNS_TOOLS=()
+}

@@ -278,7 +278,9 @@ check "unresolvable endpoint: exit 1, one line, nothing done" "1 1 " "$RC $(echo
 	grep -c "^wgq: /etc/wireguard/wgr.conf:9: Endpoint: cannot resolve") $LOG"
 check "unresolvable endpoint: state" "$before" "$(snapshot)"
 write_conf wgr <<<"$(conf '' 'DNS = 10.60.0.53')"
+hide_dns_tools # wgq would find this machine's resolvconf in /usr/sbin
 PATH=/nonexistent:/usr/bin:/bin rl reload wgr
+unhide_dns_tools
 check "no DNS tool: exit 1, nothing done" "1 " "$RC $LOG"
 check "no DNS tool: state" "$before" "$(snapshot)"
 down_clean
