@@ -122,7 +122,8 @@ static int leftover_rules(struct nl_sock *s, const struct cfg *cfg, const char *
 		return r;
 	if (!mark && n > 1) {
 		log_error("`%s': left %zu sets of fwmark rules whose tables are empty: cannot tell "
-			  "which were its own", ifname, n);
+			  "which were its own",
+			  ifname, n);
 		return 0;
 	}
 	mark = mark ? mark : marks[0];
@@ -133,8 +134,7 @@ static int leftover_rules(struct nl_sock *s, const struct cfg *cfg, const char *
 	return r;
 }
 
-int down_leftovers(struct nl_sock *rtnl, const struct cfg *cfg, const char *ifname,
-		   bool dry_run)
+int down_leftovers(struct nl_sock *rtnl, const struct cfg *cfg, const char *ifname, bool dry_run)
 {
 	_cleanup_nl_ struct nl_sock *nft = NULL;
 	size_t tables = 0, rules = 0;

@@ -16,8 +16,7 @@
  * (the config's FwMark, or the only such mark). Logs a [#] line per removal and a
  * summary. 0 when something was removed, -ENODEV when nothing was left (with the
  * "not a WireGuard interface" message), other -errno on failure. */
-int down_leftovers(struct nl_sock *rtnl, const struct cfg *cfg, const char *ifname,
-		   bool dry_run);
+int down_leftovers(struct nl_sock *rtnl, const struct cfg *cfg, const char *ifname, bool dry_run);
 /* The DNS part of down: `resolvconf -d` (found by dns_which) when a record exists or,
  * unless record_only, the config has nameservers. -EIO, with a message naming what remains, when a
  * record cannot be removed; *removed tells whether one was. */

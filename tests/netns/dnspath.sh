@@ -33,16 +33,7 @@ SHORT=$SANDBOX/short
 mkdir "$SHORT"
 for t in bash wireguard-go mkdir rm cat; do ln -s "$(command -v $t)" "$SHORT/$t"; done
 
-write_conf wgp <<CONF
-[Interface]
-Address = 10.93.0.2/32
-PrivateKey = $KEY1
-DNS = 10.93.0.53
-
-[Peer]
-PublicKey = $PUB2
-AllowedIPs = 10.93.1.0/24
-CONF
+client_conf 93 "" 10.93.1.0/24 | write_conf wgp
 record=/run/resolvconf/interfaces/wgp
 printf '#!/bin/bash\nPATH=%s exec %s "$@"\n' "$SHORT" "$WGQ" >"$SANDBOX/wgq-short"
 chmod 755 "$SANDBOX/wgq-short"

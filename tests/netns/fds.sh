@@ -25,21 +25,10 @@ chmod 755 "$SANDBOX/bin/resolvconf" "$SANDBOX/bin/userspace"
 export PATH=$SANDBOX/bin:$PATH WG_QUICK_USERSPACE_IMPLEMENTATION=userspace
 
 hook() { echo "$1 = ls /proc/\$\$/fd >$FDS/$1; true"; }
-write_conf wgf <<CONF
-[Interface]
-Address = 10.91.0.2/32
-PrivateKey = $KEY1
-DNS = 10.91.0.53
-$(hook PreUp)
+client_conf 91 "$(hook PreUp)
 $(hook PostUp)
 $(hook PreDown)
-$(hook PostDown)
-
-[Peer]
-PublicKey = $PUB2
-AllowedIPs = 0.0.0.0/0
-Endpoint = 192.0.2.9:51820
-CONF
+$(hook PostDown)" | write_conf wgf
 # wgq itself starts with 0, 1 and 2 only: the fds this shell holds are closed first.
 clean_run() {
 	(

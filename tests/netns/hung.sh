@@ -29,20 +29,7 @@ chmod 755 "$SANDBOX/bin/resolvconf"
 export PATH=$SANDBOX/bin:$PATH
 EMPTY_FULL=$(full_state)
 
-conf() { # EXTRA-INTERFACE-LINES
-	write_conf wgh <<CONF
-[Interface]
-Address = 10.92.0.2/32
-PrivateKey = $KEY1
-DNS = 10.92.0.53
-$1
-
-[Peer]
-PublicKey = $PUB2
-AllowedIPs = 0.0.0.0/0
-Endpoint = 192.0.2.9:51820
-CONF
-}
+conf() { client_conf 92 "${1:-}" | write_conf wgh; }
 
 # interrupt NAME [STATE]: up wgh, SIGTERM after 2 s; checks the exit, its time, the state and
 # that every recorded sleep is gone.

@@ -257,3 +257,21 @@ unhide_dns_tools() {
 	for f in "${HIDDEN_DNS_TOOLS[@]}"; do umount "$f" 2>/dev/null; done
 	HIDDEN_DNS_TOOLS=()
 }
+
+# client_conf NET [EXTRA [ALLOWEDIPS]]: a client config with Address 10.NET.0.2/32, DNS
+# 10.NET.0.53 and the EXTRA [Interface] lines, and one peer (AllowedIPs 0.0.0.0/0 unless
+# given).
+client_conf() {
+	cat <<CONF
+[Interface]
+Address = 10.$1.0.2/32
+PrivateKey = $KEY1
+DNS = 10.$1.0.53
+${2:-}
+
+[Peer]
+PublicKey = $PUB2
+AllowedIPs = ${3:-0.0.0.0/0}
+Endpoint = 192.0.2.9:51820
+CONF
+}

@@ -28,20 +28,7 @@ printf '#!/bin/bash\nsleep 5\nexec wireguard-go "$@"\n' >"$SANDBOX/bin/slow-wg"
 chmod 755 "$SANDBOX/bin/resolvconf" "$SANDBOX/bin/slow-wg"
 export PATH=$SANDBOX/bin:$PATH
 
-conf() { # EXTRA-INTERFACE-LINES
-	cat <<CONF
-[Interface]
-Address = 10.90.0.2/32
-PrivateKey = $KEY1
-DNS = 10.90.0.53
-$1
-
-[Peer]
-PublicKey = $PUB2
-AllowedIPs = 0.0.0.0/0
-Endpoint = 192.0.2.9:51820
-CONF
-}
+conf() { client_conf 90 "${1:-}"; }
 conf "" | write_conf wgr
 # The same interface, slowed down by hooks (the file's name gives the interface).
 conf "PreUp = sleep 2
@@ -55,6 +42,19 @@ UP_FULL=$(full_state)
 wait_gone wgr
 check "reference: up and down leave nothing" "$EMPTY_FULL" "$(full_state)"
 
+# together VERB1 VERB2: both on wgr at once; exit statuses in r1, r2, stderr in e1, e2.
+together() {
+	local p1 p2
+	"$WGQ" "$1" wgr >/dev/null 2>"$SANDBOX/e1" &
+	p1=$!
+	"$WGQ" "$2" wgr >/dev/null 2>"$SANDBOX/e2" &
+	p2=$!
+	wait $p1
+	r1=$?
+	wait $p2
+	r2=$?
+}
+
 # The loser's message: the other run's pid, or the interface the winner made.
 loser_ok() { # STDERR-FILE
 	grep -qE "^wgq: \`wgr' is being changed by another wgq run \(pid [0-9]+\); nothing was changed|^wgq: \`wgr' already exists" "$1"
@@ -62,12 +62,7 @@ loser_ok() { # STDERR-FILE
 
 won=0 refused=0 same=0 clean=0 both_failed=0
 for round in $(seq "$ROUNDS"); do
-	"$WGQ" up wgr >/dev/null 2>"$SANDBOX/e1" &
-	p1=$!
-	"$WGQ" up wgr >/dev/null 2>"$SANDBOX/e2" &
-	p2=$!
-	wait $p1; r1=$?
-	wait $p2; r2=$?
+	together up up
 	[ "$r1$r2" = 11 ] && both_failed=$((both_failed + 1))
 	if [ "$r1$r2" = 01 ] && loser_ok "$SANDBOX/e2" || { [ "$r1$r2" = 10 ] && loser_ok "$SANDBOX/e1"; }; then
 		refused=$((refused + 1))
@@ -121,12 +116,7 @@ check "down left nothing" "$EMPTY_FULL" "$(full_state)"
 ok=0
 for round in 1 2 3; do
 	"$WGQ" up wgr >/dev/null 2>&1
-	"$WGQ" down wgr >/dev/null 2>"$SANDBOX/e1" &
-	p1=$!
-	"$WGQ" reload wgr >/dev/null 2>"$SANDBOX/e2" &
-	p2=$!
-	wait $p1; r1=$?
-	wait $p2; r2=$?
+	together down reload
 	st=$(full_state)
 	if [ $r1 = 0 ] && [ "$st" = "$EMPTY_FULL" ]; then
 		ok=$((ok + 1)) # down won; the reload was refused or found no interface
