@@ -175,6 +175,37 @@ static bool wgq_route(const struct reload_ctx *c, const struct rtnl_route *r)
 	       r->type == RTN_UNICAST && !r->gateway && r->priority == metric;
 }
 
+static int addr_cmp(int family, const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a, b, rtnl_addr_len(family));
+}
+
+/* Family, prefix length, address: the order of an allowed IP. */
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct route_entry *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return addr_cmp(x->family, x->addr, y->addr);
+}
+
+/* The same, then the table: the order of a route. */
+static int route_cmp(const void *a, const void *b)
+{
+	const struct rtnl_route *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->dst_len != y->dst_len)
+		return x->dst_len < y->dst_len ? -1 : 1;
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	return addr_cmp(x->family, x->dst, y->dst);
+}
+
 /* Every route of both families in every table. */
 static int dump_routes(struct reload_ctx *c, struct rtnl_route **out, size_t *n)
 {
@@ -395,13 +426,19 @@ static void undo_vanished_routes(void *ctx, const void *data)
 	(void)data;
 	if (dump_routes(c, &rt, &n) < 0)
 		return;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (wgq_route(c, &rt[i]))
+			rt[k++] = rt[i];
+	qsort(rt, k, sizeof(*rt), route_cmp);
 	for (size_t i = 0; i < c->n_snap; i++) {
 		const struct rtnl_route *s = &c->snap[i];
 		struct rt_op op = {
 			.route = true, .family = s->family, .len = s->dst_len, .table = s->table
 		};
 
-		if (route_present(c, rt, n, s->family, s->dst, s->dst_len, s->table))
+		if (bsearch(s, rt, k, sizeof(*rt), route_cmp))
 			continue;
 		memcpy(op.addr, s->dst, 16);
 		route_cmd(op.undo_cmd, sizeof(op.undo_cmd), "add", &op, c->up.ifname, NULL);
@@ -424,10 +461,22 @@ static int snapshot_routes(struct reload_ctx *c)
 	return plan_push_undo(&c->up.plan, undo_vanished_routes, NULL, 0);
 }
 
+/* Does the addresses step change anything? */
+static bool addrs_change(const struct reload_ctx *c)
+{
+	for (size_t i = 0; i < c->n_addrs0; i++)
+		if (addr_goes(c, &c->addrs0[i]))
+			return true;
+	for (size_t i = 0; i < c->up.cfg.n_addresses; i++)
+		if (!kernel_has_addr(c, &c->up.cfg.addresses[i]))
+			return true;
+	return false;
+}
+
 static int step_addresses(void *ctx)
 {
 	struct reload_ctx *c = ctx;
-	int r = c->up.dry_run ? 0 : snapshot_routes(c);
+	int r = c->up.dry_run || !addrs_change(c) ? 0 : snapshot_routes(c);
 
 	if (r == 0)
 		r = remove_addrs(c, true);
@@ -452,12 +501,28 @@ static void undo_mtu(void *ctx, const void *data)
 		log_step_error(cmd, r);
 }
 
-/* The automatic MTU as up computes it (§3.6), from the endpoints read back. */
+/* Did the device step set or remove an endpoint? Else those read before still hold. */
+static bool endpoints_changed(const struct reload_ctx *c)
+{
+	for (size_t i = 0; i < c->apply.n_peers; i++)
+		if (c->apply.peers[i].flags & (WGPEER_HAS_ENDPOINT | WGPEER_REMOVE))
+			return true;
+	return false;
+}
+
+/* The automatic MTU as up computes it (§3.6), from the endpoints read back (read
+ * again only when the device step changed them: a read of a server is 10s of ms). */
 static int auto_mtu(struct reload_ctx *c, uint32_t *mtu)
 {
 	char cmd[64];
 	int r = 0;
 
+	if (!c->up.dry_run && !endpoints_changed(c)) {
+		r = mtu_auto(c->up.rtnl, &c->cur, mtu);
+		if (r < 0)
+			log_step_error("ip route get", r);
+		return r;
+	}
 	if (!c->up.dry_run) {
 		wgdev_clear(&c->up.dev);
 		r = wg_get_device(c->up.ifname, &c->up.dev);
@@ -511,12 +576,16 @@ struct want_route {
 };
 
 struct route_plan {
-	struct route_entry *old; /* the allowed IPs before: wgq's routes are among them */
+	struct route_entry *old; /* the allowed IPs before, sorted (entry_cmp) */
 	size_t n_old;
 	struct want_route *want;
 	size_t n_want;
 	struct rtnl_route *rt; /* every route now */
 	size_t n_rt;
+	/* For lookups in O(log n), sorted (route_cmp): a server has 10 000s of routes. */
+	struct rtnl_route *want_keys; /* the wanted routes */
+	struct rtnl_route *present;   /* wgq's routes now */
+	size_t n_present;
 };
 
 static void route_plan_free(struct route_plan *p)
@@ -524,27 +593,51 @@ static void route_plan_free(struct route_plan *p)
 	free(p->old);
 	free(p->want);
 	free(p->rt);
+	free(p->want_keys);
+	free(p->present);
 }
 
 static bool was_allowed(const struct route_plan *p, const struct rtnl_route *r)
 {
-	for (size_t i = 0; i < p->n_old; i++)
-		if (p->old[i].family == r->family && p->old[i].len == r->dst_len &&
-		    !memcmp(p->old[i].addr, r->dst, rtnl_addr_len(r->family)))
-			return true;
-	return false;
+	struct route_entry key = { .family = r->family, .len = r->dst_len };
+
+	memcpy(key.addr, r->dst, 16);
+	return bsearch(&key, p->old, p->n_old, sizeof(*p->old), entry_cmp);
 }
 
 static bool wanted(const struct route_plan *p, const struct rtnl_route *r)
 {
+	return bsearch(r, p->want_keys, p->n_want, sizeof(*r), route_cmp);
+}
+
+static bool present(const struct route_plan *p, const struct want_route *w)
+{
+	struct rtnl_route key = { .family = w->e.family, .dst_len = w->e.len, .table = w->table };
+
+	memcpy(key.dst, w->e.addr, 16);
+	return bsearch(&key, p->present, p->n_present, sizeof(key), route_cmp);
+}
+
+/* The sorted lookups of wanted() and present(). */
+static int index_routes(struct reload_ctx *c, struct route_plan *p)
+{
+	p->want_keys = calloc(p->n_want + 1, sizeof(*p->want_keys));
+	p->present = calloc(p->n_rt + 1, sizeof(*p->present));
+	if (!p->want_keys || !p->present)
+		return -ENOMEM;
 	for (size_t i = 0; i < p->n_want; i++) {
 		const struct want_route *w = &p->want[i];
 
-		if (w->e.family == r->family && w->e.len == r->dst_len && w->table == r->table &&
-		    !memcmp(w->e.addr, r->dst, rtnl_addr_len(r->family)))
-			return true;
+		p->want_keys[i] = (struct rtnl_route){ .family = w->e.family, .dst_len = w->e.len,
+						      .table = w->table };
+		memcpy(p->want_keys[i].dst, w->e.addr, 16);
 	}
-	return false;
+	for (size_t i = 0; i < p->n_rt; i++)
+		if (wgq_route(c, &p->rt[i]))
+			p->present[p->n_present++] = p->rt[i];
+	qsort(p->want_keys, p->n_want, sizeof(*p->want_keys), route_cmp);
+	qsort(p->present, p->n_present, sizeof(*p->present), route_cmp);
+	return 0;
 }
 
 /* Is r in the table where the config's routes go, a route up would have made there?
@@ -657,10 +750,14 @@ static int read_route_plan(struct reload_ctx *c, struct route_plan *p)
 {
 	int r = routes_from_device(&c->cur, &p->old, &p->n_old);
 
-	if (r == 0)
+	if (r == 0) {
+		qsort(p->old, p->n_old, sizeof(*p->old), entry_cmp);
 		r = dump_routes(c, &p->rt, &p->n_rt);
+	}
 	if (r == 0)
 		r = plan_wanted_routes(c, p);
+	if (r == 0)
+		r = index_routes(c, p);
 	return r;
 }
 
@@ -682,7 +779,7 @@ static int sync_routes(struct reload_ctx *c)
 	for (size_t i = 0; r == 0 && i < p.n_want; i++) {
 		const struct want_route *w = &p.want[i];
 
-		if (route_present(c, p.rt, p.n_rt, w->e.family, w->e.addr, w->e.len, w->table))
+		if (present(&p, w))
 			continue;
 		r = change_route(c, true, w->e.family, w->e.addr, w->e.len, w->table,
 				 w->table_text);
