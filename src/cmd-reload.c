@@ -180,30 +180,26 @@ static int addr_cmp(int family, const uint8_t *a, const uint8_t *b)
 	return memcmp(a, b, rtnl_addr_len(family));
 }
 
-/* Family, prefix length, address: the order of an allowed IP. */
-static int entry_cmp(const void *a, const void *b)
+static int num_cmp(long long a, long long b)
 {
-	const struct route_entry *x = a, *y = b;
-
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return addr_cmp(x->family, x->addr, y->addr);
+	return (a > b) - (a < b);
 }
 
-/* The same, then the table: the order of a route. */
+/* Family, prefix length, table, address: the order of the lookups of reload. */
 static int route_cmp(const void *a, const void *b)
 {
 	const struct rtnl_route *x = a, *y = b;
 
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
-	if (x->dst_len != y->dst_len)
-		return x->dst_len < y->dst_len ? -1 : 1;
-	if (x->table != y->table)
-		return x->table < y->table ? -1 : 1;
-	return addr_cmp(x->family, x->dst, y->dst);
+	return num_cmp(x->family, y->family) ?: num_cmp(x->dst_len, y->dst_len) ?:
+	       num_cmp(x->table, y->table) ?: addr_cmp(x->family, x->dst, y->dst);
+}
+
+static struct rtnl_route route_key(const struct route_entry *e, uint32_t table)
+{
+	struct rtnl_route k = { .family = e->family, .dst_len = e->len, .table = table };
+
+	memcpy(k.dst, e->addr, 16);
+	return k;
 }
 
 /* Every route of both families in every table. */
@@ -576,7 +572,7 @@ struct want_route {
 };
 
 struct route_plan {
-	struct route_entry *old; /* the allowed IPs before, sorted (entry_cmp) */
+	struct rtnl_route *old; /* the allowed IPs before, as table 0 routes, sorted */
 	size_t n_old;
 	struct want_route *want;
 	size_t n_want;
@@ -599,10 +595,10 @@ static void route_plan_free(struct route_plan *p)
 
 static bool was_allowed(const struct route_plan *p, const struct rtnl_route *r)
 {
-	struct route_entry key = { .family = r->family, .len = r->dst_len };
+	struct rtnl_route key = { .family = r->family, .dst_len = r->dst_len };
 
-	memcpy(key.addr, r->dst, 16);
-	return bsearch(&key, p->old, p->n_old, sizeof(*p->old), entry_cmp);
+	memcpy(key.dst, r->dst, 16);
+	return bsearch(&key, p->old, p->n_old, sizeof(*p->old), route_cmp);
 }
 
 static bool wanted(const struct route_plan *p, const struct rtnl_route *r)
@@ -612,10 +608,26 @@ static bool wanted(const struct route_plan *p, const struct rtnl_route *r)
 
 static bool present(const struct route_plan *p, const struct want_route *w)
 {
-	struct rtnl_route key = { .family = w->e.family, .dst_len = w->e.len, .table = w->table };
+	struct rtnl_route key = route_key(&w->e, w->table);
 
-	memcpy(key.dst, w->e.addr, 16);
 	return bsearch(&key, p->present, p->n_present, sizeof(key), route_cmp);
+}
+
+/* The allowed IPs before, sorted for was_allowed(). */
+static int read_old(struct reload_ctx *c, struct route_plan *p)
+{
+	_cleanup_free_ struct route_entry *list = NULL;
+	int r = routes_from_device(&c->cur, &list, &p->n_old);
+
+	if (r < 0)
+		return r;
+	p->old = calloc(p->n_old + 1, sizeof(*p->old));
+	if (!p->old)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n_old; i++)
+		p->old[i] = route_key(&list[i], 0);
+	qsort(p->old, p->n_old, sizeof(*p->old), route_cmp);
+	return 0;
 }
 
 /* The sorted lookups of wanted() and present(). */
@@ -625,13 +637,8 @@ static int index_routes(struct reload_ctx *c, struct route_plan *p)
 	p->present = calloc(p->n_rt + 1, sizeof(*p->present));
 	if (!p->want_keys || !p->present)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->n_want; i++) {
-		const struct want_route *w = &p->want[i];
-
-		p->want_keys[i] = (struct rtnl_route){ .family = w->e.family, .dst_len = w->e.len,
-						      .table = w->table };
-		memcpy(p->want_keys[i].dst, w->e.addr, 16);
-	}
+	for (size_t i = 0; i < p->n_want; i++)
+		p->want_keys[i] = route_key(&p->want[i].e, p->want[i].table);
 	for (size_t i = 0; i < p->n_rt; i++)
 		if (wgq_route(c, &p->rt[i]))
 			p->present[p->n_present++] = p->rt[i];
@@ -748,12 +755,10 @@ static int plan_wanted_routes(struct reload_ctx *c, struct route_plan *p)
 
 static int read_route_plan(struct reload_ctx *c, struct route_plan *p)
 {
-	int r = routes_from_device(&c->cur, &p->old, &p->n_old);
+	int r = read_old(c, p);
 
-	if (r == 0) {
-		qsort(p->old, p->n_old, sizeof(*p->old), entry_cmp);
+	if (r == 0)
 		r = dump_routes(c, &p->rt, &p->n_rt);
-	}
 	if (r == 0)
 		r = plan_wanted_routes(c, p);
 	if (r == 0)

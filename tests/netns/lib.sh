@@ -275,3 +275,19 @@ AllowedIPs = ${3:-0.0.0.0/0}
 Endpoint = 192.0.2.9:51820
 CONF
 }
+
+# listen_start: record every rtnetlink and nf_tables event of this namespace until
+# listen_stop prints them (a change-free step records nothing).
+listen_start() {
+	ip monitor all >"$SANDBOX/ipmon" 2>&1 &
+	IPMON=$!
+	nft monitor >"$SANDBOX/nftmon" 2>&1 &
+	NFTMON=$!
+	sleep 0.3
+}
+listen_stop() {
+	sleep 0.2
+	kill $IPMON $NFTMON
+	wait $IPMON $NFTMON 2>/dev/null
+	cat "$SANDBOX/ipmon" "$SANDBOX/nftmon"
+}

@@ -25,19 +25,6 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 
-listen_start() {
-	ip monitor all >"$SANDBOX/ipmon" 2>&1 &
-	IPMON=$!
-	nft monitor >"$SANDBOX/nftmon" 2>&1 &
-	NFTMON=$!
-	sleep 0.3
-}
-listen_stop() {
-	sleep 0.2
-	kill $IPMON $NFTMON
-	wait $IPMON $NFTMON 2>/dev/null
-	cat "$SANDBOX/ipmon" "$SANDBOX/nftmon"
-}
 
 # conf ADDRESSES ALLOWEDIPS [EXTRA-INTERFACE-LINE]: the config for wgp; line 6 is the
 # [Peer] header.
@@ -80,6 +67,14 @@ works() {
 	check "$name: down" "0 " "$RC $ERR"
 	wait_gone wgp
 }
+
+# The listeners hear a real up (so an empty recording means something).
+conf "10.1.0.1/24" "10.2.0.0/16"
+listen_start
+wgq_run up
+check "control: the listeners see an up" 1 "$(listen_stop | grep -c -m1 wgp)"
+wgq_run down
+wait_gone wgp
 
 # --- no WireGuard backend: no module (the VM guest has one), no userspace program ---
 if [ -d /sys/module/wireguard ] || modprobe -n wireguard 2>/dev/null; then
