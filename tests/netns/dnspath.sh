@@ -5,20 +5,25 @@
 # DNS teardown with a short PATH (issue 18): a unit or cron job whose PATH lacks the sbin
 # directories still finds resolvconf in /usr/sbin; when the record cannot be removed
 # (no resolvconf anywhere, or resolvconf -d failing), down finishes the rest, says what
-# was left and exits 1. The resolvconf in /usr/sbin is a fake (an overlay of /usr/sbin in
-# this mount namespace) keeping its records under the sandbox's /run/resolvconf; the
-# other standard directories' resolvconf, if any, is hidden under /dev/null.
+# was left and exits 1. /usr/sbin/resolvconf is a fake bound over this machine's (or
+# over an empty file in an overlay of /usr/sbin), in this mount namespace only, keeping
+# its records under the sandbox's /run/resolvconf; the other standard directories'
+# resolvconf, if any, is hidden under /dev/null.
 . "$(dirname "$0")/lib.sh"
 need findmnt
 sandbox_enter "$@"
 empty_state_init
-overlay_dir /usr/sbin
 for d in /sbin /usr/bin /bin; do
 	[ -e "$d/resolvconf" ] && [ ! "$d/resolvconf" -ef /usr/sbin/resolvconf ] &&
 		mount --bind /dev/null "$d/resolvconf"
 done
+if [ ! -e /usr/sbin/resolvconf ]; then
+	overlay_dir /usr/sbin && : >/usr/sbin/resolvconf ||
+		skip "cannot place a resolvconf in /usr/sbin"
+fi
+FAKE=$SANDBOX/resolvconf
 fake() { # EXIT-STATUS-OF--d
-	cat >/usr/sbin/resolvconf <<EOF
+	cat >"$FAKE" <<EOF
 #!/bin/bash
 mkdir -p /run/resolvconf/interfaces
 case \$1 in
@@ -26,8 +31,10 @@ case \$1 in
 -d) [ $1 = 0 ] && rm -f "/run/resolvconf/interfaces/\$2"; exit $1 ;;
 esac
 EOF
-	chmod 755 /usr/sbin/resolvconf
+	chmod 755 "$FAKE"
 }
+: >"$FAKE"
+mount --bind "$FAKE" /usr/sbin/resolvconf
 fake 0
 SHORT=$SANDBOX/short
 mkdir "$SHORT"
@@ -52,7 +59,7 @@ check "down with a PATH without sbin: resolvconf found in /usr/sbin, record gone
 check "nothing left" "$EMPTY_STATE" "$(state)"
 
 run up wgp
-rm /usr/sbin/resolvconf
+mount --bind /dev/null /usr/sbin/resolvconf # no resolvconf anywhere now
 short_down
 check "down without any resolvconf: the rest is done, what was left is said, exit 1" \
 	"1 wgq: DNS of \`wgp' was left in place: resolvconf is not in PATH, /usr/sbin, /sbin, /usr/bin or /bin; remove the record wgp with \`resolvconf -d'" \
@@ -61,6 +68,7 @@ check "the record is left, all else is gone" "yes $EMPTY_STATE" \
 	"$([ -e $record ] && echo yes) $(state)"
 rm -f $record
 
+umount /usr/sbin/resolvconf
 fake 1
 run up wgp
 short_down
