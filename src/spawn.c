@@ -260,8 +260,9 @@ static int spawn_full(char *const argv[], const char *input, size_t input_len, c
 	sigset_t old;
 	int child_errno = 0, r;
 
+	/* Only our end of the capture pipe is non-blocking: the child's stdout is not. */
 	if (pipe2(p.err, O_CLOEXEC) < 0 || (input && pipe2(p.in, O_CLOEXEC) < 0) ||
-	    (out && pipe2(p.out, O_CLOEXEC | O_NONBLOCK) < 0))
+	    (out && (pipe2(p.out, O_CLOEXEC) < 0 || fcntl(p.out[0], F_SETFL, O_NONBLOCK) < 0)))
 		return -errno;
 	r = watch_start(&w, &old);
 	if (r < 0)
