@@ -9,6 +9,10 @@
 # configs are literals or host names that need no lookup to judge.
 . "$(dirname "$0")/lib.sh"
 sandbox_enter "$@"
+# With kernel WireGuard (the VM guest, where each run is slow) only the endpoint and
+# address cases, the ones where the backend could matter.
+SUBSET=.
+[ ! -d /sys/module/wireguard ] || SUBSET='^(ep|addr)-'
 export WG_ENDPOINT_RESOLUTION_RETRIES=0
 echo 'nameserver 127.0.0.1' >/etc/resolv.conf
 
@@ -39,7 +43,8 @@ while read -r file line msg; do
 up --dry-run: $want
 save: $want
 reload --dry-run: $want" "$(verdicts "$SRCDIR/tests/data/bad/$file")"
-done < <(grep -v '^#' "$SRCDIR/tests/data/bad/EXPECT" | sed -E 's/^([^ ]+) ([0-9]+): /\1 \2 /')
+done < <(grep -v '^#' "$SRCDIR/tests/data/bad/EXPECT" | grep -E "$SUBSET" |
+	sed -E 's/^([^ ]+) ([0-9]+): /\1 \2 /')
 
 for conf in "$SRCDIR"/tests/data/good/*.conf; do
 	check "$(basename "$conf"): accepted by strip and up --dry-run" "strip: 0 
