@@ -4,7 +4,7 @@
 #
 # A hung helper does not hold wgq (issue 18): SIGTERM 2 s into a resolvconf or hook
 # that sleeps 60 s sends SIGTERM to the helper's process group (SIGKILL 1 s later for
-# one that ignores it), the rollback runs with its own helpers bounded to 1 s, and wgq
+# one that ignores it), the rollback runs with its own helpers bounded to 3 s, and wgq
 # exits 1 within 5 s, leaving neither state nor processes. Every sleep records its pid.
 . "$(dirname "$0")/lib.sh"
 sandbox_enter "$@"
@@ -61,7 +61,7 @@ interrupt "resolvconf -a hangs"
 grep -q "resolvconf (pid [0-9]*) interrupted: sending SIGTERM to its process group" "$SANDBOX/err"
 check "the interrupted helper is named" 0 $?
 
-# The rollback's resolvconf -d hangs too: stopped after 1 s, its record is left, and
+# The rollback's resolvconf -d hangs too: stopped after 3 s, its record is left, and
 # wgq says so.
 echo -d >"$SANDBOX/hang"
 conf "PostUp = sleep 60 & echo \$! >>$PIDS; wait"
