@@ -85,12 +85,11 @@ static void signal_stops_group(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(capture_large),
-		cmocka_unit_test(stdin_fed),
-		cmocka_unit_test(missing_program),
-		cmocka_unit_test(signal_stops_group),
-	};
+	/* The signal test goes last: it leaves SIGTERM caught and the plan interrupted. */
+	const struct CMUnitTest tests[] = { cmocka_unit_test(capture_large),
+					    cmocka_unit_test(stdin_fed),
+					    cmocka_unit_test(missing_program),
+					    cmocka_unit_test(signal_stops_group) };
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("spawn", tests, NULL, NULL);
 }
