@@ -1104,9 +1104,12 @@ static int prepare(struct reload_ctx *c, const char *arg)
 	r = wg_interface_check(c->up.rtnl, c->up.ifname, &c->up.ifindex);
 	if (r == 0)
 		r = dns_check(&c->up.cfg, c->up.file.path, &c->up.dns_tool);
+	struct preflight pf = {
+		.cfg = &c->up.cfg, .path = c->up.file.path, .ifname = c->up.ifname, .running = true
+	};
+
 	if (r == 0)
-		r = preflight_check(&(struct preflight){ .cfg = &c->up.cfg, .path = c->up.file.path,
-							 .ifname = c->up.ifname, .running = true });
+		r = preflight_check(&pf);
 	if (r == 0)
 		r = cfg_resolve_endpoints(&c->up.cfg, c->up.file.path);
 	if (r == 0)

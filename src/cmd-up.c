@@ -533,9 +533,12 @@ static int prepare(struct up_ctx *c, const char *arg)
 		return r;
 	}
 	r = check_dns(c);
+	struct preflight pf = {
+		.cfg = &c->cfg, .path = c->file.path, .ifname = c->ifname, .backend = true
+	};
+
 	if (r == 0)
-		r = preflight_check(&(struct preflight){ .cfg = &c->cfg, .path = c->file.path,
-							 .ifname = c->ifname, .backend = true });
+		r = preflight_check(&pf);
 	if (r == 0)
 		r = cfg_resolve_endpoints(&c->cfg, c->file.path);
 	return r;

@@ -26,9 +26,9 @@
 #include "spawn.h"
 #include "up.h"
 
-#define PROC_IPV6 "/proc/sys/net/ipv6"
+#define PROC_IPV6      "/proc/sys/net/ipv6"
 #define SRC_VALID_MARK "/proc/sys/net/ipv4/conf/all/src_valid_mark"
-#define FIX_OFF "or set Table = off and route yourself"
+#define FIX_OFF	       "or set Table = off and route yourself"
 
 /* The first config entry that needs a part: its line, key and value as text. */
 struct need {
@@ -79,7 +79,8 @@ static bool needs_full_tunnel(const struct cfg *cfg, int family, struct need *n)
 			if (a->family != family || a->cidr || a->remove)
 				continue;
 			*n = (struct need){ .line = cfg->dev.peers[i].line, .key = "AllowedIPs" };
-			snprintf(n->value, sizeof(n->value), family == AF_INET ? "0.0.0.0/0" : "::/0");
+			snprintf(n->value, sizeof(n->value),
+				 family == AF_INET ? "0.0.0.0/0" : "::/0");
 			return true;
 		}
 	return false;
@@ -104,7 +105,8 @@ static int check_ipv6(const struct preflight *p)
 	if (!needs_ipv6(p->cfg, &n))
 		return 0;
 	if (access(PROC_IPV6, F_OK) < 0) {
-		need_report(p, &n, "needs IPv6, which this kernel does not have (" PROC_IPV6
+		need_report(p, &n,
+			    "needs IPv6, which this kernel does not have (" PROC_IPV6
 			    " is missing: booted with ipv6.disable=1, or built without IPv6); "
 			    "boot without ipv6.disable=1, or remove the IPv6 entries from "
 			    "Address and AllowedIPs");
@@ -179,7 +181,8 @@ static int check_nf_tables(const struct preflight *p)
 	snprintf(why, sizeof(why),
 		 "makes a full tunnel, whose wg-quick-IF table needs nf_tables, which is not "
 		 "available (%s); load it (`modprobe nf_tables`, a kernel with "
-		 "CONFIG_NF_TABLES), " FIX_OFF, strerror(-r));
+		 "CONFIG_NF_TABLES), " FIX_OFF,
+		 strerror(-r));
 	need_report(p, &n, why);
 	return r;
 }
@@ -209,7 +212,8 @@ static int check_backend(void)
 		  "available (no module wireguard, no `%s' in PATH); load the module "
 		  "(`modprobe wireguard`; Debian's kernels have it) or install wireguard-go "
 		  "(`apt install wireguard-go`), or name another implementation in "
-		  "WG_QUICK_USERSPACE_IMPLEMENTATION", impl);
+		  "WG_QUICK_USERSPACE_IMPLEMENTATION",
+		  impl);
 	return -EOPNOTSUPP;
 }
 
