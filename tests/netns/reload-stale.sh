@@ -30,7 +30,7 @@ PEER3="\n[Peer]\nPublicKey = $PUB3\nAllowedIPs = 10.63.0.0/16, fd63::/48"
 PEER4="\n[Peer]\nPublicKey = $PUB4\nAllowedIPs = 10.64.0.0/16"
 
 for table in "" "Table = 1234"; do
-	t= tt=
+	t="" tt=""
 	[ -z "$table" ] || t=" table 1234" tt=" ($table)"
 	conf "$table" "$PEER2" "$PEER3" | write_conf wgs
 	run up wgs
