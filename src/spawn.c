@@ -51,9 +51,18 @@ fail:;
  * SPAWN_ROLLBACK_MS before the same escalation: an interrupted run ends in seconds.
  */
 #define SPAWN_GRACE_MS 1000
-/* openresolv's `-d` takes over a second in an emulated (TCG) guest: 3 s, so that a
- * rollback still removes DNS there, and an interrupted run still ends within 5 s. */
+/* A rollback's helper gets 3 s, or four times the longest a helper took to succeed in
+ * this run when that is more: openresolv's `-d` takes seconds in an emulated (TCG)
+ * guest, where its `-a` was as slow, and must still remove the DNS record there. */
 #define SPAWN_ROLLBACK_MS 3000
+#define SPAWN_ROLLBACK_FACTOR 4
+
+static int64_t longest_ok_ms;
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
 
 struct watch {
 	pid_t pid;
@@ -280,8 +289,10 @@ static int spawn_full(char *const argv[], const char *input, size_t input_len, c
 	if (w.pid == 0)
 		child_exec(argv, p.in[0], p.out[1], p.err[1]);
 	setpgid(w.pid, w.pid); /* the child does it too: whoever runs first */
+	int64_t start = now_ms();
+
 	if (plan_interrupted())
-		w.deadline = now_ms() + SPAWN_ROLLBACK_MS;
+		w.deadline = start + max64(SPAWN_ROLLBACK_MS, SPAWN_ROLLBACK_FACTOR * longest_ok_ms);
 	close(TAKE_FD(p.err[1]));
 	close(TAKE_FD(p.in[0]));
 	close(TAKE_FD(p.out[1]));
@@ -289,6 +300,8 @@ static int spawn_full(char *const argv[], const char *input, size_t input_len, c
 		feed_input(&p.in[1], input, input_len);
 	w.out_fd = TAKE_FD(p.out[0]);
 	r = supervise(&w, res);
+	if (r == 0 && !res->status && !res->signal && !w.caught)
+		longest_ok_ms = max64(longest_ok_ms, now_ms() - start);
 	if (w.out_fd >= 0)
 		close(TAKE_FD(w.out_fd));
 	watch_end(&w, &old);
