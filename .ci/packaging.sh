@@ -24,11 +24,7 @@ for tool in meson ninja git groff mandoc systemd-analyze zsh fish python3; do
 done
 
 step "snapshot of the working tree, committed in $W/src only"
-mkdir "$W/src"
-git ls-files -z --cached --others --exclude-standard |
-	while IFS= read -r -d '' f; do
-		if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
-	done | tar --null -T - -cf - | tar -xf - -C "$W/src"
+.ci/snapshot "$W/src"
 git -C "$W/src" init -q
 git -C "$W/src" add -A
 git -C "$W/src" -c user.name=packaging -c user.email=packaging@invalid \

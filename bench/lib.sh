@@ -12,6 +12,7 @@ tool() {
 	case $1 in
 	floor) "floor_$2" "$3" ;;
 	wgq) "$WGQ" "$2" "$3" ;;
+	wgq-netns) "$WGQ" "$2" --netns bench "$3" ;;
 	wg-quick) wg-quick "$2" "$3" ;;
 	esac
 }

@@ -17,6 +17,8 @@
 #include "lock.h"
 #include "log.h"
 #include "macro.h"
+#include "netns-dns.h"
+#include "netns.h"
 #include "nft.h"
 #include "plan.h"
 #include "rtnl.h"
@@ -34,8 +36,21 @@ struct down_ctx {
 	struct nl_sock *rtnl;
 	int ifindex;
 	struct wg_device dev;
-	int dns_err; /* DNS left behind: down ends in failure */
+	struct netns_target ns; /* killswitch-netns §5.7; kind NETNS_NONE: none */
+	bool in_target;		/* IF was found in T (else in H) */
+	int dns_err;		/* DNS left behind: down ends in failure (issue 18) */
 };
+
+/* The rtnetlink and generic netlink sockets of the namespace IF is in. */
+static struct nl_sock *dev_rtnl(const struct down_ctx *c)
+{
+	return c->in_target ? c->ns.socks.rtnl : c->rtnl;
+}
+
+static struct nl_sock *dev_genl(const struct down_ctx *c)
+{
+	return c->in_target ? c->ns.socks.genl : NULL;
+}
 
 /* The rules are this tunnel's when the config still makes it a full tunnel or its
  * table routes through IF; otherwise they are another tunnel's (§6 d). The check that
@@ -97,7 +112,7 @@ static int read_device(struct down_ctx *c)
 {
 	if (!rules_may_exist(c))
 		return 0;
-	int r = wg_get_device(c->ifname, &c->dev);
+	int r = wg_get_device(NULL, c->ifname, &c->dev);
 
 	if (r < 0)
 		log_step_error("wg show", r);
@@ -106,13 +121,14 @@ static int read_device(struct down_ctx *c)
 
 static int delete_link(struct down_ctx *c)
 {
-	char cmd[64];
+	char cmd[PATH_MAX + 64], ip[PATH_MAX + 8];
 
-	snprintf(cmd, sizeof(cmd), "ip link delete dev %s", c->ifname);
+	netns_ip_prefix(c->in_target ? &c->ns : NULL, ip, sizeof(ip));
+	snprintf(cmd, sizeof(cmd), "%s link delete dev %s", ip, c->ifname);
 	log_cmd("%s", cmd);
 	if (c->dry_run)
 		return 0;
-	int r = c->ifindex ? rtnl_link_del(c->rtnl, c->ifindex) : -ENODEV;
+	int r = c->ifindex ? rtnl_link_del(dev_rtnl(c), c->ifindex) : -ENODEV;
 
 	if (r < 0) {
 		log_step_error(cmd, r);
@@ -132,12 +148,18 @@ static void delete_firewall(struct down_ctx *c)
 
 static int teardown(struct down_ctx *c)
 {
-	int r = delete_rules(c);
+	/* In T nothing but the link and the /etc/netns files is ours (§5.7); a link
+	 * still in H gets the base teardown. */
+	int r = c->in_target ? 0 : delete_rules(c);
 
 	if (r == 0)
 		r = delete_link(c);
 	if (r < 0)
 		return r;
+	if (c->ns.kind == NETNS_NAME)
+		(void)netns_dns_remove(c->ns.name, c->ifname, c->dry_run, NULL);
+	if (c->in_target)
+		return 0;
 	bool removed;
 
 	/* DNS that cannot be removed fails down, after the rest is done (issue 18). */
@@ -146,14 +168,28 @@ static int teardown(struct down_ctx *c)
 	return 0;
 }
 
-static int prepare(struct down_ctx *c, const char *arg)
+/* Without a target: the base check; when no link of that name is here, its error
+ * hints at a forgotten --netns (§5.7 step 1). */
+static int find_in_h(struct down_ctx *c, const char *hint)
 {
-	int r = cmd_load(arg, CFG_LOAD_LENIENT, &c->file, &c->cfg, &c->rtnl);
+	struct rtnl_link l;
+	int r = wg_interface_find(c->rtnl, c->ifname, &c->ifindex);
 
-	if (r < 0)
-		return r;
-	c->ifname = c->file.ifname;
-	return 0;
+	/* A live UAPI socket without a link here is a device in another namespace. */
+	if (r == -ENODEV)
+		log_error("`%s' is not a WireGuard interface%s", c->ifname,
+			  rtnl_link_get(c->rtnl, c->ifname, &l) == -ENODEV ? hint : "");
+	return r;
+}
+
+/* §5.7 step 3: IF in T, else in H (the move never happened). */
+static int find_in_target(struct down_ctx *c)
+{
+	int r = wg_interface_find(c->ns.socks.rtnl, c->ifname, &c->ifindex);
+
+	if (r == 0)
+		c->in_target = true;
+	return r == -ENODEV ? find_in_h(c, "") : r;
 }
 
 /* No link and no userspace socket: what is left is cleaned up instead (issue 18). */
@@ -164,6 +200,48 @@ static bool link_gone(struct down_ctx *c)
 	return rtnl_link_get(c->rtnl, c->ifname, &l) == -ENODEV && !wg_uapi_alive(c->ifname);
 }
 
+#define NO_HINT " (brought up with --netns? pass it again)"
+
+/* 1: T is gone (§5.7 step 2); 2: no target and IF is gone; 0: IF found; or -errno
+ * (printed). */
+static int prepare(struct down_ctx *c, const char *arg, const char *netns)
+{
+	int r = cmd_load(arg, CFG_LOAD_LENIENT, &c->file, &c->cfg, &c->rtnl);
+
+	if (r < 0)
+		return r;
+	c->ifname = c->file.ifname;
+	netns_target_init(&c->ns, netns, c->cfg.netns);
+	if (c->ns.kind == NETNS_NONE)
+		return link_gone(c) ? 2 : find_in_h(c, NO_HINT);
+	netns_export_env(&c->ns);
+	r = netns_open(&c->ns);
+	if (netns_gone(r))
+		return 1;
+	if (r < 0) {
+		netns_print_error(&c->ns, r, c->file.path, c->cfg.netns_line);
+		return r;
+	}
+	r = netns_open_socks(&c->ns);
+	return r < 0 ? r : find_in_target(c);
+}
+
+/* §5.7 step 2: nothing is left to delete but wgq's files. */
+static int down_gone(struct down_ctx *c)
+{
+	log_error("namespace '%s' is gone; %s went with it", c->ns.given, c->ifname);
+	if (c->cfg.save_config)
+		log_warning("SaveConfig skipped: the device of %s is gone", c->ifname);
+	int r = hook_run_all(&c->cfg, CFG_PRE_DOWN, c->ifname, c->dry_run);
+
+	if (c->ns.kind == NETNS_NAME)
+		(void)netns_dns_remove(c->ns.name, c->ifname, c->dry_run, NULL);
+	int p = hook_run_all(&c->cfg, CFG_POST_DOWN, c->ifname, c->dry_run);
+
+	(void)r;
+	return p;
+}
+
 static void down_ctx_free(struct down_ctx *c)
 {
 	cfg_clear(&c->cfg);
@@ -171,31 +249,34 @@ static void down_ctx_free(struct down_ctx *c)
 	wgdev_clear(&c->dev);
 	if (c->rtnl)
 		nl_close(c->rtnl);
+	netns_target_close(&c->ns);
 }
 
 int cmd_down(const char *arg, const struct cmd_opts *opts)
 {
-	_cleanup_(down_ctx_free) struct down_ctx c = { .dry_run = opts->dry_run };
-	int r = prepare(&c, arg);
+	_cleanup_(down_ctx_free) struct down_ctx c = { .dry_run = opts->dry_run,
+						       .ns = { .fd = -1 } };
+	int r = prepare(&c, arg, opts->netns);
 
-	if (r < 0)
-		return r;
-	if (link_gone(&c))
-		return down_leftovers(c.rtnl, &c.cfg, c.ifname, c.dry_run);
-	r = wg_interface_check(c.rtnl, c.ifname, &c.ifindex);
+	if (r == 1)
+		return down_gone(&c);
+	if (r == 2) {
+		r = down_leftovers(c.rtnl, &c.cfg, c.ifname, c.dry_run);
+		return r == -ENODEV ? find_in_h(&c, NO_HINT) : r;
+	}
 	if (r < 0)
 		return r;
 	r = hook_run_all(&c.cfg, CFG_PRE_DOWN, c.ifname, c.dry_run);
 	if (r < 0)
 		return r; /* a failing PreDown stops down: the interface stays up */
 	if (c.cfg.save_config && !c.dry_run) {
-		r = save_config(c.rtnl, &c.file, &c.cfg);
+		r = save_config(dev_rtnl(&c), dev_genl(&c), &c.file, &c.cfg);
 		if (r < 0)
 			return r;
 	} else if (c.cfg.save_config) {
 		log_cmd("wg showconf %s", c.ifname);
 	}
-	r = read_device(&c);
+	r = c.in_target ? 0 : read_device(&c);
 	if (r < 0)
 		return r;
 	/* Once the teardown has started it runs to the end; a signal only makes the

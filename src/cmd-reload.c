@@ -24,6 +24,7 @@
 #include "save.h"
 #include "spawn.h"
 #include "subcommands.h"
+#include "up-netns.h"
 #include "up.h"
 #include "wg-sync.h"
 #include "wg.h"
@@ -77,7 +78,7 @@ struct rt_op {
 
 static int rt_op_run(struct reload_ctx *c, const struct rt_op *op, bool inverse)
 {
-	struct nl_sock *s = c->up.rtnl;
+	struct nl_sock *s = up_rtnl(&c->up);
 	int ifindex = c->up.ifindex;
 
 	if (op->route && op->add != inverse)
@@ -118,8 +119,8 @@ static int apply_rt_op(struct reload_ctx *c, const struct rt_op *op)
 
 /* "ip -4 route VERB P dev IF [table T]": T as written in the config when given,
  * else the number, and nothing for main. */
-static void route_cmd(char *out, size_t size, const char *verb, const struct rt_op *op,
-		      const char *ifname, const char *table_text)
+static void route_cmd(char *out, size_t size, const char *ip, const char *verb,
+		      const struct rt_op *op, const char *ifname, const char *table_text)
 {
 	char prefix[IP_PREFIX_STRLEN], table[32] = "";
 
@@ -128,8 +129,8 @@ static void route_cmd(char *out, size_t size, const char *verb, const struct rt_
 		snprintf(table, sizeof(table), " table %s", table_text);
 	else if (op->table != RT_TABLE_MAIN)
 		snprintf(table, sizeof(table), " table %u", op->table);
-	snprintf(out, size, "ip -%c route %s %s dev %s%s", fam_flag(op->family), verb, prefix,
-		 ifname, table);
+	snprintf(out, size, "%.128s -%c route %s %s dev %s%s", ip, fam_flag(op->family), verb,
+		 prefix, ifname, table);
 }
 
 static int change_route(struct reload_ctx *c, bool add, int family, const uint8_t *dst, uint8_t len,
@@ -140,9 +141,10 @@ static int change_route(struct reload_ctx *c, bool add, int family, const uint8_
 	};
 
 	memcpy(op.addr, dst, 16);
-	route_cmd(op.cmd, sizeof(op.cmd), add ? "add" : "del", &op, c->up.ifname, table_text);
-	route_cmd(op.undo_cmd, sizeof(op.undo_cmd), add ? "del" : "add", &op, c->up.ifname,
+	route_cmd(op.cmd, sizeof(op.cmd), c->up.ip, add ? "add" : "del", &op, c->up.ifname,
 		  table_text);
+	route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->up.ip, add ? "del" : "add", &op,
+		  c->up.ifname, table_text);
 	return apply_rt_op(c, &op);
 }
 
@@ -156,10 +158,10 @@ static int change_addr(struct reload_ctx *c, bool add, int family, const uint8_t
 	memcpy(op.addr, addr, 16);
 	if (!text)
 		ip_format_prefix(shown, sizeof(shown), family, addr, len);
-	snprintf(op.cmd, sizeof(op.cmd), "ip -%c address %s %s dev %s", fam_flag(family),
-		 add ? "add" : "del", text ? text : shown, c->up.ifname);
-	snprintf(op.undo_cmd, sizeof(op.undo_cmd), "ip -%c address %s %s dev %s", fam_flag(family),
-		 add ? "del" : "add", text ? text : shown, c->up.ifname);
+	snprintf(op.cmd, sizeof(op.cmd), "%.128s -%c address %s %s dev %s", c->up.ip,
+		 fam_flag(family), add ? "add" : "del", text ? text : shown, c->up.ifname);
+	snprintf(op.undo_cmd, sizeof(op.undo_cmd), "%.128s -%c address %s %s dev %s", c->up.ip,
+		 fam_flag(family), add ? "del" : "add", text ? text : shown, c->up.ifname);
 	return apply_rt_op(c, &op);
 }
 
@@ -172,7 +174,7 @@ static bool wgq_route(const struct reload_ctx *c, const struct rtnl_route *r)
 	uint32_t metric = r->family == AF_INET6 ? 1024 : 0;
 
 	return r->oif == c->up.ifindex && r->protocol == RTPROT_BOOT && !r->cloned &&
-	       r->type == RTN_UNICAST && !r->gateway && r->priority == metric;
+	       r->type == RTN_UNICAST && !r->nexthop && r->priority == metric;
 }
 
 static int addr_cmp(int family, const uint8_t *a, const uint8_t *b)
@@ -205,7 +207,7 @@ static struct rtnl_route route_key(const struct route_entry *e, uint32_t table)
 /* Every route of both families in every table. */
 static int dump_routes(struct reload_ctx *c, struct rtnl_route **out, size_t *n)
 {
-	int r = routes_dump(c->up.rtnl, 0, out, n);
+	int r = routes_dump(up_rtnl(&c->up), 0, out, n);
 
 	if (r < 0)
 		log_step_error("ip route show table all", r);
@@ -227,7 +229,7 @@ static bool has_fwmark_rule(struct reload_ctx *c, int family, uint32_t mark)
 	_cleanup_free_ struct rtnl_rule *rules = NULL;
 	size_t n = 0;
 
-	if (rtnl_rule_dump(c->up.rtnl, family, &rules, &n) < 0)
+	if (rtnl_rule_dump(up_rtnl(&c->up), family, &rules, &n) < 0)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (fulltunnel_rule_is_fwmark(&rules[i], mark))
@@ -242,6 +244,9 @@ static void read_full_tunnels(struct reload_ctx *c)
 	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
 		int f = families[i];
 
+		/* In a target a /0 is a plain route (killswitch-netns §5.4). */
+		if (c->up.moved)
+			continue;
 		c->ft0[i] = c->mark0 && has_fwmark_rule(c, f, c->mark0) &&
 			    fulltunnel_table_routes_through(c->up.rtnl, f, c->mark0, c->up.ifindex);
 		c->ft1[i] = fulltunnel_wanted(&c->up.cfg, &c->target, f);
@@ -270,16 +275,17 @@ static int read_state(struct reload_ctx *c)
 {
 	struct rtnl_link l;
 	char cmd[64];
-	int r = wg_get_device(c->up.ifname, &c->cur);
+	int r = wg_get_device(up_genl(&c->up), c->up.ifname, &c->cur);
 
 	snprintf(cmd, sizeof(cmd), "wg showconf %s", c->up.ifname);
 	if (r == 0) {
 		snprintf(cmd, sizeof(cmd), "ip address show dev %s", c->up.ifname);
-		r = rtnl_addr_list(c->up.rtnl, c->up.ifindex, AF_UNSPEC, &c->addrs0, &c->n_addrs0);
+		r = rtnl_addr_list(up_rtnl(&c->up), c->up.ifindex, AF_UNSPEC, &c->addrs0,
+				   &c->n_addrs0);
 	}
 	if (r == 0) {
 		snprintf(cmd, sizeof(cmd), "ip link show dev %s", c->up.ifname);
-		r = rtnl_link_get_index(c->up.rtnl, c->up.ifindex, &l);
+		r = rtnl_link_get_index(up_rtnl(&c->up), c->up.ifindex, &l);
 	}
 	if (r < 0) {
 		log_step_error(cmd, r);
@@ -289,7 +295,7 @@ static int read_state(struct reload_ctx *c)
 	c->mark0 = c->mark = c->cur.fwmark;
 	r = wg_sync_target(&c->up.cfg.dev, &c->target);
 	if (r == 0)
-		r = read_dns(c);
+		r = c->up.moved ? 0 : read_dns(c);
 	if (r < 0)
 		return r;
 	read_full_tunnels(c);
@@ -306,7 +312,7 @@ static void undo_device(void *ctx, const void *data)
 	(void)data;
 	snprintf(cmd, sizeof(cmd), "wg syncconf %s /dev/fd/63", c->up.ifname);
 	log_cmd("%s", cmd);
-	int r = wg_set_device(&c->revert);
+	int r = wg_set_device(up_genl(&c->up), &c->revert);
 
 	if (r < 0)
 		log_step_error(cmd, r);
@@ -335,7 +341,7 @@ static int step_device(void *ctx)
 	if (r == 0)
 		r = plan_change(&c->up.plan);
 	if (r == 0)
-		r = wg_set_device(&c->apply);
+		r = wg_set_device(up_genl(&c->up), &c->apply);
 	if (r < 0)
 		log_step_error(cmd, r);
 	return r;
@@ -437,7 +443,8 @@ static void undo_vanished_routes(void *ctx, const void *data)
 		if (bsearch(s, rt, k, sizeof(*rt), route_cmp))
 			continue;
 		memcpy(op.addr, s->dst, 16);
-		route_cmd(op.undo_cmd, sizeof(op.undo_cmd), "add", &op, c->up.ifname, NULL);
+		route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->up.ip, "add", &op, c->up.ifname,
+			  NULL);
 		undo_rt_op(c, &op);
 	}
 }
@@ -486,12 +493,12 @@ static int step_addresses(void *ctx)
 static void undo_mtu(void *ctx, const void *data)
 {
 	struct reload_ctx *c = ctx;
-	char cmd[96];
+	char cmd[PATH_MAX + 96];
 
 	(void)data;
-	snprintf(cmd, sizeof(cmd), "ip link set mtu %u dev %s", c->mtu0, c->up.ifname);
+	snprintf(cmd, sizeof(cmd), "%s link set mtu %u dev %s", c->up.ip, c->mtu0, c->up.ifname);
 	log_cmd("%s", cmd);
-	int r = rtnl_link_set_mtu(c->up.rtnl, c->up.ifindex, c->mtu0);
+	int r = rtnl_link_set_mtu(up_rtnl(&c->up), c->up.ifindex, c->mtu0);
 
 	if (r < 0)
 		log_step_error(cmd, r);
@@ -521,7 +528,7 @@ static int auto_mtu(struct reload_ctx *c, uint32_t *mtu)
 	}
 	if (!c->up.dry_run) {
 		wgdev_clear(&c->up.dev);
-		r = wg_get_device(c->up.ifname, &c->up.dev);
+		r = wg_get_device(up_genl(&c->up), c->up.ifname, &c->up.dev);
 		snprintf(cmd, sizeof(cmd), "wg show %s", c->up.ifname);
 	}
 	if (r == 0) {
@@ -539,7 +546,7 @@ static int step_mtu(void *ctx)
 {
 	struct reload_ctx *c = ctx;
 	uint32_t mtu = c->up.cfg.mtu;
-	char cmd[96];
+	char cmd[PATH_MAX + 96];
 	int r;
 
 	if (!mtu && any(c->ft0))
@@ -548,13 +555,13 @@ static int step_mtu(void *ctx)
 		return r;
 	if (mtu == c->mtu0)
 		return 0;
-	snprintf(cmd, sizeof(cmd), "ip link set mtu %u dev %s", mtu, c->up.ifname);
+	snprintf(cmd, sizeof(cmd), "%s link set mtu %u dev %s", c->up.ip, mtu, c->up.ifname);
 	log_cmd("%s", cmd);
 	if (c->up.dry_run)
 		return 0;
 	r = plan_change(&c->up.plan);
 	if (r == 0)
-		r = rtnl_link_set_mtu(c->up.rtnl, c->up.ifindex, mtu);
+		r = rtnl_link_set_mtu(up_rtnl(&c->up), c->up.ifindex, mtu);
 	if (r < 0) {
 		log_step_error(cmd, r);
 		return r;
@@ -726,7 +733,7 @@ static bool want_entry(struct reload_ctx *c, const struct route_entry *e,
 	case CFG_TABLE_AUTO:
 		break;
 	}
-	if (e->len == 0) {
+	if (e->len == 0 && !c->up.moved) {
 		w->table = c->mark0;
 		return c->ft0[f] && c->ft1[f] && c->mark == c->mark0;
 	}
@@ -809,7 +816,7 @@ static void undo_mark(void *ctx, const void *data)
 		return;
 	snprintf(cmd, sizeof(cmd), "wg set %s fwmark %u", c->up.ifname, u->mark);
 	log_cmd("%s", cmd);
-	int r = wg_set_fwmark(c->up.ifname, u->mark);
+	int r = wg_set_fwmark(up_genl(&c->up), c->up.ifname, u->mark);
 
 	if (r < 0)
 		log_step_error(cmd, r);
@@ -828,7 +835,7 @@ static int set_mark(struct reload_ctx *c, uint32_t mark)
 	int r = plan_change(&c->up.plan);
 
 	if (r == 0)
-		r = wg_set_fwmark(c->up.ifname, mark);
+		r = wg_set_fwmark(up_genl(&c->up), c->up.ifname, mark);
 	if (r < 0) {
 		log_step_error(cmd, r);
 		return r;
@@ -895,7 +902,7 @@ static void undo_default_route(void *ctx, const void *data)
 		return;
 	struct rt_op op = { .route = true, .add = true, .family = *family, .table = c->up.fwmark };
 
-	route_cmd(op.undo_cmd, sizeof(op.undo_cmd), "del", &op, c->up.ifname, NULL);
+	route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->up.ip, "del", &op, c->up.ifname, NULL);
 	undo_rt_op(c, &op);
 }
 
@@ -952,7 +959,7 @@ static int refresh_firewall(struct reload_ctx *c, int family, bool force)
 			log_cmd("%s", cmd);
 		return 0;
 	}
-	r = rtnl_addr_list(c->up.rtnl, c->up.ifindex, family, &addrs, &n);
+	r = rtnl_addr_list(up_rtnl(&c->up), c->up.ifindex, family, &addrs, &n);
 	if (r < 0) {
 		log_step_error("ip address show", r);
 		return r;
@@ -1064,6 +1071,10 @@ static int step_dns(void *ctx)
 	_cleanup_free_ char *want = cfg->n_dns_servers ? dns_resolvconf_input(cfg, &len) : NULL;
 	int r;
 
+	if (c->up.no_dns)
+		return 0;
+	if (c->up.moved)
+		return reload_netns_dns(&c->up);
 	if (cfg->n_dns_servers && !want)
 		return -ENOMEM;
 	if (c->up.dns_tool == DNS_TOOL_RESOLVECTL)
@@ -1094,15 +1105,15 @@ static const struct plan_step reload_steps[] = {
 
 /* Everything that can fail without changing the system: up's checks (§3.0), then the
  * state read back. */
-static int prepare(struct reload_ctx *c, const char *arg)
+static int prepare(struct reload_ctx *c, const char *arg, const struct cmd_opts *opts)
 {
 	int r = cmd_load(arg, 0, &c->up.file, &c->up.cfg, &c->up.rtnl);
 
 	if (r < 0)
 		return r;
 	c->up.ifname = c->up.file.ifname;
-	r = wg_interface_check(c->up.rtnl, c->up.ifname, &c->up.ifindex);
-	if (r == 0)
+	r = reload_netns_find(&c->up, opts);
+	if (r == 0 && !c->up.moved && !c->up.no_dns)
 		r = dns_check(&c->up.cfg, c->up.file.path, &c->up.dns_tool);
 	struct preflight pf = {
 		.cfg = &c->up.cfg, .path = c->up.file.path, .ifname = c->up.ifname, .running = true
@@ -1134,15 +1145,18 @@ static void reload_ctx_free(struct reload_ctx *c)
 		nl_close(c->up.rtnl);
 	if (c->up.nft)
 		nl_close(c->up.nft);
+	netns_target_close(&c->up.ns);
 }
 
 int cmd_reload(const char *arg, const struct cmd_opts *opts)
 {
-	_cleanup_(reload_ctx_free) struct reload_ctx c = { .up.dry_run = opts->dry_run };
+	_cleanup_(reload_ctx_free) struct reload_ctx c = { .up.dry_run = opts->dry_run,
+							   .up.no_dns = opts->no_dns,
+							   .up.ns = { .fd = -1 } };
 
 	c.up.plan.dry_run = opts->dry_run;
 	/* Before any change a signal just ends the run. */
-	int r = prepare(&c, arg);
+	int r = prepare(&c, arg, opts);
 
 	if (r < 0)
 		return r;

@@ -18,25 +18,37 @@
 #include "key.h"
 #include "log.h"
 #include "macro.h"
+#include "netns.h"
 #include "rtnl.h"
 #include "save.h"
 #include "subcommands.h"
+#include "util.h"
 #include "wg.h"
 
-int wg_interface_check(struct nl_sock *rtnl, const char *ifname, int *ifindex)
+int wg_interface_find(struct nl_sock *rtnl, const char *ifname, int *ifindex)
 {
 	struct rtnl_link l;
 	int r = rtnl_link_get(rtnl, ifname, &l);
 
 	*ifindex = r == 0 ? l.ifindex : 0;
-	if ((r == 0 && streq(l.kind, "wireguard")) || wg_uapi_alive(ifname))
+	if ((r == 0 && streq(l.kind, "wireguard")) || (r != -ENODEV && wg_uapi_alive(ifname)))
 		return 0;
 	if (r < 0 && r != -ENODEV) {
 		log_step_error("ip link show", r);
 		return r;
 	}
-	log_error("`%s' is not a WireGuard interface", ifname);
 	return -ENODEV;
+}
+
+int wg_interface_check(struct nl_sock *rtnl, const char *ifname, int *ifindex)
+{
+	int r = wg_interface_find(rtnl, ifname, ifindex);
+
+	if (r == -ENODEV && wg_uapi_alive(ifname))
+		return 0;
+	if (r == -ENODEV)
+		log_error("`%s' is not a WireGuard interface", ifname);
+	return r;
 }
 
 /* Nameservers from a resolvconf record: its `nameserver X` lines. */
@@ -211,14 +223,16 @@ int save_format(FILE *f, const struct cfg *cfg, const struct rtnl_addr *addrs, s
 		fprintf(f, "Table = %s\n", cfg->table_text);
 	if (cfg->save_config)
 		fputs("SaveConfig = true\n", f);
+	if (cfg->netns)
+		fprintf(f, "Namespace = %s\n", cfg->netns);
 	write_hooks(f, cfg);
 	write_device(f, cfg, dev);
 	return ferror(f) ? -EIO : 0;
 }
 
 /* Build the whole text in memory; keys live only there and in the file. */
-static int build_text(struct nl_sock *rtnl, const struct cfg_file *file, const struct cfg *cfg,
-		      char **text, size_t *len)
+static int build_text(struct nl_sock *rtnl, struct nl_sock *genl, const struct cfg_file *file,
+		      const struct cfg *cfg, char **text, size_t *len)
 {
 	_cleanup_free_ struct rtnl_addr *addrs = NULL;
 	_cleanup_free_ char *record = NULL;
@@ -235,9 +249,10 @@ static int build_text(struct nl_sock *rtnl, const struct cfg_file *file, const s
 		return r;
 	}
 	dns_prefix(prefix, sizeof(prefix));
-	record = dns_record_read(prefix, file->ifname);
+	/* A device in a target has no resolvconf record: never run resolvconf for it. */
+	record = genl ? NULL : dns_record_read(prefix, file->ifname);
 	log_cmd("wg showconf %s", file->ifname);
-	r = wg_get_device(file->ifname, &dev);
+	r = wg_get_device(genl, file->ifname, &dev);
 	if (r < 0) {
 		char cmd[64];
 
@@ -269,17 +284,9 @@ static int fsync_dir(const char *path)
 
 static int write_fd(int fd, const char *text, size_t len)
 {
-	while (len) {
-		ssize_t n = write(fd, text, len);
+	int r = write_all(fd, text, len);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		text += n;
-		len -= (size_t)n;
-	}
-	return fsync(fd) < 0 ? -errno : 0;
+	return r < 0 ? r : fsync(fd) < 0 ? -errno : 0;
 }
 
 /* temp file in the same directory, write, fsync, rename, fsync the directory. */
@@ -308,12 +315,13 @@ static int write_atomic(const char *path, const char *text, size_t len)
 	return 0;
 }
 
-int save_config(struct nl_sock *rtnl, const struct cfg_file *file, const struct cfg *cfg)
+int save_config(struct nl_sock *rtnl, struct nl_sock *genl, const struct cfg_file *file,
+		const struct cfg *cfg)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 	sigset_t block, old;
-	int r = build_text(rtnl, file, cfg, &text, &len);
+	int r = build_text(rtnl, genl, file, cfg, &text, &len);
 
 	if (r < 0)
 		return r;
@@ -332,17 +340,22 @@ int save_config(struct nl_sock *rtnl, const struct cfg_file *file, const struct 
 int cmd_save(const char *arg, const struct cmd_opts *opts)
 {
 	_cleanup_nl_ struct nl_sock *rtnl = NULL;
+	struct netns_target t = { .fd = -1 };
 	struct cfg_file file = { 0 };
 	struct cfg cfg = { 0 };
 	int ifindex;
-
-	(void)opts;
 	int r = cmd_load(arg, 0, &file, &cfg, &rtnl);
 
+	/* With a target the device is read through T's sockets (killswitch-netns §5.8). */
 	if (r == 0)
-		r = wg_interface_check(rtnl, file.ifname, &ifindex);
+		r = netns_target_setup(&t, opts->netns, cfg.netns, file.path, cfg.netns_line);
+	struct nl_sock *dev_rtnl = t.socks.rtnl ? t.socks.rtnl : rtnl;
+
 	if (r == 0)
-		r = save_config(rtnl, &file, &cfg);
+		r = wg_interface_check(dev_rtnl, file.ifname, &ifindex);
+	if (r == 0)
+		r = save_config(dev_rtnl, t.socks.genl, &file, &cfg);
+	netns_target_close(&t);
 	cfg_clear(&cfg);
 	cfg_file_clear(&file);
 	return r;

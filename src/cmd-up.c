@@ -16,6 +16,7 @@
 #include "preflight.h"
 #include "spawn.h"
 #include "subcommands.h"
+#include "up-netns.h"
 #include "up.h"
 #include "wg.h"
 
@@ -27,25 +28,26 @@ struct link_undo {
 	int ifindex;
 };
 
-/* Only the link this run created goes: a link of the same name with another ifindex
- * was made by someone else after ours went (issue 18). */
+/* Deletes the link where it is: in T after the move (killswitch-netns §5.4). Only the
+ * link this run created goes: one of the same name with another ifindex was made by
+ * someone else after ours went (issue 18); a move may renumber ours (c->ifindex). */
 static void undo_link(void *ctx, const void *data)
 {
 	struct up_ctx *c = ctx;
 	const struct link_undo *u = data;
 	struct rtnl_link l;
-	char cmd[64];
+	char cmd[PATH_MAX + 64];
 
-	snprintf(cmd, sizeof(cmd), "ip link delete dev %s", u->name);
+	snprintf(cmd, sizeof(cmd), "%s link delete dev %s", c->moved ? c->ip : "ip", u->name);
 	log_cmd("%s", cmd);
-	int r = rtnl_link_get(c->rtnl, u->name, &l);
+	int r = rtnl_link_get(up_rtnl(c), u->name, &l);
 
-	if (r == 0 && l.ifindex != u->ifindex) {
+	if (r == 0 && l.ifindex != (c->moved ? c->ifindex : u->ifindex)) {
 		log_error("%s: not deleted: it is not the link this run created", cmd);
 		return;
 	}
 	if (r == 0)
-		r = rtnl_link_del(c->rtnl, l.ifindex);
+		r = rtnl_link_del(up_rtnl(c), l.ifindex);
 	if (r < 0 && r != -ENODEV)
 		log_step_error(cmd, r);
 	if (r == 0)
@@ -187,7 +189,7 @@ static int step_device(void *ctx)
 	int r = plan_change(&c->plan);
 
 	if (r == 0)
-		r = wg_set_device(&c->cfg.dev);
+		r = wg_set_device(up_genl(c), &c->cfg.dev);
 	if (r < 0)
 		log_step_error(cmd, r);
 	return r;
@@ -199,9 +201,9 @@ static int step_addresses(void *ctx)
 
 	for (size_t i = 0; i < c->cfg.n_addresses; i++) {
 		const struct cfg_address *a = &c->cfg.addresses[i];
-		char cmd[256];
+		char cmd[PATH_MAX + 256];
 
-		snprintf(cmd, sizeof(cmd), "ip -%c address add %s dev %s",
+		snprintf(cmd, sizeof(cmd), "%s -%c address add %s dev %s", c->ip,
 			 a->family == AF_INET6 ? '6' : '4', a->text, c->ifname);
 		log_cmd("%s", cmd);
 		if (c->dry_run)
@@ -209,7 +211,7 @@ static int step_addresses(void *ctx)
 		int r = plan_change(&c->plan);
 
 		if (r == 0)
-			r = rtnl_addr_add(c->rtnl, c->ifindex, a->family, a->addr, a->prefixlen);
+			r = rtnl_addr_add(up_rtnl(c), c->ifindex, a->family, a->addr, a->prefixlen);
 		if (r < 0) {
 			log_step_error(cmd, r);
 			return r;
@@ -227,7 +229,7 @@ static int read_device(struct up_ctx *c)
 		c->have_dev = true;
 		return 0;
 	}
-	int r = wg_get_device(c->ifname, &c->dev);
+	int r = wg_get_device(up_genl(c), c->ifname, &c->dev);
 
 	if (r < 0) {
 		char cmd[64];
@@ -249,7 +251,7 @@ static int step_mtu(void *ctx)
 {
 	struct up_ctx *c = ctx;
 	uint32_t mtu = c->cfg.mtu;
-	char cmd[96];
+	char cmd[PATH_MAX + 96];
 	int r = read_device(c);
 
 	if (r < 0)
@@ -261,13 +263,13 @@ static int step_mtu(void *ctx)
 			return r;
 		}
 	}
-	snprintf(cmd, sizeof(cmd), "ip link set mtu %u up dev %s", mtu, c->ifname);
+	snprintf(cmd, sizeof(cmd), "%s link set mtu %u up dev %s", c->ip, mtu, c->ifname);
 	log_cmd("%s", cmd);
 	if (c->dry_run)
 		return 0;
 	r = plan_change(&c->plan);
 	if (r == 0)
-		r = rtnl_link_set_mtu_up(c->rtnl, c->ifindex, mtu);
+		r = rtnl_link_set_mtu_up(up_rtnl(c), c->ifindex, mtu);
 	if (r < 0)
 		log_step_error(cmd, r);
 	return r;
@@ -290,7 +292,7 @@ static int step_dns(void *ctx)
 {
 	struct up_ctx *c = ctx;
 
-	if (!c->cfg.n_dns_servers)
+	if (!c->cfg.n_dns_servers || c->no_dns)
 		return 0;
 	int r = c->dry_run ? 0 : plan_change(&c->plan);
 
@@ -324,18 +326,19 @@ static void route_cmd(const struct up_ctx *c, const struct route_entry *e, char 
 {
 	const char *table = c->cfg.table_mode == CFG_TABLE_ID ? c->cfg.table_text : NULL;
 
-	snprintf(cmd, size, "ip -%c route add %s dev %s%s%s", e->family == AF_INET6 ? '6' : '4',
-		 e->text, c->ifname, table ? " table " : "", table ? table : "");
+	snprintf(cmd, size, "%s -%c route add %s dev %s%s%s", c->ip,
+		 e->family == AF_INET6 ? '6' : '4', e->text, c->ifname, table ? " table " : "",
+		 table ? table : "");
 }
 
 /* Send the queued routes; on failure, name the route that failed. */
 static int flush_routes(struct up_ctx *c, struct route_batch *b)
 {
 	size_t failed = 0;
-	int r = b->n ? rtnl_route_add_batch(c->rtnl, b->rt, b->n, &failed) : 0;
+	int r = b->n ? rtnl_route_add_batch(up_rtnl(c), b->rt, b->n, &failed) : 0;
 
 	if (r < 0) {
-		char cmd[192];
+		char cmd[PATH_MAX + 192];
 
 		route_cmd(c, b->e[failed], cmd, sizeof(cmd));
 		log_step_error(cmd, r);
@@ -347,7 +350,7 @@ static int flush_routes(struct up_ctx *c, struct route_batch *b)
 static int add_route(struct up_ctx *c, struct route_batch *b, const struct route_entry *e,
 		     uint32_t table)
 {
-	char cmd[192];
+	char cmd[PATH_MAX + 192];
 
 	route_cmd(c, e, cmd, sizeof(cmd));
 	log_cmd("%s", cmd);
@@ -397,7 +400,7 @@ static int main_routes_dump(struct nl_sock *s, struct rtnl_route **out, size_t *
 static int main_routes(struct up_ctx *c, struct rtnl_route **out, size_t *n)
 {
 	if (!c->dry_run)
-		return main_routes_dump(c->rtnl, out, n);
+		return main_routes_dump(up_rtnl(c), out, n);
 	struct rtnl_route *r = calloc(c->cfg.n_addresses + 1, sizeof(*r));
 
 	if (!r)
@@ -426,7 +429,8 @@ static int route_one(struct up_ctx *c, struct route_batch *b, const struct route
 	case CFG_TABLE_AUTO:
 		break;
 	}
-	if (e->len == 0) {
+	/* In a target a /0 is a plain route (killswitch-netns §5.4). */
+	if (e->len == 0 && !c->moved) {
 		int r = flush_routes(c, b);
 
 		return r < 0 ? r : fulltunnel_add(c, e);
@@ -438,7 +442,7 @@ static int route_one(struct up_ctx *c, struct route_batch *b, const struct route
 
 static bool needs_lock(const struct up_ctx *c, const struct route_entry *list, size_t n)
 {
-	if (c->dry_run || c->cfg.table_mode != CFG_TABLE_AUTO)
+	if (c->dry_run || c->moved || c->cfg.table_mode != CFG_TABLE_AUTO)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (list[i].len == 0)
@@ -497,10 +501,25 @@ static const struct plan_step up_steps[] = {
 	{ "PostUp", step_postup },
 };
 
+/* With a target namespace (killswitch-netns §5.4): configured in H, moved, then set
+ * up in T. A kill switch in T (§5.6) goes first, as step 0, through c->ns.socks.nft. */
+static const struct plan_step up_netns_steps[] = {
+	{ "link", step_link },
+	{ "PreUp", step_preup },
+	{ "device", step_device },
+	{ "move", up_netns_step_move },
+	{ "lo", up_netns_step_lo },
+	{ "addresses", step_addresses },
+	{ "mtu", step_mtu },
+	{ "routes", step_routes },
+	{ "dns", up_netns_step_dns },
+	{ "PostUp", step_postup },
+};
+
 /* §3.0 step 4 and §6 i: DNS must be settable before anything changes. */
 static int check_dns(struct up_ctx *c)
 {
-	if (!c->cfg.n_dns_servers)
+	if (!c->cfg.n_dns_servers || c->no_dns || c->ns.kind != NETNS_NONE)
 		return 0;
 	c->dns_tool = dns_choose();
 	if (c->dns_tool == DNS_TOOL_NONE) {
@@ -515,7 +534,7 @@ static int check_dns(struct up_ctx *c)
 }
 
 /* §3.0: everything that can fail without changing the system. */
-static int prepare(struct up_ctx *c, const char *arg)
+static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opts)
 {
 	struct rtnl_link l;
 	int r = cmd_load(arg, CFG_LOAD_HINT, &c->file, &c->cfg, &c->rtnl);
@@ -523,6 +542,9 @@ static int prepare(struct up_ctx *c, const char *arg)
 	if (r < 0)
 		return r;
 	c->ifname = c->file.ifname;
+	r = up_netns_prepare(c, opts);
+	if (r < 0)
+		return r;
 	r = rtnl_link_get(c->rtnl, c->ifname, &l);
 	if (r == 0) {
 		log_error("`%s' already exists", c->ifname);
@@ -531,6 +553,11 @@ static int prepare(struct up_ctx *c, const char *arg)
 	if (r != -ENODEV) {
 		log_step_error("ip link show", r);
 		return r;
+	}
+	/* A live userspace device of that name, wherever its TUN is (killswitch-netns §2.4). */
+	if (wg_uapi_alive(c->ifname)) {
+		log_error("`%s' already exists", c->ifname);
+		return -EEXIST;
 	}
 	r = check_dns(c);
 	struct preflight pf = {
@@ -554,18 +581,23 @@ static void up_ctx_free(struct up_ctx *c)
 		nl_close(c->rtnl);
 	if (c->nft)
 		nl_close(c->nft);
+	netns_target_close(&c->ns);
 }
 
 int cmd_up(const char *arg, const struct cmd_opts *opts)
 {
-	_cleanup_(up_ctx_free) struct up_ctx c = { .dry_run = opts->dry_run };
+	_cleanup_(up_ctx_free) struct up_ctx c = { .dry_run = opts->dry_run,
+						   .no_dns = opts->no_dns,
+						   .ns = { .fd = -1 } };
 
 	c.plan.dry_run = opts->dry_run;
 	/* Before any change a signal just ends the run (§4.4). */
-	int r = prepare(&c, arg);
+	int r = prepare(&c, arg, opts);
 
 	if (r < 0)
 		return r;
 	plan_signals_catch();
+	if (c.ns.kind != NETNS_NONE)
+		return plan_run(&c.plan, up_netns_steps, ARRAY_SIZE(up_netns_steps), &c);
 	return plan_run(&c.plan, up_steps, ARRAY_SIZE(up_steps), &c);
 }

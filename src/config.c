@@ -21,6 +21,7 @@
 #include "ip.h"
 #include "key.h"
 #include "macro.h"
+#include "netns.h"
 #include "util.h"
 
 #define CFG_LINE_MAX	  65535
@@ -742,6 +743,24 @@ static int own_save_config(struct cfg_parser *p, const struct cfg_own_key *k _un
 	return 0;
 }
 
+/* killswitch-netns §2.1: a named namespace; last wins. */
+static int own_namespace(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
+			 const struct cfg_line *l)
+{
+	struct cfg *cfg = p->cfg;
+
+	if (!*l->value)
+		return fail_own(p, "Namespace: missing value");
+	if (!netns_name_valid(l->value))
+		return fail_own(p, "Namespace: '%s' is not a valid namespace name", l->value);
+	free(cfg->netns);
+	cfg->netns = strdup(l->value);
+	if (!cfg->netns)
+		return -ENOMEM;
+	cfg->netns_line = p->line;
+	return 0;
+}
+
 static const struct cfg_own_key own_keys[] = {
 	{NAME_LEN("Address"), own_address, 0},
 	{NAME_LEN("DNS"), own_dns, 0},
@@ -752,6 +771,7 @@ static const struct cfg_own_key own_keys[] = {
 	{NAME_LEN("PreDown"), own_hook, CFG_PRE_DOWN},
 	{NAME_LEN("PostDown"), own_hook, CFG_POST_DOWN},
 	{NAME_LEN("SaveConfig"), own_save_config, 0},
+	{NAME_LEN("Namespace"), own_namespace, 0},
 };
 
 static const struct cfg_own_key *find_own_key(const char *key, size_t len)
@@ -1356,6 +1376,7 @@ void cfg_clear(struct cfg *cfg)
 	free_items(cfg->dns_servers, cfg->n_dns_servers);
 	free_items(cfg->dns_search, cfg->n_dns_search);
 	free(cfg->table_text);
+	free(cfg->netns);
 	for (int k = 0; k < CFG_HOOK_KINDS; k++) {
 		for (size_t i = 0; i < cfg->n_hooks[k]; i++)
 			free(cfg->hooks[k][i].text);

@@ -60,6 +60,8 @@ struct cfg {
 	unsigned table_line;
 	bool save_config;
 	bool has_save_config; /* a SaveConfig line was seen */
+	char *netns; /* Namespace = NAME (killswitch-netns §2.1), NULL when unset */
+	unsigned netns_line;
 	struct cfg_hook *hooks[CFG_HOOK_KINDS];
 	size_t n_hooks[CFG_HOOK_KINDS];
 

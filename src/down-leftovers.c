@@ -147,10 +147,8 @@ int down_leftovers(struct nl_sock *rtnl, const struct cfg *cfg, const char *ifna
 
 	if (r < 0 || d < 0)
 		return r < 0 ? r : d;
-	if (!tables && !rules && !dns) {
-		log_error("`%s' is not a WireGuard interface", ifname);
-		return -ENODEV;
-	}
+	if (!tables && !rules && !dns)
+		return -ENODEV; /* the caller says it is not a WireGuard interface */
 	log_bang("`%s' was already gone; removed what it left: %s%s%s%s%s", ifname,
 		 rules ? "its policy rules" : "", rules && (tables || dns) ? ", " : "",
 		 tables ? "its nf_tables tables" : "", tables && dns ? ", " : "",

@@ -14,8 +14,8 @@
 /* Remove what interface ifname left: the DNS record, the wg-quick-IF tables and, when
  * they or cfg show a full tunnel, the fwmark rules whose table no longer has a route
  * (the config's FwMark, or the only such mark). Logs a [#] line per removal and a
- * summary. 0 when something was removed, -ENODEV when nothing was left (with the
- * "not a WireGuard interface" message), other -errno on failure. */
+ * summary. 0 when something was removed, -ENODEV (nothing printed) when nothing was
+ * left, other -errno on failure. */
 int down_leftovers(struct nl_sock *rtnl, const struct cfg *cfg, const char *ifname, bool dry_run);
 /* The DNS part of down: `resolvconf -d` (found by dns_which) when a record exists or,
  * unless record_only, the config has nameservers. -EIO, with a message naming what remains, when a

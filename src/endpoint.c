@@ -16,6 +16,7 @@
 #include "ip.h"
 #include "log.h"
 #include "macro.h"
+#include "util.h"
 
 #define RETRIES_DEFAULT 15
 #define WAIT_FIRST_USEC 1000000UL
@@ -45,21 +46,11 @@ void endpoint_set_ops(const struct endpoint_ops *new_ops)
 	ops = new_ops ? new_ops : &real_ops;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 int endpoint_parse_port(const char *s, uint16_t *port)
 {
 	unsigned long v = 0;
 
-	if (all_digits(s)) {
+	if (str_all_digits(s)) {
 		for (; *s; s++) {
 			v = v * 10 + (unsigned long)(*s - '0');
 			if (v > 65535)
@@ -143,7 +134,7 @@ static int parse_zone(const char *zone, uint32_t *scope)
 		*scope = idx;
 		return 0;
 	}
-	if (!all_digits(zone))
+	if (!str_all_digits(zone))
 		return -EINVAL;
 	for (; *zone; zone++) {
 		v = v * 10 + (unsigned long)(*zone - '0');
@@ -210,7 +201,7 @@ int endpoint_parse_retries(const char *s, long *out)
 	}
 	/* wg uses strtoul, which also takes "", " 5", "+5" and "-0"; spec §2.10 asks for a
 	 * decimal number. */
-	if (!all_digits(s))
+	if (!str_all_digits(s))
 		return -EINVAL;
 	for (; *s; s++) {
 		v = v * 10 + (*s - '0');

@@ -86,7 +86,7 @@ static int choose_fwmark(struct up_ctx *c, uint32_t dev_fwmark)
 	if (!c->dry_run) {
 		r = plan_change(&c->plan);
 		if (r == 0)
-			r = wg_set_fwmark(c->ifname, n);
+			r = wg_set_fwmark(NULL, c->ifname, n);
 		if (r < 0) {
 			log_step_error(cmd, r);
 			return r;

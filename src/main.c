@@ -25,17 +25,21 @@ struct command {
 	int (*run)(const char *arg, const struct cmd_opts *opts);
 	enum root_need root;
 	bool dry_run; /* accepts --dry-run */
+	bool netns;   /* accepts --netns X */
+	bool no_dns;  /* accepts --no-dns */
 	bool locks;   /* takes the interface lock (lock.h) unless it is a dry run */
 	const char *help;
 };
 
 static const struct command commands[] = {
-	{ "up", cmd_up, ROOT_ALWAYS, true, true, "create and configure the interface" },
-	{ "down", cmd_down, ROOT_ALWAYS, true, true, "remove the interface and what up added" },
-	{ "save", cmd_save, ROOT_ALWAYS, false, false, "write the running state back to the file" },
-	{ "strip", cmd_strip, ROOT_UNLESS_READABLE, false, false,
+	{ "up", cmd_up, ROOT_ALWAYS, true, true, true, true, "create and configure the interface" },
+	{ "down", cmd_down, ROOT_ALWAYS, true, true, false, true,
+	  "remove the interface and what up added" },
+	{ "save", cmd_save, ROOT_ALWAYS, false, true, false, false,
+	  "write the running state back to the file" },
+	{ "strip", cmd_strip, ROOT_UNLESS_READABLE, false, false, false, false,
 	  "print the config without wgq's keys, for wg(8)" },
-	{ "reload", cmd_reload, ROOT_ALWAYS, true, true,
+	{ "reload", cmd_reload, ROOT_ALWAYS, true, true, true, true,
 	  "apply a changed config to the running interface" },
 };
 
@@ -62,6 +66,10 @@ static void usage(void)
 		fprintf(stderr, "  %-7s %s\n", commands[i].name, commands[i].help);
 	fputs("\n"
 	      "  --dry-run  print the [#] plan and change nothing\n"
+	      "  --netns NAME|PID|PATH\n"
+	      "             up, down, save, reload: the interface lives in that network\n"
+	      "             namespace (overrides Namespace)\n"
+	      "  --no-dns   up, reload: ignore the config's DNS entries\n"
 	      "\n"
 	      "CONFIG_FILE is a file whose name is the interface name followed by .conf,\n"
 	      "for example ./wg0.conf. INTERFACE is a bare interface name, for example wg0,\n"
@@ -75,6 +83,7 @@ static void usage(void)
 	      "  PreUp, PostUp, PreDown, PostDown\n"
 	      "             bash commands run around up and down; %i is the interface\n"
 	      "  SaveConfig true: write the running state back to the file on down\n"
+	      "  Namespace  a named network namespace (/run/netns/NAME) for the interface\n"
 	      "\n",
 	      stderr);
 	fprintf(stderr, "See %s(8) for details.\n", "wgq");
@@ -209,11 +218,90 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* Say what is wrong with the command line; main() then prints the usage. */
+#define usage_error(...) (log_error(__VA_ARGS__), -EINVAL)
+
+static bool is_info_option(const char *a)
+{
+	return streq(a, "-h") || streq(a, "--help") || streq(a, "help") || streq(a, "--version");
+}
+
+/* --netns X, --netns=X and --no-dns (killswitch-netns §2.2): 1 when a is one of them
+ * (*i moved past a separate value), 0 when not, or -EINVAL. */
+static int parse_netns_option(int argc, char **argv, int *i, struct cmd_opts *opts)
+{
+	const char *a = argv[*i];
+
+	if (streq(a, "--no-dns"))
+		opts->no_dns = true;
+	else if (streq(a, "--netns") && *i + 1 < argc)
+		opts->netns = argv[++*i];
+	else if (!strncmp(a, "--netns=", 8))
+		opts->netns = a + 8;
+	else if (streq(a, "--netns"))
+		return usage_error("--netns needs a NAME, PID or PATH");
+	else
+		return 0;
+	if (opts->netns && !*opts->netns)
+		return usage_error("--netns needs a NAME, PID or PATH");
+	return 1;
+}
+
+/* Options the command does not take. */
+static int check_options(const struct command *cmd, const struct cmd_opts *opts)
+{
+	if (opts->dry_run && !cmd->dry_run)
+		return usage_error("%s does not take --dry-run", cmd->name);
+	if (opts->netns && !cmd->netns)
+		return usage_error("%s does not take --netns", cmd->name);
+	if (opts->no_dns && !cmd->no_dns)
+		return usage_error("%s does not take --no-dns", cmd->name);
+	return 0;
+}
+
+/* The command and its argument from argv, or -EINVAL after saying what is wrong (nothing
+ * for no arguments at all, where the usage alone is the answer). */
+static int parse_args(int argc, char **argv, const struct command **cmd, const char **arg,
+		      struct cmd_opts *opts)
+{
+	const char *words[2];
+	int n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int o = parse_netns_option(argc, argv, &i, opts);
+
+		if (o < 0)
+			return o;
+		if (o > 0)
+			continue;
+		if (streq(a, "--dry-run"))
+			opts->dry_run = true;
+		else if (is_info_option(a) && (i == 1 || a[0] == '-'))
+			return usage_error("'%s' takes no other arguments", a);
+		else if (a[0] == '-' && a[1])
+			return usage_error("unknown option '%s'", a);
+		else if (n == 2)
+			return usage_error("unexpected argument '%s'", a);
+		else
+			words[n++] = a;
+	}
+	if (n == 0)
+		return opts->dry_run ? usage_error("missing command") : -EINVAL;
+	*cmd = find_command(words[0]);
+	if (!*cmd)
+		return usage_error("unknown command '%s'", words[0]);
+	if (n == 1)
+		return usage_error("%s needs a CONFIG_FILE or INTERFACE", words[0]);
+	*arg = words[1];
+	return check_options(*cmd, opts);
+}
+
 int main(int argc, char **argv)
 {
 	struct cmd_opts opts = { 0 };
-	const char *args[2];
-	int n = 0;
+	const struct command *cmd = NULL;
+	const char *arg = NULL;
 
 	log_init(argv[0]);
 	if (argc == 2 && (streq(argv[1], "-h") || streq(argv[1], "--help") ||
@@ -225,26 +313,16 @@ int main(int argc, char **argv)
 		printf("%s %s\n", log_prog(), VERSION);
 		return EXIT_SUCCESS;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--dry-run"))
-			opts.dry_run = true;
-		else if (n < 2)
-			args[n++] = argv[i];
-		else
-			n = 3;
-	}
-	const struct command *cmd = n == 2 ? find_command(args[0]) : NULL;
-
-	if (!cmd || (opts.dry_run && !cmd->dry_run)) {
+	if (parse_args(argc, argv, &cmd, &arg, &opts) < 0) {
 		usage();
 		return EXIT_FAILURE;
 	}
-	if (getuid() != 0 && (cmd->root == ROOT_ALWAYS || !can_read(args[1]))) {
+	if (getuid() != 0 && (cmd->root == ROOT_ALWAYS || !can_read(arg))) {
 		exec_sudo(argv[0], argc, argv);
 		return EXIT_FAILURE;
 	}
 	set_environment(argv[0]);
-	if (lock_for(cmd, args[1], opts.dry_run) < 0)
+	if (lock_for(cmd, arg, opts.dry_run) < 0)
 		return EXIT_FAILURE;
-	return cmd->run(args[1], &opts) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cmd->run(arg, &opts) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -211,6 +211,24 @@ static struct nlmsghdr *build_set_mtu(void *buf, int ifindex, uint32_t mtu, unsi
 	return nlh;
 }
 
+struct nlmsghdr *rtnl_build_link_set_netns(void *buf, int ifindex, int nsfd)
+{
+	struct nlmsghdr *nlh = put_link_msg(buf, RTM_NEWLINK, 0, ifindex);
+
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)nsfd);
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_build_link_set_up(void *buf, int ifindex)
+{
+	struct nlmsghdr *nlh = put_link_msg(buf, RTM_NEWLINK, 0, ifindex);
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	return nlh;
+}
+
 struct nlmsghdr *rtnl_build_link_set_mtu_up(void *buf, int ifindex, uint32_t mtu)
 {
 	return build_set_mtu(buf, ifindex, mtu, IFF_UP);
@@ -326,6 +344,20 @@ int rtnl_link_set_mtu(struct nl_sock *s, int ifindex, uint32_t mtu)
 	_Alignas(8) char buf[NL_BUF_SIZE];
 
 	return nl_talk(s, rtnl_build_link_set_mtu(buf, ifindex, mtu), NULL, NULL);
+}
+
+int rtnl_link_set_netns(struct nl_sock *s, int ifindex, int nsfd)
+{
+	_Alignas(8) char buf[NL_SMALL_MSG];
+
+	return nl_talk(s, rtnl_build_link_set_netns(buf, ifindex, nsfd), NULL, NULL);
+}
+
+int rtnl_link_set_up(struct nl_sock *s, int ifindex)
+{
+	_Alignas(8) char buf[NL_SMALL_MSG];
+
+	return nl_talk(s, rtnl_build_link_set_up(buf, ifindex), NULL, NULL);
 }
 
 static int link_keep(const struct nlmsghdr *nlh, struct rtnl_list *l)

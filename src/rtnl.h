@@ -39,7 +39,9 @@ struct rtnl_route {
 	uint8_t protocol;
 	bool cloned;      /* RTM_F_CLONED */
 	uint32_t priority; /* RTA_PRIORITY, the metric */
-	bool gateway;      /* has RTA_GATEWAY, RTA_VIA or RTA_PREFSRC */
+	bool nexthop;      /* has RTA_GATEWAY, RTA_VIA or RTA_PREFSRC */
+	bool has_gateway;  /* RTA_GATEWAY (dumps only) */
+	uint8_t gateway[16];
 };
 
 struct rtnl_rule {
@@ -61,6 +63,9 @@ struct nlmsghdr *rtnl_build_link_get(void *buf, const char *ifname);
 struct nlmsghdr *rtnl_build_link_add(void *buf, const char *ifname, const char *kind);
 struct nlmsghdr *rtnl_build_link_del(void *buf, int ifindex);
 struct nlmsghdr *rtnl_build_link_set_mtu_up(void *buf, int ifindex, uint32_t mtu);
+/* killswitch-netns §5.4: move a link into the namespace of nsfd; set a link up. */
+struct nlmsghdr *rtnl_build_link_set_netns(void *buf, int ifindex, int nsfd);
+struct nlmsghdr *rtnl_build_link_set_up(void *buf, int ifindex);
 struct nlmsghdr *rtnl_build_addr_add(void *buf, int ifindex, int family, const uint8_t *addr,
 				     uint8_t prefixlen);
 struct nlmsghdr *rtnl_build_route_add(void *buf, int ifindex, int family, const uint8_t *dst,
@@ -84,6 +89,8 @@ int rtnl_link_add(struct nl_sock *s, const char *ifname, const char *kind);
 int rtnl_link_del(struct nl_sock *s, int ifindex);
 int rtnl_link_set_mtu_up(struct nl_sock *s, int ifindex, uint32_t mtu);
 int rtnl_link_set_mtu(struct nl_sock *s, int ifindex, uint32_t mtu);
+int rtnl_link_set_netns(struct nl_sock *s, int ifindex, int nsfd);
+int rtnl_link_set_up(struct nl_sock *s, int ifindex);
 /* All links of a kind (e.g. "wireguard"): names, malloc'd array. */
 int rtnl_link_list_kind(struct nl_sock *s, const char *kind, struct rtnl_link **out, size_t *n);
 

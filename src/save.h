@@ -12,9 +12,12 @@
 #include "nl.h"
 
 /* Build the new file text from system state plus the config ([#] wg showconf IF is
- * logged when the device is read) and write it atomically over file->path. Prints
- * its errors. 0 or -errno. */
-int save_config(struct nl_sock *rtnl, const struct cfg_file *file, const struct cfg *cfg);
+ * logged when the device is read) and write it atomically over file->path. rtnl and
+ * genl are sockets of the namespace holding the device; genl NULL means wgq's own,
+ * anything else a target namespace, whose DNS is never resolvconf's (killswitch-netns
+ * §5.5). Prints its errors. 0 or -errno. */
+int save_config(struct nl_sock *rtnl, struct nl_sock *genl, const struct cfg_file *file,
+		const struct cfg *cfg);
 
 /* The text part, for tests: write the file body for this state to f. */
 struct rtnl_addr;
@@ -24,3 +27,7 @@ int save_format(FILE *f, const struct cfg *cfg, const struct rtnl_addr *addrs, s
 /* Is IF a WireGuard interface (kernel link of kind wireguard, or a live UAPI socket)?
  * Prints "`IF' is not a WireGuard interface" when not. 0 or -errno. */
 int wg_interface_check(struct nl_sock *rtnl, const char *ifname, int *ifindex);
+/* The same without the message, and a UAPI socket counts only with a link of that
+ * name in rtnl's namespace (the socket is shared by every namespace). -ENODEV when
+ * not (other errors printed). */
+int wg_interface_find(struct nl_sock *rtnl, const char *ifname, int *ifindex);

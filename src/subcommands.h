@@ -6,6 +6,8 @@
 
 struct cmd_opts {
 	bool dry_run;
+	const char *netns; /* --netns NAME|PID|PATH, or NULL (killswitch-netns §2.2) */
+	bool no_dns;       /* --no-dns */
 };
 
 /* Each returns 0 on success or a negative errno; messages are already printed. */

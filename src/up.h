@@ -8,6 +8,7 @@
 #include "config-file.h"
 #include "config.h"
 #include "dns.h"
+#include "netns.h"
 #include "nl.h"
 #include "plan.h"
 #include "routes.h"
@@ -27,7 +28,29 @@ struct up_ctx {
 	uint32_t fwmark; /* the full tunnel's table and mark, 0 until chosen */
 	enum dns_tool dns_tool;
 	char dns_prefix[64];
+
+	/* The target namespace T (killswitch-netns §5); ns.kind NETNS_NONE: none, and
+	 * everything happens in wgq's own namespace. The sockets of T live in ns.socks,
+	 * ready for step 0 of a kill switch in T. */
+	struct netns_target ns;
+	bool moved;       /* the link is in T (after the move, §5.4 step 4) */
+	bool no_dns;      /* --no-dns */
+	char ip[PATH_MAX + 8]; /* "ip", or "ip -n TARGET": the head of logged ip commands */
 };
+
+/* The rtnetlink socket of the namespace the link is in now. */
+static inline struct nl_sock *up_rtnl(const struct up_ctx *c)
+{
+	return c->moved ? c->ns.socks.rtnl : c->rtnl;
+}
+
+/* The generic netlink socket for the device: T's with a target, else NULL (a fresh
+ * one in wgq's own namespace). A kernel device born in H answers there until moved,
+ * and no request for it is made between the move and the socket's use. */
+static inline struct nl_sock *up_genl(const struct up_ctx *c)
+{
+	return c->moved ? c->ns.socks.genl : NULL;
+}
 
 /* The full-tunnel procedure of spec §3.9 for one /0 entry. */
 int fulltunnel_add(struct up_ctx *c, const struct route_entry *e);

@@ -4,6 +4,7 @@
 // Small helpers shared by every module.
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -20,5 +21,9 @@ void *array_append(void *items, size_t *n, size_t *cap, size_t size);
  */
 int array_reserve(void *items, size_t *cap, size_t want, size_t size);
 
-/* Write all of buf to fd, retrying short writes and EINTR; stops at the first error. */
-void write_all(int fd, const void *buf, size_t len);
+/* Write all of buf to fd, retrying short writes and EINTR; stops at the first error.
+ * 0, or -errno of that error (-EIO when write returned 0). */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Is s non-empty and made of ASCII digits only? */
+bool str_all_digits(const char *s);

@@ -16,16 +16,16 @@ static bool valid_ifname(const char *ifname)
 	return len > 0 && len < IFNAMSIZ;
 }
 
-int wg_set_device(const struct wg_device *dev)
+int wg_set_device(struct nl_sock *genl, const struct wg_device *dev)
 {
 	if (!valid_ifname(dev->name))
 		return -EINVAL;
 	if (wg_uapi_alive(dev->name))
 		return wg_uapi_set_device(dev);
-	return wg_genl_set_device(dev);
+	return wg_genl_set_device(genl, dev);
 }
 
-int wg_set_fwmark(const char *ifname, uint32_t fwmark)
+int wg_set_fwmark(struct nl_sock *genl, const char *ifname, uint32_t fwmark)
 {
 	struct wg_device dev = { .flags = WGDEV_HAS_FWMARK, .fwmark = fwmark };
 
@@ -33,10 +33,10 @@ int wg_set_fwmark(const char *ifname, uint32_t fwmark)
 		return -EINVAL;
 	memcpy(dev.name, ifname, strlen(ifname) + 1);
 	/* A device with nothing but a fwmark: IFNAME + FWMARK, or "fwmark=N". */
-	return wg_set_device(&dev);
+	return wg_set_device(genl, &dev);
 }
 
-int wg_get_device(const char *ifname, struct wg_device *out)
+int wg_get_device(struct nl_sock *genl, const char *ifname, struct wg_device *out)
 {
 	int r;
 
@@ -47,7 +47,7 @@ int wg_get_device(const char *ifname, struct wg_device *out)
 	if (wg_uapi_alive(ifname))
 		r = wg_uapi_get_device(ifname, out);
 	else
-		r = wg_genl_get_device(ifname, out);
+		r = wg_genl_get_device(genl, ifname, out);
 	if (r < 0) {
 		wgdev_clear(out);
 		memcpy(out->name, ifname, strlen(ifname) + 1);

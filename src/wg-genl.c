@@ -456,20 +456,27 @@ int wg_genl_parse_get(const struct nlmsghdr *nlh, void *data)
 
 struct genl_conn {
 	struct nl_sock *sock;
+	bool own; /* opened here, closed here */
 	uint16_t family;
 };
 
 static void genl_conn_close(struct genl_conn *c)
 {
-	if (c->sock)
+	if (c->sock && c->own)
 		nl_close(c->sock);
 }
 
-/* Without the module there is no family: say so as "Operation not supported". */
-static int genl_conn_open(struct genl_conn *c)
+/* Without the module there is no family: say so as "Operation not supported". A
+ * caller's socket (of a target namespace) is used as it is. */
+static int genl_conn_open(struct genl_conn *c, struct nl_sock *genl)
 {
-	int r = nl_open(&c->sock, NETLINK_GENERIC);
+	int r = 0;
 
+	c->sock = genl;
+	if (!genl) {
+		r = nl_open(&c->sock, NETLINK_GENERIC);
+		c->own = r == 0;
+	}
 	if (r < 0)
 		return r;
 	r = nl_genl_family(c->sock, WG_GENL_NAME, &c->family);
@@ -485,13 +492,13 @@ static void wipe_msgbuf(void **p)
 	free(*p);
 }
 
-int wg_genl_set_device(const struct wg_device *dev)
+int wg_genl_set_device(struct nl_sock *genl, const struct wg_device *dev)
 {
 	_cleanup_(genl_conn_close) struct genl_conn c = { 0 };
 	_cleanup_(wipe_msgbuf) void *buf = NULL;
 	struct wg_genl_cursor cur = { 0 };
 	bool done = false;
-	int r = genl_conn_open(&c);
+	int r = genl_conn_open(&c, genl);
 
 	if (r < 0)
 		return r;
@@ -521,11 +528,11 @@ static void reset_device(void *data)
 	memcpy(dev->name, name, sizeof(name));
 }
 
-int wg_genl_get_device(const char *ifname, struct wg_device *out)
+int wg_genl_get_device(struct nl_sock *genl, const char *ifname, struct wg_device *out)
 {
 	_cleanup_(genl_conn_close) struct genl_conn c = { 0 };
 	char buf[256];
-	int r = genl_conn_open(&c);
+	int r = genl_conn_open(&c, genl);
 
 	/* No family means no kernel WireGuard device of any name. */
 	if (r == -EOPNOTSUPP)

@@ -23,20 +23,24 @@ bool wg_uapi_alive(const char *ifname);
  * exit, removing a socket it left behind. */
 void wg_uapi_wait_gone(const char *ifname);
 
+/* Each takes the generic netlink socket for a kernel device: NULL opens one in wgq's
+ * own namespace; a device in a target namespace needs a socket opened there
+ * (killswitch-netns §5.8). A userspace device is reached through its UAPI socket. */
+
 /* addconf (spec §2.9): dev->name names the device; private key, port, fwmark only
  * with their WGDEV_HAS_* flag; no REPLACE_PEERS. 0 or -errno. */
-int wg_set_device(const struct wg_device *dev);
+int wg_set_device(struct nl_sock *genl, const struct wg_device *dev);
 /* Set only the fwmark (`wg set IF fwmark N`). */
-int wg_set_fwmark(const char *ifname, uint32_t fwmark);
+int wg_set_fwmark(struct nl_sock *genl, const char *ifname, uint32_t fwmark);
 /* Read the whole device (`wg showconf`); out is zeroed first. Peers in device order,
  * a peer split across dump messages merged. 0 or -errno (-ENODEV when absent). */
-int wg_get_device(const char *ifname, struct wg_device *out);
+int wg_get_device(struct nl_sock *genl, const char *ifname, struct wg_device *out);
 
 /* --- the two backends, chosen by wg-device.c (added by the wg module) --- */
 
-int wg_genl_set_device(const struct wg_device *dev);
+int wg_genl_set_device(struct nl_sock *genl, const struct wg_device *dev);
 /* -ENODEV also when the kernel has no "wireguard" family. */
-int wg_genl_get_device(const char *ifname, struct wg_device *out);
+int wg_genl_get_device(struct nl_sock *genl, const char *ifname, struct wg_device *out);
 int wg_uapi_set_device(const struct wg_device *dev);
 int wg_uapi_get_device(const char *ifname, struct wg_device *out);
 

@@ -5,11 +5,48 @@
 # fish completion for wgq(8). _wgq_test_root, if set, stands in for / when looking at
 # the system: for tests only.
 
-# The arguments before the cursor, without the command and without --dry-run.
+# The arguments before the cursor, without the command and the flags (--dry-run,
+# --no-dns, --netns and its value).
 function __wgq_args
     set -l tokens (commandline -opc)
+    set -l skip 0
     for t in $tokens[2..-1]
-        test "$t" = --dry-run; or printf '%s\n' $t
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        switch $t
+            case --dry-run --no-dns '--netns=*'
+            case --netns
+                set skip 1
+            case '*'
+                printf '%s\n' $t
+        end
+    end
+end
+
+# __wgq_flag_ok FLAG VERB...: whether FLAG is not given yet and the verb is one of
+# VERB, with at most one argument after it.
+function __wgq_flag_ok -a flag
+    set -l args (__wgq_args)
+    set -l tokens (commandline -opc)
+    test (count $args) -ge 1 -a (count $args) -le 2; or return 1
+    contains -- $args[1] $argv[2..-1]; or return 1
+    contains -- $flag $tokens; and return 1
+    string match -q -- "$flag=*" $tokens; and return 1
+    return 0
+end
+
+# Whether the word under the cursor is the value of --netns.
+function __wgq_after_netns
+    set -l tokens (commandline -opc)
+    test (count $tokens) -ge 2; and test "$tokens[-1]" = --netns
+end
+
+# Named network namespaces (/run/netns/NAME) for --netns.
+function __wgq_netns_names
+    for f in (__wgq_root)/run/netns/*
+        string replace -r '^.*/' '' -- $f
     end
 end
 
@@ -19,6 +56,7 @@ function __wgq_want -a kind
     set -l args (__wgq_args)
     set -l dry 0
     contains -- --dry-run (commandline -opc); and set dry 1
+    __wgq_after_netns; and return 1
     switch $kind
         case verb option
             test (count $args) -eq 0 -a $dry -eq 0
@@ -97,6 +135,10 @@ complete -c wgq -n '__wgq_want dryverb' -a reload -d 'Print the plan of reload'
 complete -c wgq -n '__wgq_want option' -s h -l help -d 'Print the usage'
 complete -c wgq -n '__wgq_want option' -l version -d 'Print the version'
 complete -c wgq -n '__wgq_want dryrun' -l dry-run -d 'Print the plan, change nothing'
+complete -c wgq -n '__wgq_flag_ok --netns up down save reload' -l netns -r \
+    -d 'Network namespace of the interface'
+complete -c wgq -n '__wgq_flag_ok --no-dns up reload' -l no-dns -d 'Ignore the DNS key'
+complete -c wgq -n __wgq_after_netns -a '(__wgq_netns_names)' -d 'Network namespace'
 complete -c wgq -n '__wgq_want config' -a '(__wgq_config_names)' -d Configuration
 complete -c wgq -n '__wgq_want config' -a '(__wgq_config_files)'
 complete -c wgq -n '__wgq_want interface' -a '(__wgq_interfaces)' -d 'WireGuard interface'

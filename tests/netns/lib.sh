@@ -3,10 +3,11 @@
 # Copyright (C) 2026 The wgq developers
 #
 # Helpers for the netns suite. A test sources this file and calls sandbox_enter "$@"
-# first: the test re-executes itself inside a fresh network + mount namespace with
-# private /etc/resolv.conf, /run/resolvconf, /run/wireguard, /etc/wireguard and /sys,
-# lo up, and a veth uplink up0 (192.0.2.2/24, 2001:db8::2/64, MTU 1500, default
-# routes). Nothing outside the namespace is touched. Exit 77 means "skip".
+# first: the test re-executes itself inside a fresh network + mount namespace with an
+# empty private /run, /etc as an overlay (isolate_host), private /etc/resolv.conf,
+# /etc/wireguard, /etc/netns and /sys, lo up, and a veth uplink up0 (192.0.2.2/24,
+# 2001:db8::2/64, MTU 1500, default routes). Nothing outside the namespace is touched.
+# Exit 77 means "skip".
 
 set -uo pipefail
 
@@ -23,12 +24,27 @@ PUB3=L/7cLoZ5xq/hl68aXVZQvA5tuLLouqZnEAGHN+Q2PHU=
 PUB4=daijbJAo+Rr2/ahe/JeJufGqxJvmZms6poWCHKPs6Ak=
 PSK1=ps83d4n2+l04RIljm2IM2X18Jn/WRvOV3XDlsHhs14o=
 
-skip() { echo "SKIP: $*"; exit 77; }
+skip() { echo "skipped: $*"; exit 77; }
 
 need() {
 	for c in "$@"; do
 		command -v "$c" >/dev/null 2>&1 || skip "needs $c"
 	done
+}
+
+# isolate_host (in a private mount namespace): from here on, what the test and the
+# programs it starts write under /run and /etc stays in this namespace. /run becomes an
+# empty tmpfs that also holds $SANDBOX (so nothing is left in /tmp either), and /etc an
+# overlay whose upper layer is in $SANDBOX. Without this, resolvconf's subscribers write
+# the host's /run/dnsmasq/resolv.conf and /etc/unbound/unbound.conf.d/ (openresolv's
+# Debian defaults in /etc/resolvconf.conf), and `mkdir -p` of a missing /etc/wireguard
+# or /run/wireguard creates it on the host.
+isolate_host() {
+	# -n: libmount would otherwise create /run/mount (its utab) in the host's /run.
+	mount -n -t tmpfs -o mode=0755 tmpfs /run
+	SANDBOX=$(mktemp -d /run/wgq-test.XXXXXX)
+	overlay_dir /etc
+	PRIVATE_TREES="/run /etc"
 }
 
 sandbox_enter() {
@@ -43,28 +59,40 @@ sandbox_enter() {
 			env WGQ_IN_SANDBOX=1 WGQ="$WGQ" SRCDIR="$SRCDIR" bash "$0" "$@"
 	fi
 	set -e
-	SANDBOX=$(mktemp -d /tmp/wgq-test.XXXXXX)
-	trap 'rm -rf "$SANDBOX"' EXIT
+	isolate_host
 	printf 'nameserver 192.0.2.53\n' >"$SANDBOX/resolv.conf"
 	mount -t sysfs sysfs /sys
+	# A link (to systemd-resolved's or resolvconf's file under /run) would point into
+	# the empty /run: a plain file in the /etc overlay takes its place.
+	if [ -L /etc/resolv.conf ]; then rm /etc/resolv.conf; fi
+	[ -e /etc/resolv.conf ] || : >/etc/resolv.conf
 	mount --bind "$SANDBOX/resolv.conf" /etc/resolv.conf
 	for d in /run/wireguard /run/resolvconf /etc/wireguard /run/netns; do
 		mkdir -p "$d"
 		mount -t tmpfs -o mode=0755 tmpfs "$d"
 	done
 	chmod 700 /etc/wireguard
+	# wgq writes a named target's DNS files there (spec §5.5): never the host's.
+	private_dir /etc/netns
 	ip link set lo up
 	ip link add up0 mtu 1500 type veth peer name up1
+	# No duplicate address detection on the uplink: its link-local addresses are then
+	# usable at once, instead of after a second or two of DAD.
+	echo 0 >/proc/sys/net/ipv6/conf/up0/accept_dad
+	echo 0 >/proc/sys/net/ipv6/conf/up1/accept_dad
 	ip link set up1 up
 	ip link set up0 up
 	ip addr add 192.0.2.2/24 dev up0
 	ip -6 addr add 2001:db8::2/64 dev up0 nodad
 	ip route add default via 192.0.2.1 dev up0
 	ip -6 route add default via 2001:db8::1 dev up0
-	# Let the uplink's link-local address appear now, not during a test.
+	# Let the link-local addresses of both ends of the uplink appear now, not during a
+	# test (refusals.sh's listeners heard them arrive). No `grep -q` in a pipeline here:
+	# under pipefail, ip killed by SIGPIPE makes "! ip … | grep -q tentative" true.
+	local a
 	for _ in $(seq 100); do
-		ip -6 addr show dev up0 scope link | grep -q 'inet6 fe80' &&
-			! ip -6 addr show dev up0 | grep -q tentative && break
+		a=$(ip -6 -o addr show scope link)
+		[ "$(grep -cE ': up[01] +inet6 fe80' <<<"$a")" = 2 ] && [[ $a != *tentative* ]] && break
 		sleep 0.05
 	done
 	set +e
@@ -216,7 +244,10 @@ up_start_log() {
 # layer is in $SANDBOX), keeping the mounts below it (sandbox_enter's among them).
 overlay_dir() {
 	local dir=$1 base subs=() top=() m t i
-	base="$SANDBOX/overlay$(echo "$dir" | tr / _)"
+	for t in ${PRIVATE_TREES:-}; do # already private and writable (isolate_host)
+		[[ $dir == "$t" || $dir == "$t"/* ]] && return 0
+	done
+	base=$(mktemp -d "$SANDBOX/overlay$(echo "$dir" | tr / _).XXXXXX")
 	mkdir -p "$base/upper" "$base/work" "$base/moved"
 	mapfile -t subs < <(findmnt -rn -o TARGET | grep "^$dir/" | sort -u)
 	for m in "${subs[@]}"; do # only the outermost: the others move with them

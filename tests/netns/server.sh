@@ -69,7 +69,7 @@ check "down: state" "$EMPTY_STATE" "$(state)"
 
 run down wg0
 check "down again: refused" 1 "$RC"
-check "down again: message" "wgq: \`wg0' is not a WireGuard interface" "$ERR"
+check "down again: message" "wgq: \`wg0' is not a WireGuard interface (brought up with --netns? pass it again)" "$ERR"
 
 ip link add wgx type dummy 2>/dev/null || ip link add wgx type veth peer name wgy
 cp /etc/wireguard/wg0.conf /etc/wireguard/wgx.conf

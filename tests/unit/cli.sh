@@ -10,6 +10,10 @@ WGQ=${WGQ:-$(cd "$(dirname "$0")/../.." && pwd)/build/src/wgq}
 T=$(mktemp -d /tmp/wgq-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
+# A copy the unprivileged user (nobody, below) can reach wherever the checkout is, for
+# example under /root (mode 700).
+cp "$WGQ" "$T/wgq"
+WGQ=$T/wgq
 . "$(dirname "$0")/lib.sh"
 
 # r PROGRAM ARGS...: $RC, $OUT, $ERR
@@ -40,11 +44,33 @@ usage=$ERR
 r "$WGQ" --version
 check "--version" "0 wgq 0.1.0" "$RC $OUT"
 
-for args in "" "bogus" "bogus wg0" "up" "up a b" "UP wg0" "--help x" "strip --dry-run x" \
-	"save --dry-run wg0" "reload" "reload a b" "RELOAD wg0"; do
+r "$WGQ"
+check "no arguments: the usage alone, exit 1" "1 $usage" "$RC $ERR"
+# Each usage error says what is wrong, then prints the usage.
+while IFS='|' read -r args why; do
 	r "$WGQ" $args
-	check "'wgq $args': usage, exit 1" "1 $usage" "$RC $ERR"
-done
+	check "'wgq $args': what is wrong, usage, exit 1" "1 wgq: $why
+$usage" "$RC $ERR"
+done <<'EOF'
+frobnicate|unknown command 'frobnicate'
+--dry-run|missing command
+bogus wg0|unknown command 'bogus'
+UP wg0|unknown command 'UP'
+RELOAD wg0|unknown command 'RELOAD'
+--frobnicate|unknown option '--frobnicate'
+-x up wg0|unknown option '-x'
+up --dry-run --force wg0|unknown option '--force'
+up wg0 -v|unknown option '-v'
+up|up needs a CONFIG_FILE or INTERFACE
+reload|reload needs a CONFIG_FILE or INTERFACE
+up a b|unexpected argument 'b'
+reload a b|unexpected argument 'b'
+--help x|'--help' takes no other arguments
+help x|'help' takes no other arguments
+up wg0 --version|'--version' takes no other arguments
+strip --dry-run x|strip does not take --dry-run
+save --dry-run wg0|save does not take --dry-run
+EOF
 
 ln -s "$WGQ" "$T/wg-quick"
 r "$T/wg-quick" --help

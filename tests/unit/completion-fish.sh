@@ -9,7 +9,7 @@
 set -uo pipefail
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 export LC_ALL=C
-command -v fish >/dev/null || { echo "fish is not installed"; exit 77; }
+command -v fish >/dev/null || { echo "skipped: needs fish"; exit 77; }
 T=$(mktemp -d /tmp/wgq-comp-fish.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +25,10 @@ for f in wg0.conf wg1.conf office.conf w+g=1.conf longer-than-15-chars.conf note
 done
 mkdir "$T/root/etc/wireguard/dir.conf"
 fake_interfaces
+mkdir -p "$T/root/run/netns"
+: >"$T/root/run/netns/vpn"
+: >"$T/root/run/netns/\$(touch pwned)"
+ln -s /proc/1/ns/net "$T/root/run/netns/ctr"
 for f in peer1.conf peer2.conf readme.txt .hidden.conf sub/x.conf sub/y.txt; do
 	: >"$T/cwd/$f"
 done
@@ -58,8 +62,9 @@ check "strip o" "office" "$(comp "$R" 'wgq strip o')"
 check "reload: names" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq reload ')"
 check "reload ./p" "./peer1.conf$nl./peer2.conf" "$(comp "$R" 'wgq reload ./p')"
 check "--dry-run reload" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq --dry-run reload ')"
-check "reload wg0 -: --dry-run" "--dry-run" "$(comp "$R" 'wgq reload wg0 -')"
-check "reload --dry-run wg0 -: nothing" "" "$(comp "$R" 'wgq reload --dry-run wg0 -')"
+check "reload wg0 -: its options" "--dry-run$nl--netns$nl--no-dns" "$(comp "$R" 'wgq reload wg0 -')"
+check "reload --dry-run wg0 -: the others" "--netns$nl--no-dns" \
+	"$(comp "$R" 'wgq reload --dry-run wg0 -')"
 check "up --dry-run" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq up --dry-run ')"
 check "--dry-run up" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq --dry-run up ')"
 check "down: running interfaces, unique" "\$(touch pwned)${nl}wg0${nl}wgk${nl}wgu" \
@@ -68,9 +73,18 @@ check "  ... and the odd name ran nothing" "no" "$([ -e pwned ] && echo yes || e
 check "save wgu" "wgu" "$(comp "$R" 'wgq save wgu')"
 check "down ./p: files once a path is typed" "./peer1.conf$nl./peer2.conf" \
 	"$(comp "$R" 'wgq down ./p')"
-check "up wg0 -: --dry-run" "--dry-run" "$(comp "$R" 'wgq up wg0 -')"
-check "up --dry-run wg0 -: nothing" "" "$(comp "$R" 'wgq up --dry-run wg0 -')"
-check "save -: nothing" "" "$(comp "$R" 'wgq save -')"
+check "up wg0 -: its options" "--dry-run$nl--netns$nl--no-dns" "$(comp "$R" 'wgq up wg0 -')"
+check "up --dry-run wg0 -: the others" "--netns$nl--no-dns" "$(comp "$R" 'wgq up --dry-run wg0 -')"
+check "save -: --netns" "--netns" "$(comp "$R" 'wgq save -')"
+check "strip -: nothing" "" "$(comp "$R" 'wgq strip -')"
+check "up --netns: namespace names" "\$(touch pwned)${nl}ctr${nl}vpn" "$(comp "$R" 'wgq up --netns ')"
+check "  ... and the odd name ran nothing" "no" "$([ -e pwned ] && echo yes || echo no)"
+check "down --netns v" "vpn" "$(comp "$R" 'wgq down --netns v')"
+check "up --netns vpn: configs" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wgq up --netns vpn ')"
+check "save --netns vpn: interfaces" "\$(touch pwned)${nl}wg0${nl}wgk${nl}wgu" \
+	"$(comp "$R" 'wgq save --netns vpn ')"
+check "up --netns vpn --no-dns wg0 -" "--dry-run" "$(comp "$R" 'wgq up --netns vpn --no-dns wg0 -')"
+check "up --netns=vpn wg0 -" "--dry-run$nl--no-dns" "$(comp "$R" 'wgq up --netns=vpn wg0 -')"
 check "up wg0 (second argument): nothing" "" "$(comp "$R" 'wgq up wg0 ')"
 check "help: nothing" "" "$(comp "$R" 'wgq help ')"
 check "unknown verb: nothing" "" "$(comp "$R" 'wgq bogus ')"

@@ -10,8 +10,8 @@
 set -uo pipefail
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 export LC_ALL=C
-command -v zsh >/dev/null || { echo "zsh is not installed"; exit 77; }
-zsh -fc 'zmodload zsh/zpty' 2>/dev/null || { echo "zsh has no zsh/zpty"; exit 77; }
+command -v zsh >/dev/null || { echo "skipped: needs zsh"; exit 77; }
+zsh -fc 'zmodload zsh/zpty' 2>/dev/null || { echo "skipped: zsh has no zsh/zpty"; exit 77; }
 T=$(mktemp -d /tmp/wgq-comp-zsh.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +25,10 @@ for f in wg0.conf wg1.conf office.conf w+g=1.conf longer-than-15-chars.conf note
 	: >"$T/root/etc/wireguard/$f"
 done
 fake_interfaces
+mkdir -p "$T/root/run/netns"
+: >"$T/root/run/netns/vpn"
+: >"$T/root/run/netns/\$(touch pwned)"
+ln -s /proc/1/ns/net "$T/root/run/netns/ctr"
 for f in peer1.conf peer2.conf readme.txt .hidden.conf sub/x.conf sub/y.txt; do
 	: >"$T/cwd/$f"
 done
@@ -77,7 +81,8 @@ mapfile -t got < <(comp 'wgq ' 'wgq s' 'wgq -' 'wgq --dry-run ' 'wgq --dry-run u
 	'wgq down ' 'wgq save wgu' 'wgq up wg0 -' 'wgq up --dry-run wg0 -' 'wgq up wg0 ' \
 	'wgq help ' 'wgq down ./p' 'wgq down \$' 'wgq up wg0 --d' 'wgq r' 'wgq reload ' \
 	'wgq reload w' 'wgq reload ./p' 'wgq reload wg0 -' 'wgq --dry-run r' \
-	'wgq reload --dry-run wg0 -')
+	'wgq reload --dry-run wg0 -' 'wgq up --netns ' 'wgq down --netns v' 'wgq up --netns vpn o' \
+	'wgq save -' 'wgq up --netns vpn --no-dns wg0 -' 'wgq up --dry-run --netns vpn wg0 -')
 i=0
 next() { check "$1" "$2" "${got[i]-<no result>}"; i=$((i + 1)); }
 next "verbs" "wgq |down help reload save strip up"
@@ -94,8 +99,8 @@ next "up o" "wgq up office |"
 next "strip w: names only" "wgq strip w|w+g=1 wg0 wg1"
 next "down: running interfaces, unique" "wgq down |\\\$\\(touch\\ pwned\\) wg0 wgk wgu"
 next "save wgu" "wgq save wgu |"
-next "up wg0 -: --dry-run" "wgq up wg0 --dry-run |"
-next "up --dry-run wg0 -: nothing" "wgq up --dry-run wg0 -|"
+next "up wg0 -: its options" "wgq up wg0 --|--dry-run --netns --no-dns"
+next "up --dry-run wg0 -: the others" "wgq up --dry-run wg0 --n|--netns --no-dns"
 next "up wg0 (second argument): nothing" "wgq up wg0 |"
 next "help: nothing" "wgq help |"
 next "down ./p: files once a path is typed" "wgq down ./peer|peer1.conf peer2.conf"
@@ -106,9 +111,15 @@ next "reload: names, files and directories" \
 	"wgq reload |configs office peer1.conf peer2.conf sub w+g=1 wg0 wg1"
 next "reload w: names only" "wgq reload w|w+g=1 wg0 wg1"
 next "reload ./p" "wgq reload ./peer|peer1.conf peer2.conf"
-next "reload wg0 -: --dry-run" "wgq reload wg0 --dry-run |"
+next "reload wg0 -: its options" "wgq reload wg0 --|--dry-run --netns --no-dns"
 next "after --dry-run, r completes reload" "wgq --dry-run reload |"
-next "reload --dry-run wg0 -: nothing" "wgq reload --dry-run wg0 -|"
+next "reload --dry-run wg0 -: the others" "wgq reload --dry-run wg0 --n|--netns --no-dns"
+next "up --netns: namespace names" "wgq up --netns |\\\$\\(touch\\ pwned\\) ctr vpn"
+next "down --netns v" "wgq down --netns vpn |"
+next "up --netns vpn o: configs" "wgq up --netns vpn office |"
+next "save -: --netns" "wgq save --netns |"
+next "up --netns vpn --no-dns wg0 -" "wgq up --netns vpn --no-dns wg0 --dry-run |"
+next "up --dry-run --netns vpn wg0 -" "wgq up --dry-run --netns vpn wg0 --no-dns |"
 check "nothing ran" "no" "$([ -e "$T/cwd/pwned" ] && echo yes || echo no)"
 
 echo "$PASSES passed, $FAILS failed"

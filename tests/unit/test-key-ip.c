@@ -1023,19 +1023,33 @@ static void test_resolve_infinity_ipv6(void **state)
 	wgdev_clear(&cfg.dev);
 }
 
+/* Whether /etc/hosts has a line naming localhost (after its address, with spaces or
+ * tabs, as Debian writes it). Closed before the caller may skip(), which longjmps past
+ * any cleanup (valgrind counts the FILE as a leak). */
+static bool hosts_lists_localhost(void)
+{
+	_cleanup_fclose_ FILE *hosts = fopen("/etc/hosts", "re");
+	char line[512], *save = NULL;
+	bool listed = false;
+
+	while (hosts && fgets(line, sizeof(line), hosts)) {
+		if (line[0] == '#' || !strtok_r(line, " \t\n", &save))
+			continue;
+		for (char *w; (w = strtok_r(NULL, " \t\n", &save));)
+			listed |= streq(w, "localhost");
+	}
+	return listed;
+}
+
 /* The real resolver, only when /etc/hosts answers for localhost (no network). */
 static void test_resolve_localhost(void **state)
 {
-	_cleanup_fclose_ FILE *hosts = fopen("/etc/hosts", "re");
-	char line[512], buf[512];
-	bool listed = false;
+	char buf[512];
 	struct cfg cfg;
 	const union wg_endpoint *ep;
 
 	(void)state;
-	while (hosts && fgets(line, sizeof(line), hosts))
-		listed |= line[0] != '#' && strstr(line, " localhost") != NULL;
-	if (!listed)
+	if (!hosts_lists_localhost())
 		skip();
 	endpoint_set_ops(NULL);
 	make_cfg(&cfg, "localhost:51820", true);

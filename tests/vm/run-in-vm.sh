@@ -31,7 +31,7 @@ MODULES="virtio_pci 9pnet_virtio 9p overlay wireguard tun veth nf_tables nf_conn
 KERNEL_ARGS="rcupdate.rcu_expedited=1"
 
 die() { echo "run-in-vm: $*" >&2; exit 1; }
-skip() { echo "run-in-vm: SKIP: $*" >&2; exit 77; }
+skip() { echo "skipped: $*" >&2; exit 77; }
 
 # --- guest side: PID 1 after switch_root --------------------------------------------
 
@@ -138,6 +138,9 @@ mount -t proc proc /newroot/proc
 mount -t sysfs sysfs /newroot/sys
 mount -t devtmpfs devtmpfs /newroot/dev
 mount -t tmpfs -o mode=0755 tmpfs /newroot/run
+# The netns tests mount a private tmpfs on /etc/netns; the guest's /etc, itself an
+# overlay, cannot take their overlay to create it, so it exists from the start.
+mkdir -p /newroot/etc/netns
 mkdir -p /newroot$SHARE_MNT
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 wgqvm /newroot$SHARE_MNT
 runner=\$(cat /newroot$SHARE_MNT/runner)

@@ -126,7 +126,7 @@ if [ -n "${WGQ_VM_GUEST:-}" ]; then
 	exit
 fi
 
-[ "${WGQ_VM:-1}" != 0 ] || { echo "SKIP: WGQ_VM=0"; exit 77; }
+[ "${WGQ_VM:-1}" != 0 ] || { echo "skipped: WGQ_VM=0"; exit 77; }
 # many_guests JOBS: boot JOBS guests on one queue, a host directory each guest mounts
 # (WGQ_VM_SHARE); print every script's output in queue order, then the report.
 many_guests() {
@@ -156,7 +156,7 @@ many_guests() {
 	report "$q" && [ "$broken" = 0 ]
 }
 
-[ "${WGQ_VM:-1}" != 0 ] || { echo "SKIP: WGQ_VM=0"; exit 77; }
+[ "${WGQ_VM:-1}" != 0 ] || { echo "skipped: WGQ_VM=0"; exit 77; }
 WGQ=$(readlink -f "${WGQ:-$SRCDIR/build/src/wgq}")
 [ -x "$WGQ" ] || { echo "FAIL: $WGQ not built"; exit 1; }
 export WGQ SRCDIR WGQ_VM_GUEST=1
