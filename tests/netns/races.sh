@@ -150,5 +150,5 @@ check "down of a deleted link: exit 0, what it removed" \
 	"$RC $(echo "$ERR" | grep '^\[!\]')"
 check "nothing left" "$EMPTY_FULL" "$(full_state)"
 run down wgr
-check "a second down: nothing left to remove" "1 wgq: \`wgr' is not a WireGuard interface" "$RC $ERR"
+check "a second down: nothing left to remove" "1 wgq: \`wgr' is not a WireGuard interface (brought up with --netns? pass it again)" "$RC $ERR"
 finish
