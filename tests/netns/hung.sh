@@ -35,8 +35,10 @@ conf() { client_conf 92 "${1:-}" | write_conf wgh; }
 # that every recorded sleep is gone.
 interrupt() {
 	"$WGQ" up wgh >/dev/null 2>"$SANDBOX/err" &
-	local pid=$! start rc ms p left=""
+	local pid=$! start rc ms p left="" i
 	sleep 2
+	# The hung helper must be running (slow builds such as ASan take longer to get there).
+	for i in $(seq 100); do [ -s "$PIDS" ] && break; sleep 0.1; done
 	start=$(date +%s%N)
 	kill -TERM $pid
 	wait $pid
