@@ -12,6 +12,7 @@
 #include "cmd-common.h"
 #include "config-file.h"
 #include "dns.h"
+#include "down-leftovers.h"
 #include "hooks.h"
 #include "ks-tunnel.h"
 #include "lock.h"
@@ -40,6 +41,7 @@ struct down_ctx {
 	bool in_target;		/* IF was found in T (else in H) */
 	struct nl_sock *nft;
 	enum cfg_ks_level ks_level; /* the higher of the file's and tun-IF's */
+	int dns_err;		/* DNS left behind: down ends in failure (issue 18) */
 };
 
 /* The rtnetlink and generic netlink sockets of the namespace IF is in. */
@@ -139,18 +141,6 @@ static int delete_link(struct down_ctx *c)
 	return 0;
 }
 
-/* Failures here are reported and ignored, as in wg-quick. */
-static void delete_dns(struct down_ctx *c)
-{
-	char path[PATH_MAX], prefix[64];
-
-	if (!spawn_which("resolvconf", path, sizeof(path)))
-		return;
-	dns_prefix(prefix, sizeof(prefix));
-	if (c->cfg.n_dns_servers || dns_record_exists(prefix, c->ifname))
-		(void)dns_down(prefix, c->ifname, c->dry_run);
-}
-
 /* Failures are reported and ignored, as in wg-quick. */
 static void delete_firewall(struct down_ctx *c)
 {
@@ -173,7 +163,10 @@ static int teardown(struct down_ctx *c)
 		(void)netns_dns_remove(c->ns.name, c->ifname, c->dry_run, NULL);
 	if (c->in_target)
 		return 0;
-	delete_dns(c);
+	bool removed;
+
+	/* DNS that cannot be removed fails down, after the rest is done (issue 18). */
+	c->dns_err = down_dns(&c->cfg, c->ifname, c->dry_run, &removed, false);
 	delete_firewall(c);
 	return 0;
 }
@@ -217,21 +210,25 @@ static void ks_stays(const char *ifname)
 		  ifname);
 }
 
-/* killswitch-netns §4.2: IF is gone but its switch is not (a failed up). */
-static int down_switch_only(struct down_ctx *c)
+/* The return of prepare() when IF is gone and its switch is not (a failed up). */
+#define SWITCH_ONLY 3
+
+/* killswitch-netns §4.2: IF is gone but its switch is not (a failed up); first what
+ * else a dead link left behind (issue 18), then the switch. found: down_leftovers
+ * removed something. */
+static int down_switch_only(struct down_ctx *c, bool found)
 {
 	if (c->ks_level == CFG_KS_LOCKDOWN) {
-		log_error("`%s' is not a WireGuard interface", c->ifname);
+		if (!found)
+			log_error("`%s' is not a WireGuard interface", c->ifname);
 		ks_stays(c->ifname);
-		return -ENODEV;
+		return found ? 0 : -ENODEV;
 	}
-	int r = kst_remove(&c->nft, c->ifname, c->dry_run, NULL);
-
-	return r < 0 ? r : 2;
+	return kst_remove(&c->nft, c->ifname, c->dry_run, NULL);
 }
 
-/* The level down works with: the higher of the file's and tun-IF's; 2: only a
- * kill switch was left and it is handled, or -errno. */
+/* The level down works with: the higher of the file's and tun-IF's; SWITCH_ONLY: IF
+ * is gone and only its kill switch (and maybe a dead link's leftovers) is left. */
 static int prepare_switch(struct down_ctx *c)
 {
 	enum cfg_ks_level installed = kst_installed_level(&c->nft, c->ifname);
@@ -239,12 +236,22 @@ static int prepare_switch(struct down_ctx *c)
 	c->ks_level = installed > c->cfg.kill_switch ? installed : c->cfg.kill_switch;
 	(void)kst_check_endpoints(&c->cfg, c->file.path, c->ks_level, true);
 	if (c->ns.kind == NETNS_NONE && installed != CFG_KS_OFF && !is_wireguard(c))
-		return down_switch_only(c);
+		return SWITCH_ONLY;
 	return 0;
 }
 
-/* 1: T is gone (§5.7 step 2); 2: done already (only a kill switch was left); 0: IF
- * found; or -errno (printed). */
+/* No link and no userspace socket: what is left is cleaned up instead (issue 18). */
+static bool link_gone(struct down_ctx *c)
+{
+	struct rtnl_link l;
+
+	return rtnl_link_get(c->rtnl, c->ifname, &l) == -ENODEV && !wg_uapi_alive(c->ifname);
+}
+
+#define NO_HINT " (brought up with --netns? pass it again)"
+
+/* 1: T is gone (§5.7 step 2); 2: no target and IF is gone; SWITCH_ONLY: the same with
+ * a kill switch left for IF; 0: IF found; or -errno (printed). */
 static int prepare(struct down_ctx *c, const char *arg, const char *netns)
 {
 	int r = cmd_load(arg, CFG_LOAD_LENIENT, &c->file, &c->cfg, &c->rtnl);
@@ -257,7 +264,7 @@ static int prepare(struct down_ctx *c, const char *arg, const char *netns)
 	if (r != 0)
 		return r;
 	if (c->ns.kind == NETNS_NONE)
-		return find_in_h(c, " (brought up with --netns? pass it again)");
+		return link_gone(c) ? 2 : find_in_h(c, NO_HINT);
 	netns_export_env(&c->ns);
 	r = netns_open(&c->ns);
 	if (netns_gone(r))
@@ -317,8 +324,16 @@ int cmd_down(const char *arg, const struct cmd_opts *opts)
 
 	if (r == 1)
 		return down_gone(&c);
-	if (r != 0)
-		return r < 0 ? r : 0;
+	if (r == SWITCH_ONLY) {
+		r = link_gone(&c) ? down_leftovers(c.rtnl, &c.cfg, c.ifname, c.dry_run) : -ENODEV;
+		return r == -ENODEV || r == 0 ? down_switch_only(&c, r == 0) : r;
+	}
+	if (r == 2) {
+		r = down_leftovers(c.rtnl, &c.cfg, c.ifname, c.dry_run);
+		return r == -ENODEV ? find_in_h(&c, NO_HINT) : r;
+	}
+	if (r < 0)
+		return r;
 	r = hook_run_all(&c.cfg, CFG_PRE_DOWN, c.ifname, c.dry_run);
 	if (r < 0)
 		return r; /* a failing PreDown stops down: the interface stays up */
@@ -344,5 +359,5 @@ int cmd_down(const char *arg, const struct cmd_opts *opts)
 	}
 	if (r == 0 && plan_interrupted())
 		r = -EINTR;
-	return r;
+	return r < 0 ? r : c.dns_err;
 }

@@ -22,6 +22,7 @@
 #include "macro.h"
 #include "mtu.h"
 #include "nft.h"
+#include "preflight.h"
 #include "save.h"
 #include "spawn.h"
 #include "subcommands.h"
@@ -171,11 +172,41 @@ static int change_addr(struct reload_ctx *c, bool add, int family, const uint8_t
 
 /* --- reading the state --- */
 
-/* Is route r one that wgq's route steps make (ip route add P dev IF: proto boot)? */
+/* Is route r one that wgq's route steps make (ip route add P dev IF: proto boot, no
+ * gateway or source, the kernel's default metric)? */
 static bool wgq_route(const struct reload_ctx *c, const struct rtnl_route *r)
 {
+	uint32_t metric = r->family == AF_INET6 ? 1024 : 0;
+
 	return r->oif == c->up.ifindex && r->protocol == RTPROT_BOOT && !r->cloned &&
-	       r->type == RTN_UNICAST;
+	       r->type == RTN_UNICAST && !r->nexthop && r->priority == metric;
+}
+
+static int addr_cmp(int family, const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a, b, rtnl_addr_len(family));
+}
+
+static int num_cmp(long long a, long long b)
+{
+	return (a > b) - (a < b);
+}
+
+/* Family, prefix length, table, address: the order of the lookups of reload. */
+static int route_cmp(const void *a, const void *b)
+{
+	const struct rtnl_route *x = a, *y = b;
+
+	return num_cmp(x->family, y->family) ?: num_cmp(x->dst_len, y->dst_len) ?:
+	       num_cmp(x->table, y->table) ?: addr_cmp(x->family, x->dst, y->dst);
+}
+
+static struct rtnl_route route_key(const struct route_entry *e, uint32_t table)
+{
+	struct rtnl_route k = { .family = e->family, .dst_len = e->len, .table = table };
+
+	memcpy(k.dst, e->addr, 16);
+	return k;
 }
 
 /* Every route of both families in every table. */
@@ -432,13 +463,19 @@ static void undo_vanished_routes(void *ctx, const void *data)
 	(void)data;
 	if (dump_routes(c, &rt, &n) < 0)
 		return;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (wgq_route(c, &rt[i]))
+			rt[k++] = rt[i];
+	qsort(rt, k, sizeof(*rt), route_cmp);
 	for (size_t i = 0; i < c->n_snap; i++) {
 		const struct rtnl_route *s = &c->snap[i];
 		struct rt_op op = {
 			.route = true, .family = s->family, .len = s->dst_len, .table = s->table
 		};
 
-		if (route_present(c, rt, n, s->family, s->dst, s->dst_len, s->table))
+		if (bsearch(s, rt, k, sizeof(*rt), route_cmp))
 			continue;
 		memcpy(op.addr, s->dst, 16);
 		route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->up.ip, "add", &op, c->up.ifname,
@@ -462,10 +499,22 @@ static int snapshot_routes(struct reload_ctx *c)
 	return plan_push_undo(&c->up.plan, undo_vanished_routes, NULL, 0);
 }
 
+/* Does the addresses step change anything? */
+static bool addrs_change(const struct reload_ctx *c)
+{
+	for (size_t i = 0; i < c->n_addrs0; i++)
+		if (addr_goes(c, &c->addrs0[i]))
+			return true;
+	for (size_t i = 0; i < c->up.cfg.n_addresses; i++)
+		if (!kernel_has_addr(c, &c->up.cfg.addresses[i]))
+			return true;
+	return false;
+}
+
 static int step_addresses(void *ctx)
 {
 	struct reload_ctx *c = ctx;
-	int r = c->up.dry_run ? 0 : snapshot_routes(c);
+	int r = c->up.dry_run || !addrs_change(c) ? 0 : snapshot_routes(c);
 
 	if (r == 0)
 		r = remove_addrs(c, true);
@@ -490,12 +539,28 @@ static void undo_mtu(void *ctx, const void *data)
 		log_step_error(cmd, r);
 }
 
-/* The automatic MTU as up computes it (§3.6), from the endpoints read back. */
+/* Did the device step set or remove an endpoint? Else those read before still hold. */
+static bool endpoints_changed(const struct reload_ctx *c)
+{
+	for (size_t i = 0; i < c->apply.n_peers; i++)
+		if (c->apply.peers[i].flags & (WGPEER_HAS_ENDPOINT | WGPEER_REMOVE))
+			return true;
+	return false;
+}
+
+/* The automatic MTU as up computes it (§3.6), from the endpoints read back (read
+ * again only when the device step changed them: a read of a server is 10s of ms). */
 static int auto_mtu(struct reload_ctx *c, uint32_t *mtu)
 {
 	char cmd[64];
 	int r = 0;
 
+	if (!c->up.dry_run && !endpoints_changed(c)) {
+		r = mtu_auto(c->up.rtnl, &c->cur, mtu);
+		if (r < 0)
+			log_step_error("ip route get", r);
+		return r;
+	}
 	if (!c->up.dry_run) {
 		wgdev_clear(&c->up.dev);
 		r = wg_get_device(up_genl(&c->up), c->up.ifname, &c->up.dev);
@@ -549,12 +614,16 @@ struct want_route {
 };
 
 struct route_plan {
-	struct route_entry *old; /* the allowed IPs before: wgq's routes are among them */
+	struct rtnl_route *old; /* the allowed IPs before, as table 0 routes, sorted */
 	size_t n_old;
 	struct want_route *want;
 	size_t n_want;
 	struct rtnl_route *rt; /* every route now */
 	size_t n_rt;
+	/* For lookups in O(log n), sorted (route_cmp): a server has 10 000s of routes. */
+	struct rtnl_route *want_keys; /* the wanted routes */
+	struct rtnl_route *present;   /* wgq's routes now */
+	size_t n_present;
 };
 
 static void route_plan_free(struct route_plan *p)
@@ -562,27 +631,80 @@ static void route_plan_free(struct route_plan *p)
 	free(p->old);
 	free(p->want);
 	free(p->rt);
+	free(p->want_keys);
+	free(p->present);
 }
 
 static bool was_allowed(const struct route_plan *p, const struct rtnl_route *r)
 {
-	for (size_t i = 0; i < p->n_old; i++)
-		if (p->old[i].family == r->family && p->old[i].len == r->dst_len &&
-		    !memcmp(p->old[i].addr, r->dst, rtnl_addr_len(r->family)))
-			return true;
-	return false;
+	struct rtnl_route key = { .family = r->family, .dst_len = r->dst_len };
+
+	memcpy(key.dst, r->dst, 16);
+	return bsearch(&key, p->old, p->n_old, sizeof(*p->old), route_cmp);
 }
 
 static bool wanted(const struct route_plan *p, const struct rtnl_route *r)
 {
-	for (size_t i = 0; i < p->n_want; i++) {
-		const struct want_route *w = &p->want[i];
+	return bsearch(r, p->want_keys, p->n_want, sizeof(*r), route_cmp);
+}
 
-		if (w->e.family == r->family && w->e.len == r->dst_len && w->table == r->table &&
-		    !memcmp(w->e.addr, r->dst, rtnl_addr_len(r->family)))
-			return true;
+static bool present(const struct route_plan *p, const struct want_route *w)
+{
+	struct rtnl_route key = route_key(&w->e, w->table);
+
+	return bsearch(&key, p->present, p->n_present, sizeof(key), route_cmp);
+}
+
+/* The allowed IPs before, sorted for was_allowed(). */
+static int read_old(struct reload_ctx *c, struct route_plan *p)
+{
+	_cleanup_free_ struct route_entry *list = NULL;
+	int r = routes_from_device(&c->cur, &list, &p->n_old);
+
+	if (r < 0)
+		return r;
+	p->old = calloc(p->n_old + 1, sizeof(*p->old));
+	if (!p->old)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n_old; i++)
+		p->old[i] = route_key(&list[i], 0);
+	qsort(p->old, p->n_old, sizeof(*p->old), route_cmp);
+	return 0;
+}
+
+/* The sorted lookups of wanted() and present(). */
+static int index_routes(struct reload_ctx *c, struct route_plan *p)
+{
+	p->want_keys = calloc(p->n_want + 1, sizeof(*p->want_keys));
+	p->present = calloc(p->n_rt + 1, sizeof(*p->present));
+	if (!p->want_keys || !p->present)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n_want; i++)
+		p->want_keys[i] = route_key(&p->want[i].e, p->want[i].table);
+	for (size_t i = 0; i < p->n_rt; i++)
+		if (wgq_route(c, &p->rt[i]))
+			p->present[p->n_present++] = p->rt[i];
+	qsort(p->want_keys, p->n_want, sizeof(*p->want_keys), route_cmp);
+	qsort(p->present, p->n_present, sizeof(*p->present), route_cmp);
+	return 0;
+}
+
+/* Is r in the table where the config's routes go, a route up would have made there?
+ * Such a route goes when unwanted, even when the device no longer has its allowed IP
+ * (a peer removed with `wg set` or `wg syncconf`). */
+static bool in_own_table(const struct reload_ctx *c, const struct rtnl_route *r)
+{
+	const struct cfg *cfg = &c->up.cfg;
+
+	switch (cfg->table_mode) {
+	case CFG_TABLE_OFF:
+		return false;
+	case CFG_TABLE_ID:
+		return r->table == (cfg->table ? cfg->table : RT_TABLE_MAIN);
+	case CFG_TABLE_AUTO:
+		break;
 	}
-	return false;
+	return r->table == RT_TABLE_MAIN && r->dst_len > 0;
 }
 
 /* Is route r one of this tunnel's that the full-tunnel step handles? */
@@ -606,7 +728,8 @@ static int covering_routes(struct reload_ctx *c, const struct route_plan *p,
 	for (size_t i = 0; i < p->n_rt; i++) {
 		const struct rtnl_route *r = &p->rt[i];
 
-		if (r->table != RT_TABLE_MAIN || (wgq_route(c, r) && was_allowed(p, r)) ||
+		if (r->table != RT_TABLE_MAIN ||
+		    (wgq_route(c, r) && (was_allowed(p, r) || in_own_table(c, r))) ||
 		    (c->up.dry_run && r->protocol == RTPROT_KERNEL))
 			continue;
 		cov[k++] = *r;
@@ -674,17 +797,19 @@ static int plan_wanted_routes(struct reload_ctx *c, struct route_plan *p)
 
 static int read_route_plan(struct reload_ctx *c, struct route_plan *p)
 {
-	int r = routes_from_device(&c->cur, &p->old, &p->n_old);
+	int r = read_old(c, p);
 
 	if (r == 0)
 		r = dump_routes(c, &p->rt, &p->n_rt);
 	if (r == 0)
 		r = plan_wanted_routes(c, p);
+	if (r == 0)
+		r = index_routes(c, p);
 	return r;
 }
 
-/* wgq's routes for allowed IPs that are gone, or in another table now; then the new
- * ones, in up's order. */
+/* wgq's routes for allowed IPs that are gone, or in another table now, and unwanted
+ * routes of wgq's shape in the config's table; then the new ones, in up's order. */
 static int sync_routes(struct reload_ctx *c)
 {
 	_cleanup_(route_plan_free) struct route_plan p = { 0 };
@@ -693,15 +818,15 @@ static int sync_routes(struct reload_ctx *c)
 	for (size_t i = 0; r == 0 && i < p.n_rt; i++) {
 		const struct rtnl_route *rt = &p.rt[i];
 
-		if (!wgq_route(c, rt) || !was_allowed(&p, rt) || full_tunnel_route(c, rt) ||
-		    wanted(&p, rt))
+		if (!wgq_route(c, rt) || !(was_allowed(&p, rt) || in_own_table(c, rt)) ||
+		    full_tunnel_route(c, rt) || wanted(&p, rt))
 			continue;
 		r = change_route(c, false, rt->family, rt->dst, rt->dst_len, rt->table, NULL);
 	}
 	for (size_t i = 0; r == 0 && i < p.n_want; i++) {
 		const struct want_route *w = &p.want[i];
 
-		if (route_present(c, p.rt, p.n_rt, w->e.family, w->e.addr, w->e.len, w->table))
+		if (present(&p, w))
 			continue;
 		r = change_route(c, true, w->e.family, w->e.addr, w->e.len, w->table,
 				 w->table_text);
@@ -1192,6 +1317,13 @@ static int prepare(struct reload_ctx *c, const char *arg, const struct cmd_opts 
 		kst_warn_ssh(&c->up.cfg, c->up.ifname);
 	if (r == 0 && !c->up.moved && !c->up.no_dns)
 		r = dns_check(&c->up.cfg, c->up.file.path, &c->up.dns_tool);
+	struct preflight pf = {
+		.cfg = &c->up.cfg, .path = c->up.file.path, .ifname = c->up.ifname, .running = true,
+		.kill_switch = c->ks_want != CFG_KS_OFF,
+	};
+
+	if (r == 0)
+		r = preflight_check(&pf);
 	if (r == 0)
 		r = cfg_resolve_endpoints(&c->up.cfg, c->up.file.path);
 	if (r == 0)

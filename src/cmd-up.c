@@ -14,6 +14,7 @@
 #include "log.h"
 #include "macro.h"
 #include "mtu.h"
+#include "preflight.h"
 #include "spawn.h"
 #include "subcommands.h"
 #include "up-netns.h"
@@ -25,9 +26,12 @@
 
 struct link_undo {
 	char name[IFNAMSIZ];
+	int ifindex;
 };
 
-/* Deletes the link where it is: in T after the move (killswitch-netns §5.4). */
+/* Deletes the link where it is: in T after the move (killswitch-netns §5.4). Only the
+ * link this run created goes: one of the same name with another ifindex was made by
+ * someone else after ours went (issue 18); a move may renumber ours (c->ifindex). */
 static void undo_link(void *ctx, const void *data)
 {
 	struct up_ctx *c = ctx;
@@ -39,6 +43,10 @@ static void undo_link(void *ctx, const void *data)
 	log_cmd("%s", cmd);
 	int r = rtnl_link_get(up_rtnl(c), u->name, &l);
 
+	if (r == 0 && l.ifindex != (c->moved ? c->ifindex : u->ifindex)) {
+		log_error("%s: not deleted: it is not the link this run created", cmd);
+		return;
+	}
 	if (r == 0)
 		r = rtnl_link_del(up_rtnl(c), l.ifindex);
 	if (r < 0 && r != -ENODEV)
@@ -47,25 +55,18 @@ static void undo_link(void *ctx, const void *data)
 		wg_uapi_wait_gone(u->name);
 }
 
-static int push_link_undo(struct up_ctx *c)
+static int push_link_undo(struct up_ctx *c, int ifindex)
 {
-	struct link_undo u = { 0 };
+	struct link_undo u = { .ifindex = ifindex };
 
 	snprintf(u.name, sizeof(u.name), "%s", c->ifname);
 	return plan_push_undo(&c->plan, undo_link, &u, sizeof(u));
 }
 
-static const char *userspace_impl(void)
-{
-	const char *impl = getenv("WG_QUICK_USERSPACE_IMPLEMENTATION");
-
-	return impl && *impl ? impl : "wireguard-go";
-}
-
 /* §3.2: without the kernel module, start the userspace implementation. */
 static int start_userspace(struct up_ctx *c)
 {
-	const char *impl = userspace_impl();
+	const char *impl = preflight_userspace_impl();
 	char *argv[] = { (char *)impl, (char *)c->ifname, NULL };
 	char what[PATH_MAX];
 	struct spawn_result res;
@@ -84,17 +85,19 @@ static int start_userspace(struct up_ctx *c)
 	}
 	r = spawn_check(what, &res);
 	struct rtnl_link l;
+	int g = rtnl_link_get(c->rtnl, c->ifname, &l);
 
-	/* Whatever it managed to create is ours to remove. */
-	if (rtnl_link_get(c->rtnl, c->ifname, &l) == 0) {
-		int p = push_link_undo(c);
-
-		if (p < 0)
-			return p;
+	/* A link left by a failed start may be another creator's: only a successful
+	 * start proves it ours. */
+	if (r == 0 && g == 0) {
 		c->ifindex = l.ifindex;
-	} else if (r == 0) {
+		return push_link_undo(c, l.ifindex);
+	}
+	if (r == 0) {
 		log_error("%s: did not create the interface", what);
 		r = -ENODEV;
+	} else if (g == 0) {
+		log_error("`%s' exists but %s failed: left alone", c->ifname, what);
 	}
 	return r;
 }
@@ -105,7 +108,7 @@ static bool userspace_possible(void)
 	struct stat st;
 
 	return stat("/sys/module/wireguard", &st) < 0 &&
-	       spawn_which(userspace_impl(), path, sizeof(path));
+	       spawn_which(preflight_userspace_impl(), path, sizeof(path));
 }
 
 static int step_link(void *ctx)
@@ -123,14 +126,15 @@ static int step_link(void *ctx)
 
 	snprintf(cmd, sizeof(cmd), "ip link add dev %s type wireguard", c->ifname);
 	if (r == 0) {
+		/* NLM_F_EXCL: a link someone made since prepare() is EEXIST, never ours. */
 		r = rtnl_link_add(c->rtnl, c->ifname, "wireguard");
-		if (r < 0 && userspace_possible())
+		if (r < 0 && r != -EEXIST && userspace_possible())
 			return start_userspace(c);
 	}
 	if (r == 0)
-		r = push_link_undo(c);
-	if (r == 0)
 		r = rtnl_link_get(c->rtnl, c->ifname, &l);
+	if (r == 0)
+		r = push_link_undo(c, l.ifindex);
 	if (r < 0) {
 		log_step_error(cmd, r);
 		return r;
@@ -627,6 +631,13 @@ static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opt
 	if (installed > c->ks_level)
 		c->ks_level = installed;
 	r = check_dns(c);
+	struct preflight pf = {
+		.cfg = &c->cfg, .path = c->file.path, .ifname = c->ifname, .backend = true,
+		.kill_switch = c->ks_level != CFG_KS_OFF,
+	};
+
+	if (r == 0)
+		r = preflight_check(&pf);
 	if (r == 0 && has_host_endpoint(&c->cfg) && kst_engaged(&c->nft))
 		cfg_endpoint_error_note(" (a kill switch is engaged here; see 'wgq killswitch status')");
 	if (r == 0)

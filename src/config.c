@@ -504,13 +504,32 @@ static int push_address(struct cfg_address **arr, size_t *cap, size_t *n, struct
 	return 0;
 }
 
+/* IPv6 addresses the kernel never puts on a WireGuard link (up would fail midway):
+ * what kind, or NULL. */
+static const char *unassignable(const struct cfg_address *a)
+{
+	static const uint8_t any[16], loopback[16] = {[15] = 1};
+
+	if (a->family != AF_INET6)
+		return NULL;
+	if (!memcmp(a->addr, any, 16))
+		return "the unspecified address";
+	if (!memcmp(a->addr, loopback, 16))
+		return "the loopback address";
+	return a->addr[0] == 0xff ? "a multicast address" : NULL;
+}
+
 static int add_address(struct cfg_parser *p, char *entry)
 {
 	struct cfg *cfg = p->cfg;
 	struct cfg_address a = {.line = p->line};
+	const char *kind;
 
 	if (parse_address(entry, &a) < 0)
 		return fail_own(p, "Address: '%s' is not an IP address or prefix", entry);
+	if ((kind = unassignable(&a)))
+		return fail_own(p, "Address: '%s' is %s, which no interface can have", entry,
+				kind);
 	if (find_address(cfg, &a))
 		return fail_own(p, "Address: '%s' is listed twice", entry);
 	return push_address(&cfg->addresses, &p->cap_addresses, &cfg->n_addresses, a, entry);

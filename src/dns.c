@@ -13,13 +13,43 @@
 #define RESOLVED_SOCKET "/run/systemd/resolve/io.systemd.Resolve"
 #define INTERFACE_ORDER "/etc/resolvconf/interface-order"
 
+/* Where a unit or cron job with a short PATH still finds them (issue 18). */
+static const char *const fallback_dirs[] = { "/usr/sbin", "/sbin", "/usr/bin", "/bin" };
+
+static bool which_fallback(const char *name, char *out, size_t size)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fallback_dirs); i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s", fallback_dirs[i], name);
+		if (spawn_which(path, out, size))
+			return true;
+	}
+	return false;
+}
+
+bool dns_which(const char *name, char *out, size_t size)
+{
+	return spawn_which(name, out, size) || which_fallback(name, out, size);
+}
+
+static bool resolved_runs(void)
+{
+	return access(RESOLVED_SOCKET, F_OK) == 0;
+}
+
+/* PATH decides first, as in wg-quick; the standard directories only then. */
 enum dns_tool dns_choose(void)
 {
 	char path[PATH_MAX];
 
 	if (spawn_which("resolvconf", path, sizeof(path)))
 		return DNS_TOOL_RESOLVCONF;
-	if (spawn_which("resolvectl", path, sizeof(path)) && access(RESOLVED_SOCKET, F_OK) == 0)
+	if (spawn_which("resolvectl", path, sizeof(path)) && resolved_runs())
+		return DNS_TOOL_RESOLVECTL;
+	if (which_fallback("resolvconf", path, sizeof(path)))
+		return DNS_TOOL_RESOLVCONF;
+	if (which_fallback("resolvectl", path, sizeof(path)) && resolved_runs())
 		return DNS_TOOL_RESOLVECTL;
 	return DNS_TOOL_NONE;
 }
@@ -64,7 +94,7 @@ void dns_prefix(char *out, size_t size)
 	out[0] = '\0';
 	/* systemd's resolvconf emulation is a symlink to resolvectl (upstream d3b40af). */
 	if (stat(INTERFACE_ORDER, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    !spawn_which("resolvconf", path, sizeof(path)) || lstat(path, &st) < 0 ||
+	    !dns_which("resolvconf", path, sizeof(path)) || lstat(path, &st) < 0 ||
 	    S_ISLNK(st.st_mode))
 		return;
 	_cleanup_fclose_ FILE *f = fopen(INTERFACE_ORDER, "re");
@@ -116,7 +146,14 @@ static int run_logged(char **argv, const char *input, size_t input_len, bool dry
 	if (dry_run)
 		return 0;
 	struct spawn_result res;
-	int r = spawn_run(argv, input, input_len, &res);
+	char *name = argv[0], path[PATH_MAX];
+	int r = -ENOENT;
+
+	if (dns_which(name, path, sizeof(path))) {
+		argv[0] = path; /* the log keeps the bare name */
+		r = spawn_run(argv, input, input_len, &res);
+		argv[0] = name;
+	}
 
 	if (r < 0) {
 		log_error("%s: %s", line, strerror(-r));
@@ -264,8 +301,12 @@ char *dns_record_read(const char *prefix, const char *ifname)
 	if (!dns_record_exists(prefix, ifname))
 		return NULL;
 	snprintf(record, sizeof(record), "%s%s", prefix, ifname);
-	if (spawn_capture(argv, &out, &len, &res) == 0 && !res.status && !res.signal && len)
-		return out;
+	if (dns_which(argv[0], path, sizeof(path))) {
+		argv[0] = path;
+		if (spawn_capture(argv, &out, &len, &res) == 0 && !res.status && !res.signal &&
+		    len)
+			return out;
+	}
 	free(out);
 	record_path(path, sizeof(path), "interfaces", prefix, ifname);
 	out = read_file(path);

@@ -16,8 +16,11 @@ enum dns_tool {
 	DNS_TOOL_RESOLVECTL,
 };
 
-/* Which tool up would use: resolvconf in PATH, else resolvectl with resolved
- * running, else none. */
+/* Find resolvconf or resolvectl: in PATH, then in /usr/sbin, /sbin, /usr/bin and /bin.
+ * true with its path in out. */
+bool dns_which(const char *name, char *out, size_t size);
+/* Which tool up would use: resolvconf in PATH, else resolvectl in PATH with resolved
+ * running, else the same two in the standard directories, else none. */
 enum dns_tool dns_choose(void);
 /* §3.0 step 4, §6 i: the tool for cfg's nameservers (DNS_TOOL_NONE when it has none),
  * or the refusal of §3.7 printed (FILE:LINE of the first DNS line) and -ENOENT. */

@@ -112,6 +112,9 @@ int endpoint_split(const char *text, char *host, size_t hostsize, char *port, si
 	if (copy_part(host, hostsize, begin, (size_t)(end - begin)) < 0 ||
 	    copy_part(port, portsize, p, strlen(p)) < 0)
 		return split_fail(err, "is too long");
+	/* wg would ask getaddrinfo for "", which never resolves: refused by every verb. */
+	if (!*host)
+		return split_fail(err, "has no host");
 	r = endpoint_parse_port(port, &num);
 	/* getaddrinfo would take 70000 as 4464 and wg would use it: spec §6 e. */
 	if (r == -ERANGE || (r == 0 && num == 0))

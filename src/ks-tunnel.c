@@ -142,10 +142,16 @@ static int open_nft(struct nl_sock **nft)
 	return r;
 }
 
+/* For questions only: without nf_tables there is no switch, and nothing to say. */
+static bool open_nft_quiet(struct nl_sock **nft)
+{
+	return *nft || nl_open(nft, NETLINK_NETFILTER) == 0;
+}
+
 bool kst_engaged(struct nl_sock **nft)
 {
 	struct ks_state st = { 0 };
-	bool on = open_nft(nft) == 0 && ks_read(*nft, &st) == 0 && st.table;
+	bool on = open_nft_quiet(nft) && ks_read(*nft, &st) == 0 && st.table;
 
 	ks_state_clear(&st);
 	return on;
@@ -248,7 +254,7 @@ enum cfg_ks_level kst_installed_level(struct nl_sock **nft, const char *ifname)
 	struct ks_state st = { 0 };
 	enum cfg_ks_level level = CFG_KS_OFF;
 
-	if (open_nft(nft) == 0 && ks_read(*nft, &st) == 0) {
+	if (open_nft_quiet(nft) && ks_read(*nft, &st) == 0) {
 		const struct ks_chain *c = ks_find(&st, ifname);
 
 		/* A tun-IF with an unreadable comment is kept as if locked down. */

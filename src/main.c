@@ -11,6 +11,7 @@
 #include "config-build.h"
 #include "config-file.h"
 #include "config.h"
+#include "lock.h"
 #include "log.h"
 #include "macro.h"
 #include "spawn.h"
@@ -29,22 +30,23 @@ struct command {
 	bool netns;   /* accepts --netns X */
 	bool no_dns;  /* accepts --no-dns */
 	bool kill_switch; /* accepts --kill-switch[=LEVEL] */
+	bool locks;   /* takes the interface lock (lock.h) unless it is a dry run */
 	const char *help;
 	bool own_synopsis; /* another grammar: a synopsis line of its own */
 };
 
 static const struct command commands[] = {
-	{ "up", cmd_up, ROOT_ALWAYS, true, true, true, true,
+	{ "up", cmd_up, ROOT_ALWAYS, true, true, true, true, true,
 	  "create and configure the interface" },
-	{ "down", cmd_down, ROOT_ALWAYS, true, true, false, false,
+	{ "down", cmd_down, ROOT_ALWAYS, true, true, false, false, true,
 	  "remove the interface and what up added" },
-	{ "save", cmd_save, ROOT_ALWAYS, false, true, false, false,
+	{ "save", cmd_save, ROOT_ALWAYS, false, true, false, false, false,
 	  "write the running state back to the file" },
-	{ "strip", cmd_strip, ROOT_UNLESS_READABLE, false, false, false, false,
+	{ "strip", cmd_strip, ROOT_UNLESS_READABLE, false, false, false, false, false,
 	  "print the config without wgq's keys, for wg(8)" },
-	{ "reload", cmd_reload, ROOT_ALWAYS, true, true, true, true,
+	{ "reload", cmd_reload, ROOT_ALWAYS, true, true, true, true, true,
 	  "apply a changed config to the running interface" },
-	{ "killswitch", cmd_killswitch, ROOT_ALWAYS, true, false, false, false,
+	{ "killswitch", cmd_killswitch, ROOT_ALWAYS, true, false, false, false, false,
 	  "on|off|status: engage, release or check the kill switch", true },
 };
 
@@ -155,7 +157,8 @@ static bool can_read(const char *arg)
 	bool ok = false;
 
 	/* Resolve quietly: the root run prints any error itself. */
-	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
 	if (saved >= 0 && null >= 0)
 		dup2(null, STDERR_FILENO);
@@ -189,6 +192,37 @@ static void set_environment(const char *argv0)
 
 	if (asprintf(&np, "%s%s%s", self[0] ? self : "/", path ? ":" : "", path ? path : "") >= 0)
 		setenv("PATH", np, 1);
+}
+
+/* The interface an argument names: itself, or a path's basename without ".conf".
+ * false when it names none; the command then reports the argument. */
+static bool arg_ifname(const char *arg, char *out, size_t size)
+{
+	const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
+	size_t len = strlen(base);
+
+	if (base == arg && cfg_is_ifname(arg)) {
+		snprintf(out, size, "%s", arg);
+		return true;
+	}
+	if (len <= 5 || !streq(base + len - 5, ".conf") || len - 5 >= size)
+		return false;
+	snprintf(out, size, "%.*s", (int)(len - 5), base);
+	return cfg_is_ifname(out);
+}
+
+/* Serialise runs on one interface before anything is read (issue 18). */
+static int lock_for(const struct command *cmd, const char *arg, bool dry_run)
+{
+	char ifname[64];
+	int r;
+
+	if (!cmd->locks || dry_run || !arg_ifname(arg, ifname, sizeof(ifname)))
+		return 0;
+	r = lock_interface(ifname);
+	if (r < 0 && r != -EBUSY)
+		log_error("%s/.wgq-%s.lock: %s", LOCK_DIR, ifname, strerror(-r));
+	return r;
 }
 
 static const struct command *find_command(const char *name)
@@ -373,5 +407,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	set_environment(argv[0]);
+	if (lock_for(cmd, arg, opts.dry_run) < 0)
+		return EXIT_FAILURE;
 	return cmd->run(arg, &opts) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

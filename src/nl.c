@@ -50,6 +50,7 @@ int nl_open(struct nl_sock **out, int bus)
 	if (!s)
 		return -ENOMEM;
 	s->buf = malloc(NL_RECV_SIZE);
+	/* Hooks and helpers must not inherit it. */
 	s->mnl = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	if (!s->buf || !s->mnl)
 		goto fail;

@@ -163,21 +163,34 @@ static int parse_dst(const struct nlattr *attr, void *obj)
 	return 0;
 }
 
+static int parse_nexthop(const struct nlattr *attr, void *obj)
+{
+	struct route_info *ri = obj;
+
+	(void)attr;
+	ri->rt.nexthop = true;
+	return 0;
+}
+
 static int parse_gateway(const struct nlattr *attr, void *obj)
 {
 	struct route_info *ri = obj;
 	size_t len = rtnl_addr_len(ri->rt.family);
 
+	ri->rt.nexthop = true;
 	if (!len || mnl_attr_get_payload_len(attr) != len)
-		return 0; /* RTA_VIA and friends: not needed */
+		return 0; /* not an address of the route's family: not needed */
 	memcpy(ri->rt.gateway, mnl_attr_get_payload(attr), len);
 	ri->rt.has_gateway = true;
 	return 0;
 }
 
 static const struct rtnl_attr_spec route_attrs[] = {
-	[RTA_DST] = RTNL_FUNC(parse_dst),
 	[RTA_GATEWAY] = RTNL_FUNC(parse_gateway),
+	[RTA_PREFSRC] = RTNL_FUNC(parse_nexthop),
+	[RTA_VIA] = RTNL_FUNC(parse_nexthop),
+	[RTA_PRIORITY] = RTNL_U32(struct route_info, rt.priority),
+	[RTA_DST] = RTNL_FUNC(parse_dst),
 	[RTA_OIF] = RTNL_U32(struct route_info, rt.oif),
 	[RTA_METRICS] = RTNL_FUNC(parse_metrics),
 	[RTA_TABLE] = RTNL_U32(struct route_info, rt.table),

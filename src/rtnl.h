@@ -38,7 +38,9 @@ struct rtnl_route {
 	uint8_t type;
 	uint8_t protocol;
 	bool cloned;      /* RTM_F_CLONED */
-	bool has_gateway; /* RTA_GATEWAY (dumps only) */
+	uint32_t priority; /* RTA_PRIORITY, the metric */
+	bool nexthop;      /* has RTA_GATEWAY, RTA_VIA or RTA_PREFSRC */
+	bool has_gateway;  /* RTA_GATEWAY (dumps only) */
 	uint8_t gateway[16];
 };
 

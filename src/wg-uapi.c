@@ -9,6 +9,8 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 
@@ -426,15 +428,48 @@ bool wg_uapi_alive(const char *ifname)
 	return connect_socket(ifname, &fd) == 0;
 }
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Has the daemon at the other end of fd hung up, or is it still there after ms? */
+static bool hung_up(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
+
+	return poll(&p, 1, ms) > 0;
+}
+
 void wg_uapi_wait_gone(const char *ifname)
 {
-	/* The implementation notices its TUN link is gone and exits, normally removing
-	 * its socket; one that had barely started exits without doing so. Up to 1 s,
-	 * looking every 1 ms: a look is a stat and a connect, and a device with many
-	 * peers takes tens of ms. (An inotify watch would wake us at once, but closing
-	 * it waits for an SRCU grace period: 15 ms.) */
-	for (int i = 0; i < 1000 && wg_uapi_alive(ifname); i++)
+	/* The implementation notices its TUN link is gone, removes its socket and exits
+	 * (tens of ms with many peers); one that had barely started exits without
+	 * removing it. Up to 1 s, a stat every 1 ms, with one connection held open: it
+	 * is hung up when the daemon exits, and only then is a socket still there
+	 * checked again (a stale one is removed). A new connection per look made the
+	 * daemon serve each while it was shutting down. */
+	struct timespec t0;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+	snprintf(path, sizeof(path), "%s/%s.sock", WG_UAPI_DIR, ifname);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (connect_socket(ifname, &fd) < 0)
+		return;
+	while (stat(path, &st) == 0 && ms_since(&t0) < 1000) {
+		if (!hung_up(fd, 1))
+			continue;
+		closep(&fd);
+		fd = -1;
+		if (connect_socket(ifname, &fd) < 0)
+			return; /* gone, or stale and now removed */
 		usleep(1000);
+	}
 }
 
 /* MSG_NOSIGNAL: the daemon hangs up after rejecting a request, and a SIGPIPE would

@@ -13,6 +13,8 @@ need findmnt
 sandbox_enter "$@"
 private_dir /run/systemd
 mkdir -p /run/systemd/resolve
+# PATH alone decides here; dnspath.sh tests the standard directories.
+hide_dns_tools
 
 CALLS=$SANDBOX/calls
 mkdir "$SANDBOX/self" "$SANDBOX/fakes"

@@ -269,3 +269,56 @@ private_dir() {
 	[ -d "$1" ] || { overlay_dir "$(dirname "$1")" && mkdir "$1"; }
 	mount -t tmpfs -o mode=0755 tmpfs "$1"
 }
+
+# hide_dns_tools: wgq looks for resolvconf and resolvectl in PATH and then in /usr/sbin,
+# /sbin, /usr/bin and /bin. Bind /dev/null over the ones this machine has there (in this
+# mount namespace only), so that PATH alone decides; unhide_dns_tools undoes it.
+HIDDEN_DNS_TOOLS=()
+hide_dns_tools() {
+	local d t
+	for d in /usr/sbin /sbin /usr/bin /bin; do
+		for t in resolvconf resolvectl; do
+			[ -f "$d/$t" ] || continue
+			mount --bind /dev/null "$d/$t" && HIDDEN_DNS_TOOLS+=("$d/$t")
+		done
+	done
+}
+unhide_dns_tools() {
+	local f
+	for f in "${HIDDEN_DNS_TOOLS[@]}"; do umount "$f" 2>/dev/null; done
+	HIDDEN_DNS_TOOLS=()
+}
+
+# client_conf NET [EXTRA [ALLOWEDIPS]]: a client config with Address 10.NET.0.2/32, DNS
+# 10.NET.0.53 and the EXTRA [Interface] lines, and one peer (AllowedIPs 0.0.0.0/0 unless
+# given).
+client_conf() {
+	cat <<CONF
+[Interface]
+Address = 10.$1.0.2/32
+PrivateKey = $KEY1
+DNS = 10.$1.0.53
+${2:-}
+
+[Peer]
+PublicKey = $PUB2
+AllowedIPs = ${3:-0.0.0.0/0}
+Endpoint = 192.0.2.9:51820
+CONF
+}
+
+# listen_start: record every rtnetlink and nf_tables event of this namespace until
+# listen_stop prints them (a change-free step records nothing).
+listen_start() {
+	ip monitor all >"$SANDBOX/ipmon" 2>&1 &
+	IPMON=$!
+	nft monitor >"$SANDBOX/nftmon" 2>&1 &
+	NFTMON=$!
+	sleep 0.3
+}
+listen_stop() {
+	sleep 0.2
+	kill $IPMON $NFTMON
+	wait $IPMON $NFTMON 2>/dev/null
+	cat "$SANDBOX/ipmon" "$SANDBOX/nftmon"
+}

@@ -10,21 +10,6 @@
 need nft
 sandbox_enter "$@"
 
-# Listen to every rtnetlink and nf_tables event until listen_stop prints them.
-listen_start() {
-	ip monitor all >"$SANDBOX/ipmon" 2>&1 &
-	IPMON=$!
-	nft monitor >"$SANDBOX/nftmon" 2>&1 &
-	NFTMON=$!
-	sleep 0.3
-}
-listen_stop() {
-	sleep 0.2
-	kill $IPMON $NFTMON
-	wait $IPMON $NFTMON 2>/dev/null
-	cat "$SANDBOX/ipmon" "$SANDBOX/nftmon"
-}
-
 try() { # CONFIG-FILE EXPECTED-LINE [ENV...]
 	local conf=$1 want=$2 rc
 	shift 2

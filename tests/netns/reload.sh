@@ -277,7 +277,9 @@ check "unresolvable endpoint: exit 1, one line, nothing done" "1 1 " "$RC $(echo
 	grep -c "^wgq: /etc/wireguard/wgr.conf:9: Endpoint: cannot resolve") $LOG"
 check "unresolvable endpoint: state" "$before" "$(snapshot)"
 write_conf wgr <<<"$(conf '' 'DNS = 10.60.0.53')"
+hide_dns_tools # wgq would find this machine's resolvconf in /usr/sbin
 PATH=/nonexistent:/usr/bin:/bin rl reload wgr
+unhide_dns_tools
 check "no DNS tool: exit 1, nothing done" "1 " "$RC $LOG"
 check "no DNS tool: state" "$before" "$(snapshot)"
 down_clean
@@ -351,17 +353,17 @@ check "full tunnel gained, then resolvconf fails: rollback log" "[#] nft -f /dev
 [#] ip -6 address del fd60::1/64 dev wgr
 [#] wg syncconf wgr /dev/fd/63" "$(echo "$LOG" | sed -n '/^\[#\] resolvconf -a/,$p' | tail -n +2)"
 
-# The kernel refuses IPv6 addresses on a link with IPv6 disabled.
+# IPv6 disabled on the link: the check before any change refuses IPv6 addresses.
 write_conf wgr <<<"$(conf)"
 rl up wgr
 echo 1 >/proc/sys/net/ipv6/conf/wgr/disable_ipv6
 before=$(snapshot)
 write_conf wgr <<<"$(conf '10.61.0.1/24, fd61::1/64' '' "$P3")"
 rl reload wgr
-# Older kernels (Debian 12's 6.1) send no extended ack message for this.
-check "address refused: exit status and error" "1 wgq: ip -6 address add fd61::1/64 dev wgr: \
-Permission denied" "$RC $(echo "$ERR" | grep '^wgq:' |
-	sed 's/: ipv6: IPv6 is disabled on this device$//')"
+check "address refused: exit status and error" "1 wgq: /etc/wireguard/wgr.conf:2: Address: \
+'fd61::1/64' needs IPv6, which is disabled (net.ipv6.conf.wgr.disable_ipv6 = 1); enable it \
+(\`sysctl -w net.ipv6.conf.wgr.disable_ipv6=0\`), or remove the IPv6 entries from Address and \
+AllowedIPs" "$RC $ERR"
 check "address refused: state as before" "$before" "$(snapshot)"
 down_clean
 

@@ -256,7 +256,7 @@ static const struct err_case err_cases[] = {
 	 "MTU: '99999999999999999999999' is not a number from 68 to 65535"},
 	{IF_HEAD "MTU = 1279\nAddress = fd00::1\n", 0, 3,
 	 "MTU: 1279 is below 1280, which IPv6 addresses need"},
-	{IF_HEAD "Address = ::1/128\nMTU = 1000\nMTU = 1200\n", 0, 5,
+	{IF_HEAD "Address = fd00::1/128\nMTU = 1000\nMTU = 1200\n", 0, 5,
 	 "MTU: 1200 is below 1280, which IPv6 addresses need"},
 	/* §2.6 Table */
 	{IF_HEAD "Table = vpn2\n", 0, 3, "Table: 'vpn2" TABLE_ERR},
