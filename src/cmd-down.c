@@ -142,11 +142,12 @@ static int delete_link(struct down_ctx *c)
 }
 
 /* Failures are reported and ignored, as in wg-quick. */
+/* Through c->nft, the socket the kill switch uses too: closing a netfilter socket right
+ * after a batch that deleted a table waits for an RCU grace period, so down closes one,
+ * once, at exit. */
 static void delete_firewall(struct down_ctx *c)
 {
-	_cleanup_nl_ struct nl_sock *s = NULL;
-
-	(void)fulltunnel_del_firewall(&s, c->ifname, NFPROTO_UNSPEC, c->dry_run, NULL, NULL);
+	(void)fulltunnel_del_firewall(&c->nft, c->ifname, NFPROTO_UNSPEC, c->dry_run, NULL, NULL);
 }
 
 static int teardown(struct down_ctx *c)
@@ -195,11 +196,25 @@ static int find_in_target(struct down_ctx *c)
 	return r == -ENODEV ? find_in_h(c, "") : r;
 }
 
-/* Quietly: is IF a WireGuard interface (either backend)? */
+/* With a target whose sockets are open, the switch is T's (§5.6). */
+static bool ks_in_target(const struct down_ctx *c)
+{
+	return c->ns.kind != NETNS_NONE && c->ns.socks.nft;
+}
+
+static struct nl_sock **ks_nft(struct down_ctx *c)
+{
+	return ks_in_target(c) ? &c->ns.socks.nft : &c->nft;
+}
+
+/* Quietly: is IF a WireGuard interface (either backend), in H or in T? */
 static bool is_wireguard(struct down_ctx *c)
 {
 	struct rtnl_link l;
 
+	if (ks_in_target(c) && rtnl_link_get(c->ns.socks.rtnl, c->ifname, &l) == 0 &&
+	    streq(l.kind, "wireguard"))
+		return true;
 	return (rtnl_link_get(c->rtnl, c->ifname, &l) == 0 && streq(l.kind, "wireguard")) ||
 	       wg_uapi_alive(c->ifname);
 }
@@ -208,6 +223,16 @@ static void ks_stays(const char *ifname)
 {
 	log_error("kill switch for %s stays (lockdown); 'wgq killswitch off %s' removes it", ifname,
 		  ifname);
+}
+
+/* IF's part of the switch, and with a target H's mark-only part too (§5.6). */
+static int remove_switch(struct down_ctx *c)
+{
+	bool target = ks_in_target(c);
+	int r = kst_remove_in(ks_nft(c), target ? c->ns.given : NULL, c->ifname, c->dry_run, NULL);
+	int h = target ? kst_remove(&c->nft, c->ifname, c->dry_run, NULL) : 0;
+
+	return r ?: h;
 }
 
 /* The return of prepare() when IF is gone and its switch is not (a failed up). */
@@ -224,18 +249,19 @@ static int down_switch_only(struct down_ctx *c, bool found)
 		ks_stays(c->ifname);
 		return found ? 0 : -ENODEV;
 	}
-	return kst_remove(&c->nft, c->ifname, c->dry_run, NULL);
+	return remove_switch(c);
 }
 
-/* The level down works with: the higher of the file's and tun-IF's; SWITCH_ONLY: IF
- * is gone and only its kill switch (and maybe a dead link's leftovers) is left. */
+/* The level down works with: the higher of the file's and tun-IF's (in T with a
+ * target); SWITCH_ONLY: IF is gone and only its kill switch (and maybe a dead link's
+ * leftovers) is left. */
 static int prepare_switch(struct down_ctx *c)
 {
-	enum cfg_ks_level installed = kst_installed_level(&c->nft, c->ifname);
+	enum cfg_ks_level installed = kst_installed_level(ks_nft(c), c->ifname);
 
 	c->ks_level = installed > c->cfg.kill_switch ? installed : c->cfg.kill_switch;
 	(void)kst_check_endpoints(&c->cfg, c->file.path, c->ks_level, true);
-	if (c->ns.kind == NETNS_NONE && installed != CFG_KS_OFF && !is_wireguard(c))
+	if (installed != CFG_KS_OFF && !is_wireguard(c))
 		return SWITCH_ONLY;
 	return 0;
 }
@@ -260,11 +286,12 @@ static int prepare(struct down_ctx *c, const char *arg, const char *netns)
 		return r;
 	c->ifname = c->file.ifname;
 	netns_target_init(&c->ns, netns, c->cfg.netns);
-	r = prepare_switch(c);
-	if (r != 0)
-		return r;
-	if (c->ns.kind == NETNS_NONE)
+	if (c->ns.kind == NETNS_NONE) {
+		r = prepare_switch(c);
+		if (r != 0)
+			return r;
 		return link_gone(c) ? 2 : find_in_h(c, NO_HINT);
+	}
 	netns_export_env(&c->ns);
 	r = netns_open(&c->ns);
 	if (netns_gone(r))
@@ -274,10 +301,11 @@ static int prepare(struct down_ctx *c, const char *arg, const char *netns)
 		return r;
 	}
 	r = netns_open_socks(&c->ns);
-	return r < 0 ? r : find_in_target(c);
+	r = r ?: prepare_switch(c);
+	return r ?: find_in_target(c);
 }
 
-/* §5.7 step 2: nothing is left to delete but wgq's files. */
+/* §5.7 step 2: nothing is left to delete but wgq's files and H's part of a switch. */
 static int down_gone(struct down_ctx *c)
 {
 	log_error("namespace '%s' is gone; %s went with it", c->ns.given, c->ifname);
@@ -287,6 +315,7 @@ static int down_gone(struct down_ctx *c)
 
 	if (c->ns.kind == NETNS_NAME)
 		(void)netns_dns_remove(c->ns.name, c->ifname, c->dry_run, NULL);
+	(void)kst_remove(&c->nft, c->ifname, c->dry_run, NULL);
 	int p = hook_run_all(&c->cfg, CFG_POST_DOWN, c->ifname, c->dry_run);
 
 	(void)r;
@@ -297,11 +326,11 @@ static int down_gone(struct down_ctx *c)
 static int down_switch(struct down_ctx *c)
 {
 	if (c->ks_level == CFG_KS_LOCKDOWN) {
-		if (kst_installed_level(&c->nft, c->ifname) != CFG_KS_OFF)
+		if (kst_installed_level(ks_nft(c), c->ifname) != CFG_KS_OFF)
 			ks_stays(c->ifname);
 		return 0;
 	}
-	return kst_remove(&c->nft, c->ifname, c->dry_run, NULL);
+	return remove_switch(c);
 }
 
 static void down_ctx_free(struct down_ctx *c)
@@ -325,7 +354,9 @@ int cmd_down(const char *arg, const struct cmd_opts *opts)
 	if (r == 1)
 		return down_gone(&c);
 	if (r == SWITCH_ONLY) {
-		r = link_gone(&c) ? down_leftovers(c.rtnl, &c.cfg, c.ifname, c.dry_run) : -ENODEV;
+		r = c.ns.kind == NETNS_NONE && link_gone(&c) ?
+			    down_leftovers(c.rtnl, &c.cfg, c.ifname, c.dry_run) :
+			    -ENODEV;
 		return r == -ENODEV || r == 0 ? down_switch_only(&c, r == 0) : r;
 	}
 	if (r == 2) {

@@ -1293,6 +1293,19 @@ static const struct plan_step reload_steps[] = {
 };
 // clang-format on
 
+/* A switch in a target (§5.6) stays as up made it: reload warns when the file asks for
+ * another level, and leaves T's and H's rulesets alone. */
+static void ks_target_untouched(struct reload_ctx *c)
+{
+	enum cfg_ks_level have = kst_installed_level(&c->up.ns.socks.nft, c->up.ifname);
+
+	if (have != c->ks_want)
+		log_warning("reload leaves the kill switch of %s in namespace '%s' at %s; use down "
+			    "and up to change it",
+			    c->up.ifname, c->up.ns.given, ks_level_name(have));
+	c->ks_want = c->ks_have = CFG_KS_OFF;
+}
+
 /* Everything that can fail without changing the system: up's checks (§3.0), then the
  * state read back. */
 static int prepare(struct reload_ctx *c, const char *arg, const struct cmd_opts *opts)
@@ -1306,12 +1319,9 @@ static int prepare(struct reload_ctx *c, const char *arg, const struct cmd_opts 
 	kst_warn_allows(&c->up.cfg, c->up.file.path, c->ks_want);
 	r = kst_check_endpoints(&c->up.cfg, c->up.file.path, c->ks_want, false);
 	r = r ?: reload_netns_find(&c->up, opts);
-	if (r == 0 && c->ks_want != CFG_KS_OFF && c->up.moved) {
-		log_error("%s: KillSwitch: not supported with a namespace target yet",
-			  c->up.file.path);
-		r = -EOPNOTSUPP;
-	}
-	if (r == 0)
+	if (r == 0 && c->up.moved)
+		ks_target_untouched(c);
+	else if (r == 0)
 		c->ks_have = kst_installed_level(&c->up.nft, c->up.ifname);
 	if (r == 0 && c->ks_want != CFG_KS_OFF && c->ks_have == CFG_KS_OFF)
 		kst_warn_ssh(&c->up.cfg, c->up.ifname);

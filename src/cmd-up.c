@@ -510,11 +510,25 @@ static int ks_mark(struct up_ctx *c, uint32_t *mark)
 	return 0;
 }
 
+/* Step 0 with a target (§5.6): tun-IF in T without a mark rule; when H has a switch,
+ * the device gets a mark and H a tun-IF that lets only that mark out. */
+static int install_in_target(struct up_ctx *c, uint32_t mark)
+{
+	int r = kst_install_in(&c->ns.socks.nft, c->ns.given, c->ifname, &c->cfg, c->ks_level,
+			       c->dry_run);
+
+	c->ks_installed = !c->dry_run && (r == 0 || r == -EPROTO);
+	if (r == 0 && c->ks_host)
+		r = kst_install_mark_only(&c->nft, c->ifname, c->ks_level, mark, c->dry_run);
+	return r;
+}
+
 /* Step 0: closed before the link exists; no undo, only an explicit unlock opens it. */
 static int step_killswitch(void *ctx)
 {
 	struct up_ctx *c = ctx;
 	_cleanup_(lock_drop) int lock = -1;
+	bool target = c->ns.kind != NETNS_NONE;
 	uint32_t mark = 0;
 	int r;
 
@@ -524,7 +538,7 @@ static int step_killswitch(void *ctx)
 		log_error("%s: %s", LOCK_PATH, strerror(-r));
 		return r;
 	}
-	r = ks_mark(c, &mark);
+	r = !target || c->ks_host ? ks_mark(c, &mark) : 0;
 	if (r < 0)
 		return r;
 	r = c->dry_run ? 0 : plan_change(&c->plan);
@@ -533,6 +547,8 @@ static int step_killswitch(void *ctx)
 		log_step_error("nft -f /dev/fd/63", r);
 		return r;
 	}
+	if (target)
+		return install_in_target(c, mark);
 	r = kst_install(&c->nft, c->ifname, &c->cfg, c->ks_level, mark, c->dry_run);
 	/* A batch is atomic: only a failed check leaves something unverified behind. */
 	c->ks_installed = !c->dry_run && (r == 0 || r == -EPROTO);
@@ -554,6 +570,7 @@ static const struct plan_step up_steps[] = {
 /* With a target namespace (killswitch-netns §5.4): configured in H, moved, then set
  * up in T. A kill switch in T (§5.6) goes first, as step 0, through c->ns.socks.nft. */
 static const struct plan_step up_netns_steps[] = {
+	{ "killswitch", step_killswitch },
 	{ "link", step_link },
 	{ "PreUp", step_preup },
 	{ "device", step_device },
@@ -591,6 +608,19 @@ static bool has_host_endpoint(const struct cfg *cfg)
 	return false;
 }
 
+/* Never lower a switch already there (killswitch on, a lockdown kept by down); with a
+ * target, the switch is T's, and H's own switch asks for a mark (§5.6). */
+static void prepare_switch(struct up_ctx *c)
+{
+	bool target = c->ns.kind != NETNS_NONE;
+	enum cfg_ks_level installed =
+		kst_installed_level(target ? &c->ns.socks.nft : &c->nft, c->ifname);
+
+	if (installed > c->ks_level)
+		c->ks_level = installed;
+	c->ks_host = target && c->ks_level != CFG_KS_OFF && kst_engaged(&c->nft);
+}
+
 /* §3.0: everything that can fail without changing the system. */
 static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opts)
 {
@@ -603,10 +633,6 @@ static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opt
 	c->ks_level = kst_level(&c->cfg, opts->kill_switch);
 	kst_warn_allows(&c->cfg, c->file.path, c->ks_level);
 	r = kst_check_endpoints(&c->cfg, c->file.path, c->ks_level, false);
-	if (r == 0 && c->ks_level != CFG_KS_OFF && c->ns.kind != NETNS_NONE) {
-		log_error("%s: KillSwitch: not supported with a namespace target yet", c->file.path);
-		r = -EOPNOTSUPP;
-	}
 	r = r ?: up_netns_prepare(c, opts);
 	if (r < 0)
 		return r;
@@ -624,12 +650,7 @@ static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opt
 		log_error("`%s' already exists", c->ifname);
 		return -EEXIST;
 	}
-
-	/* Never lower a switch already here (killswitch on, a lockdown kept by down). */
-	enum cfg_ks_level installed = kst_installed_level(&c->nft, c->ifname);
-
-	if (installed > c->ks_level)
-		c->ks_level = installed;
+	prepare_switch(c);
 	r = check_dns(c);
 	struct preflight pf = {
 		.cfg = &c->cfg, .path = c->file.path, .ifname = c->ifname, .backend = true,

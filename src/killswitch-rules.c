@@ -364,6 +364,8 @@ int ksr_tun_rules(const struct ks_params *p, int (*emit)(struct nftnl_rule *r, v
 
 	if (p->empty)
 		return 0;
+	if (p->mark_only)
+		return emit_one(&em, rule_mark, &p->mark);
 	err = emit_one(&em, rule_oif, NULL) ?: emit_one(&em, rule_replies, NULL);
 	if (!err && p->mark)
 		err = emit_one(&em, rule_mark, &p->mark);

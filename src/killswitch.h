@@ -36,6 +36,7 @@ struct ks_params {
 	const struct ks_prefix *dns; /* all nameservers; those inside an allow get rules */
 	size_t n_dns;
 	bool empty; /* no rules at all (a broken config, §2.3) */
+	bool mark_only; /* only `meta mark N accept` (H's part for a target, §5.6) */
 };
 
 /* A chain of the table as read back. */

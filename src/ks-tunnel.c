@@ -17,6 +17,15 @@
 
 #define KS_LOG "nft -f /dev/fd/63"
 
+/* The logged command of a batch in namespace where (NULL: wgq's own, §5.4 step 0). */
+static const char *ks_log(char *buf, size_t size, const char *where)
+{
+	if (!where)
+		return KS_LOG;
+	snprintf(buf, size, "ip netns exec %s " KS_LOG, where);
+	return buf;
+}
+
 enum cfg_ks_level kst_level(const struct cfg *cfg, int flag)
 {
 	return (int)cfg->kill_switch > flag ? cfg->kill_switch : (enum cfg_ks_level)flag;
@@ -178,20 +187,22 @@ static bool unchanged(struct nl_sock **nft, const struct ks_params *p)
 	return same;
 }
 
-static int install(struct nl_sock **nft, const struct cfg *cfg, struct ks_params p, bool skip_same,
-		   bool dry_run)
+static int install(struct nl_sock **nft, const char *where, const struct cfg *cfg,
+		   struct ks_params p, bool skip_same, bool dry_run)
 {
 	size_t na = cfg->n_ks_allows + 1, nd = cfg->n_dns_servers + 1;
 	_cleanup_free_ struct ks_prefix *allows = calloc(na, sizeof(*allows));
 	_cleanup_free_ struct ks_prefix *dns = calloc(nd, sizeof(*dns));
 	const char *ifname = p.ifname;
+	char buf[PATH_MAX + 64];
+	const char *cmd = ks_log(buf, sizeof(buf), where);
 
 	if (!allows || !dns)
 		return -ENOMEM;
 	ks_params_from_cfg(cfg, allows, dns, &p);
 	if (skip_same && unchanged(nft, &p))
 		return 0;
-	log_cmd(KS_LOG);
+	log_cmd("%s", cmd);
 	if (dry_run)
 		return 0;
 	int r = open_nft(nft);
@@ -200,7 +211,7 @@ static int install(struct nl_sock **nft, const struct cfg *cfg, struct ks_params
 	if (r == -EPROTO)
 		log_error("kill switch for %s could not be verified", ifname);
 	else if (r < 0)
-		log_step_error(KS_LOG, r);
+		log_step_error(cmd, r);
 	return r;
 }
 
@@ -209,7 +220,24 @@ int kst_install(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 {
 	struct ks_params p = { .ifname = ifname, .level = level, .mark = mark };
 
-	return install(nft, cfg, p, false, dry_run);
+	return install(nft, NULL, cfg, p, false, dry_run);
+}
+
+int kst_install_in(struct nl_sock **nft, const char *where, const char *ifname,
+		   const struct cfg *cfg, enum cfg_ks_level level, bool dry_run)
+{
+	struct ks_params p = { .ifname = ifname, .level = level };
+
+	return install(nft, where, cfg, p, false, dry_run);
+}
+
+int kst_install_mark_only(struct nl_sock **nft, const char *ifname, enum cfg_ks_level level,
+			  uint32_t mark, bool dry_run)
+{
+	static const struct cfg none;
+	struct ks_params p = { .ifname = ifname, .level = level, .mark = mark, .mark_only = true };
+
+	return install(nft, NULL, &none, p, false, dry_run);
 }
 
 int kst_replace(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
@@ -220,18 +248,21 @@ int kst_replace(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 		.ifname = ifname, .level = level, .mark = mark, .mark_old = mark_old
 	};
 
-	return install(nft, cfg, p, skip_same, dry_run);
+	return install(nft, NULL, cfg, p, skip_same, dry_run);
 }
 
-int kst_remove(struct nl_sock **nft, const char *ifname, bool dry_run, bool *removed)
+int kst_remove_in(struct nl_sock **nft, const char *where, const char *ifname, bool dry_run,
+		  bool *removed)
 {
+	char buf[PATH_MAX + 64];
+	const char *cmd = ks_log(buf, sizeof(buf), where);
 	bool gone = false;
 	int r = open_nft(nft);
 
 	if (r == 0 && dry_run) {
 		gone = kst_installed_level(nft, ifname) != CFG_KS_OFF;
 		if (gone)
-			log_cmd(KS_LOG);
+			log_cmd("%s", cmd);
 	} else if (r == 0) {
 		struct ks_state st = { 0 };
 
@@ -239,14 +270,19 @@ int kst_remove(struct nl_sock **nft, const char *ifname, bool dry_run, bool *rem
 		gone = r == 0 && ks_find(&st, ifname);
 		ks_state_clear(&st);
 		if (gone)
-			log_cmd(KS_LOG);
+			log_cmd("%s", cmd);
 		r = r ?: (gone ? ks_remove(*nft, ifname, &gone) : 0);
 		if (r < 0)
-			log_step_error(KS_LOG, r);
+			log_step_error(cmd, r);
 	}
 	if (removed)
 		*removed = gone;
 	return r;
+}
+
+int kst_remove(struct nl_sock **nft, const char *ifname, bool dry_run, bool *removed)
+{
+	return kst_remove_in(nft, NULL, ifname, dry_run, removed);
 }
 
 enum cfg_ks_level kst_installed_level(struct nl_sock **nft, const char *ifname)

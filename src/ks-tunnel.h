@@ -28,6 +28,13 @@ int kst_free_mark(struct nl_sock *rtnl, struct nl_sock **nft, uint32_t *mark);
  * an unverified result prints `kill switch for IF could not be verified`. */
 int kst_install(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 		enum cfg_ks_level level, uint32_t mark, bool dry_run);
+/* §5.6: tun-IF in a target namespace, through a socket opened there (no mark rule);
+ * logged as `[#] ip netns exec WHERE nft -f /dev/fd/63`. */
+int kst_install_in(struct nl_sock **nft, const char *where, const char *ifname,
+		   const struct cfg *cfg, enum cfg_ks_level level, bool dry_run);
+/* §5.6: H's part for a tunnel whose switch is in a target: only `meta mark N accept`. */
+int kst_install_mark_only(struct nl_sock **nft, const char *ifname, enum cfg_ks_level level,
+			  uint32_t mark, bool dry_run);
 /* reload (§4.2): the same, but with skip_same nothing is sent (or logged) when tun-IF
  * already holds exactly these rules intact; mark_old is accepted beside mark. */
 int kst_replace(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
@@ -35,6 +42,9 @@ int kst_replace(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 		bool dry_run);
 /* Remove IF's part, logged when there is one. *removed (may be NULL). 0 or -errno. */
 int kst_remove(struct nl_sock **nft, const char *ifname, bool dry_run, bool *removed);
+/* The same in namespace where (NULL: here), for the log line. */
+int kst_remove_in(struct nl_sock **nft, const char *where, const char *ifname, bool dry_run,
+		  bool *removed);
 /* The level recorded in tun-IF, CFG_KS_OFF when there is none. */
 enum cfg_ks_level kst_installed_level(struct nl_sock **nft, const char *ifname);
 /* §4.2: the message after a failed or signalled up. */

@@ -77,7 +77,7 @@ static void usage(void)
 	fputs("\n"
 	      "  --dry-run  print the [#] plan and change nothing\n"
 	      "  --netns NAME|PID|PATH\n"
-	      "             up, down, save, reload: the interface lives in that network\n"
+	      "             up, down, save, reload, killswitch: the interface lives in that network\n"
 	      "             namespace (overrides Namespace)\n"
 	      "  --no-dns   up, reload: ignore the config's DNS entries\n"
 	      "  --kill-switch[=on|lockdown]\n"
@@ -313,8 +313,6 @@ static int check_killswitch(const char **words, int n, struct cmd_opts *opts,
 	if (opts->kill_switch || opts->no_dns)
 		return usage_error("killswitch does not take %s",
 				   opts->no_dns ? "--no-dns" : "--kill-switch");
-	if (opts->netns)
-		return usage_error("killswitch does not take --netns");
 	if (opts->all && !streq(act, "off"))
 		return usage_error("killswitch %s does not take --all", act);
 	if (opts->dry_run && streq(act, "status"))

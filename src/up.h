@@ -38,6 +38,7 @@ struct up_ctx {
 	char ip[PATH_MAX + 8]; /* "ip", or "ip -n TARGET": the head of logged ip commands */
 	enum cfg_ks_level ks_level; /* effective kill-switch level (killswitch-netns §2.2) */
 	bool ks_installed;	    /* step 0 has engaged it: kept whatever follows */
+	bool ks_host; /* with a target: H has a switch too, so H gets a mark-only tun-IF (§5.6) */
 };
 
 /* The rtnetlink socket of the namespace the link is in now. */

@@ -53,7 +53,8 @@ end
 # __wgq_want KIND: whether the word under the cursor is a KIND: verb, dryverb (a verb
 # after --dry-run), option (-h, --help, --version), dryrun, config, interface,
 # kssub (on, off, status), ksconfig (after killswitch on or status), ksoff (after
-# killswitch off), all (--all) or killswitch (--kill-switch[=LEVEL]).
+# killswitch off), all (--all), ksnetns (--netns after killswitch ACTION) or killswitch
+# (--kill-switch[=LEVEL]).
 function __wgq_want -a kind
     set -l args (__wgq_args)
     set -l tokens (commandline -opc)
@@ -74,6 +75,10 @@ function __wgq_want -a kind
                 test (count $args) -eq 2 -a $all -eq 0 -a "$args[2]" = off
             case dryrun
                 test $dry -eq 0 -a (count $args) -le 3; and contains -- "$args[2]" on off
+            case ksnetns
+                test (count $args) -ge 2; or return 1
+                contains -- --netns $tokens; and return 1
+                not string match -q -- '--netns=*' $tokens
             case '*'
                 return 1
         end
@@ -178,6 +183,8 @@ complete -c wgq -n '__wgq_want ksconfig' -a '(__wgq_config_names)' -d Configurat
 complete -c wgq -n '__wgq_want ksconfig' -a '(__wgq_config_files)'
 complete -c wgq -n '__wgq_want ksoff' -a '(begin; __wgq_config_names; __wgq_interfaces; end | sort -u)' \
     -d Interface
+complete -c wgq -n '__wgq_want ksnetns' -l netns -r \
+    -d 'The network namespace of the kill switch'
 complete -c wgq -n '__wgq_want all' -l all -d 'Open every kill switch of this namespace'
 complete -c wgq -n '__wgq_want killswitch' -a '--kill-switch --kill-switch=on' \
     -d 'Close a kill switch, level on at least'

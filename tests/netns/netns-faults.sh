@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# Scenario N8 of spec §6.3 without a kill switch: rollback of `up` into a target from
+# Scenario N8 of spec §6.3: rollback of `up` into a target from
 # every step. For a named target with DNS (the /etc/netns files) and a target given by
 # PID, make each state-changing step N fail, or deliver SIGTERM or SIGINT (in the VM
 # guest SIGTERM only) just before it; afterwards the state of wgq's namespace H (links, addresses, rules, routes,
 # ruleset, resolvconf records, userspace sockets), of the target, and /etc/netns must
-# equal the state before. Needs a build with -Dfault_injection=true.
+# equal the state before; the same for the named target with KillSwitch = on. Needs a build with -Dfault_injection=true.
 . "$(dirname "$0")/lib.sh"
 [ -n "${WGQ_FAULT_INJECTION:-}" ] || skip "wgq built without -Dfault_injection=true"
 need nft
@@ -96,6 +96,49 @@ AllowedIPs = 0.0.0.0/0, ::/0, 10.65.0.0/24
 CONF
 ip netns add vpn
 every_step "named target, DNS" /run/netns/vpn wgf
+
+# N8 with KillSwitch = on: a fault at every change, or a signal before it; afterwards
+# the link is gone from H and vpn, /etc/netns is clean, and only vpn's switch remains
+# (none when the switch itself was the change that failed), with the message. In the
+# VM guest only the failing steps.
+ks_attempt() {
+	local what=$1 fault=$2 want=$3 rc
+	env "$fault" "$WGQ" up wgk >/dev/null 2>"$SANDBOX/err"
+	rc=$?
+	wait_gone wgk
+	check "N8 switch: $what: exit 1, H, vpn, /etc/netns as before; vpn's switch, message" "1
+$before
+$want" "$rc
+$(both /run/netns/vpn)
+$(ks_left)"
+	"$WGQ" killswitch off wgk >/dev/null 2>&1
+}
+# ks_left: "switch N" when vpn has tun-wgk, N the lines saying it was left in place.
+ks_left() {
+	local has=none
+	ip netns exec vpn nft list chain inet wgq-killswitch tun-wgk >/dev/null 2>&1 && has=switch
+	echo "$has $(grep -c "kill switch for wgk left in place" "$SANDBOX/err")"
+}
+sed 's/^Namespace = vpn/&\nKillSwitch = on/' /etc/wireguard/wgf.conf >/etc/wireguard/wgk.conf
+chmod 600 /etc/wireguard/wgk.conf
+before=$(both /run/netns/vpn)
+WGQ_COUNT_STEPS=1 "$WGQ" up wgk >/dev/null 2>"$SANDBOX/err"
+check "N8 switch: up succeeds" "0 switch 0" "$? $(ks_left)"
+n=$(grep -c '^wgq-fault-injection: change' "$SANDBOX/err")
+"$WGQ" down wgk >/dev/null 2>&1
+wait_gone wgk
+check "N8 switch: down restores the state, no switch left" "$before
+none 0" "$(both /run/netns/vpn)
+$(: >"$SANDBOX/err"; ks_left)"
+# A signal comes just after its change is made: the switch, made first, always stays.
+for ((i = 1; i <= n; i++)); do
+	want="switch 1"
+	[ "$i" != 1 ] || want="none 0"
+	ks_attempt "step $i fails" "WGQ_FAIL_STEP=$i" "$want"
+	[ ! -d /sys/module/wireguard ] || continue
+	ks_attempt "SIGTERM at step $i" "WGQ_SIGNAL_STEP=$i:15" "switch 1"
+done
+rm /etc/wireguard/wgk.conf
 
 sed -i '/^Namespace\|^DNS/d' /etc/wireguard/wgf.conf
 unshare --net sleep infinity &

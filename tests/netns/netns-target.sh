@@ -375,6 +375,74 @@ wgq: namespace 'vpn' already has a default route (0.0.0.0/0 via 198.51.100.1 dev
 $ERR"
 check "N5: vpn unchanged" "$vpn_before" "$(ns_state vpn)"
 check "N5: H unchanged" "$h_before" "$(state)"
+
+### N5, second half: Table = off and KillSwitch = on: the switch lives in vpn and
+### closes vpn's own way out (§5.6); H has none, so no mark anywhere.
+# ks_chain NS: the rules of tun-wg0 in NS ("-" for H), or "none".
+ks_chain() {
+	local out
+	if [ "$1" = - ]; then
+		out=$(nft list chain inet wgq-killswitch tun-wg0 2>/dev/null)
+	else
+		out=$(inns "$1" nft list chain inet wgq-killswitch tun-wg0 2>/dev/null)
+	fi
+	[ -n "$out" ] || { echo none; return; }
+	echo "$out" | grep -E 'accept|drop|return' | sed -E 's/^[[:space:]]+//'
+}
+c0=$(leaks)
+inns vpn ping -c1 -W2 203.0.113.5 >/dev/null 2>&1
+check "N5 control: vpn's own way out is counted" 1 "$(($(leaks) > c0))"
+conf wg0 "Namespace = vpn
+Table = off
+KillSwitch = on"
+run up wg0
+check "N5 ks up: exit status, the switch first, in vpn" "0
+[#] ip netns exec vpn nft -f /dev/fd/63" "$RC
+$(echo "$LOG" | head -n1)"
+check "N5 ks: no mark rule in vpn's tun-wg0" 0 "$(ks_chain vpn | grep -c 'meta mark')"
+check "N5 ks: tun-wg0 accepts wg0" 1 "$(ks_chain vpn | grep -c 'oifname "wg0" accept')"
+check "N5 ks: nothing in H" "none" "$(ks_chain -)"
+check "N5 ks: no fwmark on the device" off "$(wg show wg0 fwmark 2>/dev/null || inns vpn wg show wg0 fwmark)"
+c0=$(leaks)
+check "N5 ks: ping from vpn blocked" 1 "$(inns vpn ping -c2 -i0.2 -W1 203.0.113.5 >/dev/null 2>&1; echo $?)"
+check "N5 ks: ping -I v0 from vpn blocked" 1 \
+	"$(inns vpn ping -I v0 -c2 -i0.2 -W1 203.0.113.5 >/dev/null 2>&1; echo $?)"
+check "N5 ks: leak delta 0" "$c0" "$(leaks)"
+run killswitch status --netns vpn wg0
+check "N5 ks: status --netns" "0
+wg0: on, intact" "$RC
+$(echo "$OUT" | head -n1)"
+run killswitch off --netns vpn wg0
+check "N5 ks: killswitch off --netns" "0
+[#] ip netns exec vpn nft -f /dev/fd/63" "$RC
+$ERR"
+check "N5 ks: vpn's table gone" "none" "$(ks_chain vpn)"
+run killswitch on wg0
+check "N5 ks: killswitch on reads Namespace" "0
+[#] ip netns exec vpn nft -f /dev/fd/63" "$RC
+$ERR"
+check "N5 ks: back in vpn" 0 "$(ks_chain vpn | grep -c none)"
+run down wg0
+check "N5 ks down: exit status, the switch last, in vpn" "0
+[#] ip netns exec vpn nft -f /dev/fd/63" "$RC
+$(echo "$LOG" | tail -n1)"
+check "N5 ks down: no table in vpn" 1 "$(inns vpn nft list table inet wgq-killswitch >/dev/null 2>&1; echo $?)"
+
+### §5.6 with a switch in H: the device gets a mark, H a tun-wg0 with only that mark;
+### down removes both parts.
+nft add table inet wgq-killswitch
+run up wg0
+check "N5 ks+H up: exit status, vpn's part then H's" "0
+[#] ip netns exec vpn nft -f /dev/fd/63
+[#] nft -f /dev/fd/63" "$RC
+$(echo "$LOG" | head -n2)"
+mark=$(wg show wg0 fwmark 2>/dev/null || inns vpn wg show wg0 fwmark)
+check "N5 ks+H: H's tun-wg0 holds only the device's mark" \
+	"$(printf 'meta mark 0x%08x accept' "$mark")" "$(ks_chain -)"
+check "N5 ks+H: vpn's has no mark rule" 0 "$(ks_chain vpn | grep -c 'meta mark')"
+run down wg0
+check "N5 ks+H down: exit status" 0 "$RC"
+check "N5 ks+H down: both parts gone" "none none" "$(ks_chain -) $(ks_chain vpn)"
 ip -n vpn link del v0
 
 ### N6: DNS files for a named target.

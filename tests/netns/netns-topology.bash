@@ -49,7 +49,7 @@ table inet watch {
 	chain pre {
 		type filter hook prerouting priority -400;
 		iifname "u*" udp dport { 51820, 51821 } return
-		iifname "u*" icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } return
+		iifname "u*" icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-report, mld2-listener-report } return
 		iifname "u*" counter
 	}
 }

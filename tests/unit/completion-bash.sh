@@ -120,11 +120,13 @@ check "killswitch on: names, then files" "$names$nl$files" "$(comp 'wgq killswit
 check "killswitch status: names, then files" "$names$nl$files" "$(comp 'wgq killswitch status ')"
 check "killswitch off: names and running interfaces" \
 	"\$(touch pwned)${nl}office${nl}w+g=1${nl}wg0${nl}wg1${nl}wgk${nl}wgu" "$(comp 'wgq killswitch off ')"
-check "killswitch off -: --all, --dry-run" "--all$nl--dry-run" "$(comp 'wgq killswitch off -')"
+check "killswitch off -: --all, --dry-run, --netns" "--all$nl--dry-run$nl--netns" "$(comp 'wgq killswitch off -')"
 check "killswitch off --all (then nothing)" "" "$(comp 'wgq killswitch off --all ')"
-check "killswitch off --all -: --dry-run" "--dry-run" "$(comp 'wgq killswitch off --all -')"
-check "killswitch on -: --dry-run" "--dry-run" "$(comp 'wgq killswitch on -')"
-check "killswitch status -: nothing" "" "$(comp 'wgq killswitch status -')"
+check "killswitch off --all -: --dry-run, --netns" "--dry-run$nl--netns" "$(comp 'wgq killswitch off --all -')"
+check "killswitch on -: --dry-run, --netns" "--dry-run$nl--netns" "$(comp 'wgq killswitch on -')"
+check "killswitch on --netns vpn wg0 -: --dry-run" "--dry-run" "$(comp 'wgq killswitch on --netns vpn wg0 -')"
+check "killswitch status --netns v" "vpn" "$(comp 'wgq killswitch status --netns v')"
+check "killswitch status -: --netns" "--netns" "$(comp 'wgq killswitch status -')"
 check "killswitch on wg0 (second argument): nothing" "" "$(comp 'wgq killswitch on wg0 ')"
 check "--kill-switch=: its values" "--kill-switch=on$nl--kill-switch=lockdown" \
 	"$(comp 'wgq up --kill-switch=')"

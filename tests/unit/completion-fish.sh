@@ -94,10 +94,11 @@ check "killswitch on: names" "office${nl}w+g=1${nl}wg0${nl}wg1" "$(comp "$R" 'wg
 check "killswitch status ./p" "./peer1.conf$nl./peer2.conf" "$(comp "$R" 'wgq killswitch status ./p')"
 check "killswitch off: names and interfaces, once each" \
 	"\$(touch pwned)${nl}office${nl}w+g=1${nl}wg0${nl}wg1${nl}wgk${nl}wgu" "$(comp "$R" 'wgq killswitch off ')"
-check "killswitch off -: --all, --dry-run" "--all$nl--dry-run" "$(comp "$R" 'wgq killswitch off -')"
+check "killswitch off -: --all, --dry-run, --netns" "--all$nl--dry-run$nl--netns" "$(comp "$R" 'wgq killswitch off -')"
 check "killswitch off --all: nothing more" "" "$(comp "$R" 'wgq killswitch off --all ')"
-check "killswitch status -: nothing" "" "$(comp "$R" 'wgq killswitch status -')"
-check "killswitch on -: --dry-run" "--dry-run" "$(comp "$R" 'wgq killswitch on -')"
+check "killswitch status -: --netns" "--netns" "$(comp "$R" 'wgq killswitch status -')"
+check "killswitch on -: --dry-run, --netns" "--dry-run$nl--netns" "$(comp "$R" 'wgq killswitch on -')"
+check "killswitch on --netns vpn wg0 -: --dry-run" "--dry-run" "$(comp "$R" 'wgq killswitch on --netns vpn wg0 -')"
 check "--kill-switch=: the levels" "--kill-switch=lockdown$nl--kill-switch=on" \
 	"$(comp "$R" 'wgq up --kill-switch=')"
 check "--kill-switch=l" "--kill-switch=lockdown" "$(comp "$R" 'wgq up wg0 --kill-switch=l')"

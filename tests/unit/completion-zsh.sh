@@ -136,10 +136,10 @@ next "killswitch on: names, files and directories" \
 	"wgq killswitch on |configs office peer1.conf peer2.conf sub w+g=1 wg0 wg1"
 next "killswitch off: names and running interfaces" \
 	"wgq killswitch off |\\\$\\(touch\\ pwned\\) office w+g=1 wg0 wg1 wgk wgu"
-next "killswitch off -: --all, --dry-run" "wgq killswitch off --|--all --dry-run"
+next "killswitch off -: --all, --dry-run, --netns" "wgq killswitch off --|--all --dry-run --netns"
 next "killswitch off --all: nothing more" "wgq killswitch off --all |"
 next "killswitch status w: names" "wgq killswitch status w|w+g=1 wg0 wg1"
-next "killswitch on -: --dry-run" "wgq killswitch on --dry-run |"
+next "killswitch on -: --dry-run, --netns" "wgq killswitch on --|--dry-run --netns"
 next "--kill-switch=: the levels" "wgq up --kill-switch=|lockdown on"
 next "--kill-switch=l" "wgq up wg0 --kill-switch=lockdown |"
 next "up --k" "wgq up --kill-switch|--kill-switch --kill-switch=lockdown --kill-switch=on"
