@@ -194,6 +194,26 @@ static int send_all(struct nl_sock *s, const void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EMSGSIZE;
 }
 
+/* Run the messages of one datagram that answer seq. A reply to an earlier request
+ * (an ack left unread) is skipped: stopping the datagram at it would also skip the
+ * NLMSG_DONE behind it, and the next recv would wait for ever. */
+static void run_replies(struct nl_sock *s, size_t len, uint32_t seq, struct talk_state *st)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)s->buf;
+	int left = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, left) && !st->done; nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_seq != seq)
+			continue;
+		int r = mnl_cb_run2(nlh, nlh->nlmsg_len, seq, s->portid, on_data, st, ctl_cbs,
+				    ARRAY_SIZE(ctl_cbs));
+		if (r < 0 && !st->done && !st->err)
+			st->err = errno ? -errno : -EIO; /* portid mismatch */
+		if (r <= MNL_CB_STOP)
+			break;
+	}
+}
+
 /* Read replies for seq until the state says done. */
 static int recv_until_done(struct nl_sock *s, uint32_t seq, struct talk_state *st)
 {
@@ -205,10 +225,7 @@ static int recv_until_done(struct nl_sock *s, uint32_t seq, struct talk_state *s
 				continue;
 			return -errno;
 		}
-		int r = mnl_cb_run2(s->buf, (size_t)n, seq, s->portid, on_data, st, ctl_cbs,
-				    ARRAY_SIZE(ctl_cbs));
-		if (r < 0 && !st->done && !st->err)
-			st->err = errno ? -errno : -EIO; /* seq or portid mismatch */
+		run_replies(s, (size_t)n, seq, st);
 	}
 	return 0;
 }
