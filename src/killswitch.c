@@ -350,15 +350,13 @@ int ks_marks(struct nl_sock *s, uint32_t **marks, size_t *n)
 
 const char *ks_level_name(enum cfg_ks_level level)
 {
-	switch (level) {
-	case CFG_KS_OFF:
-		return "off";
-	case CFG_KS_ON:
-		return "on";
-	case CFG_KS_LOCKDOWN:
-		return "lockdown";
-	}
-	return "off";
+	static const char *const names[] = {
+		[CFG_KS_OFF] = "off",
+		[CFG_KS_ON] = "on",
+		[CFG_KS_LOCKDOWN] = "lockdown",
+	};
+
+	return (size_t)level < ARRAY_SIZE(names) ? names[level] : "off";
 }
 
 static void prefix_of(const struct cfg_address *a, struct ks_prefix *p)
