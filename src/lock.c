@@ -106,13 +106,19 @@ int lock_interface(const char *ifname)
 
 	if (fd < 0)
 		return -errno;
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK) {
-			report_busy(ifname, holder_pid(fd));
+	/* No pid in the file: the holder is starting, or it has finished (its exit cleared
+	 * the pid) and is about to release the lock; ask again, up to 2 s in all. */
+	for (int tries = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; tries++) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return -errno;
+		long pid = holder_pid(fd);
+
+		if (pid || tries >= 10) {
+			report_busy(ifname, pid);
 			return -EBUSY;
 		}
-		if (errno != EINTR)
-			return -errno;
 	}
 	int r = write_pid(fd, ifname);
 
