@@ -141,13 +141,14 @@ static int delete_link(struct down_ctx *c)
 	return 0;
 }
 
-/* Failures are reported and ignored, as in wg-quick. */
-/* Through c->nft, the socket the kill switch uses too: closing a netfilter socket right
- * after a batch that deleted a table waits for an RCU grace period, so down closes one,
- * once, at exit. */
+/* Failures are reported and ignored, as in wg-quick. A socket of its own: with the one
+ * the kill switch reads through, six concurrent downs hung on a table dump (kernel
+ * WireGuard guest), which a fresh socket never did. */
 static void delete_firewall(struct down_ctx *c)
 {
-	(void)fulltunnel_del_firewall(&c->nft, c->ifname, NFPROTO_UNSPEC, c->dry_run, NULL, NULL);
+	_cleanup_nl_ struct nl_sock *s = NULL;
+
+	(void)fulltunnel_del_firewall(&s, c->ifname, NFPROTO_UNSPEC, c->dry_run, NULL, NULL);
 }
 
 static int teardown(struct down_ctx *c)

@@ -239,38 +239,41 @@ static int dump(struct nl_sock *s, uint16_t type, mnl_cb_t cb, struct read_state
 	return err ?: rs->err;
 }
 
+/* Does the table exist (a plain GETTABLE, no dump)? 0, -ENOENT or -errno. */
+static int table_exists(struct nl_sock *s)
+{
+	char buf[256] = { 0 };
+	struct nftnl_table *t = nftnl_table_alloc();
+
+	if (!t)
+		return -ENOMEM;
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, KS_TABLE);
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, 0, 0);
+
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	return nl_talk(s, nlh, NULL, NULL);
+}
+
 int ks_read(struct nl_sock *s, struct ks_state *st)
 {
 	struct read_state rs = { .st = st };
-	int err;
 
+	/* Most namespaces have no switch: one GETTABLE answers that, without dumping
+	 * every inet chain and rule while other runs commit. */
+	reset(&rs);
+	int err = table_exists(s);
+
+	st->table = err == 0;
+	if (err < 0)
+		return err == -ENOENT ? 0 : err;
 	/* Chains then rules: a change in between shows as "not intact", which the
 	 * caller reports; a retry reads again. */
-	reset(&rs);
 	err = dump(s, NFT_MSG_GETCHAIN, chain_cb, &rs);
 	if (err == 0)
 		err = dump(s, NFT_MSG_GETRULE, rule_cb, &rs);
 	if (err == -ENOENT)
 		err = 0;
-	st->table = st->n_chains > 0;
-	if (!st->table) {
-		char buf[256] = { 0 };
-		struct nftnl_table *t = nftnl_table_alloc();
-
-		if (!t)
-			return -ENOMEM;
-		nftnl_table_set_str(t, NFTNL_TABLE_NAME, KS_TABLE);
-		struct nlmsghdr *nlh =
-			nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, 0, 0);
-
-		nftnl_table_nlmsg_build_payload(nlh, t);
-		nftnl_table_free(t);
-		int r = nl_talk(s, nlh, NULL, NULL);
-
-		st->table = r == 0;
-		if (r < 0 && r != -ENOENT)
-			err = err ?: r;
-	}
 	return err;
 }
 
