@@ -42,7 +42,7 @@ for f in meson.build meson_options.txt COPYING README.md man/wgq.8 man/meson.bui
 	completions/bash/wgq completions/zsh/_wgq completions/fish/wgq.fish \
 	completions/meson.build contrib/README.md contrib/meson.build \
 	contrib/systemd/wgq@.service.in contrib/systemd/wgq.target \
-	contrib/systemd/wgq-killswitch@.service.in src/main.c \
+	contrib/systemd/wgq-killswitch@.service.in src/cli/main.c \
 	tests/meson.build tests/unit/cli.sh tests/unit/completion-bash.sh \
 	tests/unit/completion-zsh.sh tests/unit/completion-fish.sh; do
 	check "tarball has $f" "$f" "$(grep -xF -- "$f" "$W/tar.list" || true)"

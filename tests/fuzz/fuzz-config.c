@@ -26,10 +26,10 @@
 
 #include <arpa/inet.h>
 
-#include "config.h"
-#include "key.h"
-#include "rtnl.h"
-#include "save.h"
+#include "config/config.h"
+#include "base/key.h"
+#include "netlink/rtnl.h"
+#include "tunnel/save.h"
 
 #ifndef FUZZ_RT_DIR
 #define FUZZ_RT_DIR "tests/data/rt/a"

@@ -17,11 +17,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "config-file.h"
-#include "config.h"
-#include "key.h"
-#include "log.h"
-#include "macro.h"
+#include "config/file.h"
+#include "config/config.h"
+#include "base/key.h"
+#include "base/log.h"
+#include "base/macro.h"
 
 #ifndef TEST_DATA
 #define TEST_DATA "tests/data"

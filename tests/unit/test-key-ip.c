@@ -15,11 +15,11 @@
 
 #include <cmocka.h>
 
-#include "config-file.h"
-#include "endpoint.h"
-#include "ip.h"
-#include "key.h"
-#include "macro.h"
+#include "config/file.h"
+#include "config/endpoint.h"
+#include "base/ip.h"
+#include "base/key.h"
+#include "base/macro.h"
 
 #ifndef TEST_DATA
 #error "TEST_DATA must name tests/data"

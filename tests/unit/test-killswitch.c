@@ -22,10 +22,10 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "config.h"
-#include "killswitch.h"
-#include "macro.h"
-#include "save.h"
+#include "config/config.h"
+#include "firewall/killswitch.h"
+#include "base/macro.h"
+#include "tunnel/save.h"
 
 #define BUF_SIZE  (256 * 1024)
 #define MAX_MSGS  64

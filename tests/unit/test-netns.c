@@ -16,12 +16,12 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "macro.h"
-#include "netns-dns.h"
-#include "netns.h"
-#include "rtnl.h"
-#include "save.h"
+#include "config/config.h"
+#include "base/macro.h"
+#include "system/netns-dns.h"
+#include "system/netns.h"
+#include "netlink/rtnl.h"
+#include "tunnel/save.h"
 
 #define PRIV "EJJTn5DW112uS1wzCf0r+vDCll2OUnlVp5/k5SJ2gEA="
 #define PUB  "V5psuH1AoErnY3xulxw0Zc152CI04v5sWJI0E1tdfBU="
@@ -51,21 +51,21 @@ static void test_name_valid(void **state)
 	char long_name[300];
 
 	(void)state;
-	assert_true(netns_name_valid("vpn"));
-	assert_true(netns_name_valid("VPN-1.x_y"));
-	assert_true(netns_name_valid("..."));
-	assert_true(netns_name_valid("123"));
-	assert_false(netns_name_valid(""));
-	assert_false(netns_name_valid("."));
-	assert_false(netns_name_valid(".."));
-	assert_false(netns_name_valid("a/b"));
-	assert_false(netns_name_valid("/run/netns/vpn"));
+	assert_true(cfg_is_netns_name("vpn"));
+	assert_true(cfg_is_netns_name("VPN-1.x_y"));
+	assert_true(cfg_is_netns_name("..."));
+	assert_true(cfg_is_netns_name("123"));
+	assert_false(cfg_is_netns_name(""));
+	assert_false(cfg_is_netns_name("."));
+	assert_false(cfg_is_netns_name(".."));
+	assert_false(cfg_is_netns_name("a/b"));
+	assert_false(cfg_is_netns_name("/run/netns/vpn"));
 	memset(long_name, 'n', sizeof(long_name));
 	long_name[255] = '\0';
-	assert_true(netns_name_valid(long_name));
+	assert_true(cfg_is_netns_name(long_name));
 	long_name[255] = 'n';
 	long_name[256] = '\0';
-	assert_false(netns_name_valid(long_name));
+	assert_false(cfg_is_netns_name(long_name));
 }
 
 static void test_target_init(void **state)

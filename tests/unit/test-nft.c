@@ -20,8 +20,8 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "macro.h"
-#include "nft.h"
+#include "base/macro.h"
+#include "firewall/nft.h"
 
 #define BUF_SIZE  (64 * 1024)
 #define MAX_MSGS  64

@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "hooks.h"
-#include "macro.h"
-#include "plan.h"
+#include "system/hooks.h"
+#include "base/macro.h"
+#include "base/plan.h"
 
 struct trace {
 	char log[256];

@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "macro.h"
-#include "mtu.h"
-#include "routes.h"
+#include "base/macro.h"
+#include "tunnel/mtu.h"
+#include "tunnel/routes.h"
 
 static void add_aip(struct wg_peer *p, const char *text)
 {

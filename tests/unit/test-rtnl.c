@@ -16,9 +16,10 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "macro.h"
-#include "rtnl.h"
-#include "util.h"
+#include "base/macro.h"
+#include "netlink/rtnl.h"
+#include "wg/model.h"
+#include "base/util.h"
 
 /* ---- The fake transport ---- */
 
@@ -1265,7 +1266,7 @@ static void check_route_get_mtu(const char *endpoint, const struct mtu_case *c)
 	reply_route(0, &r);
 	if (c->link_mtu)
 		reply_link(1, c->route.oif, IFF_UP, "up0", c->link_mtu, "veth");
-	assert_int_equal(rtnl_route_get_mtu(NULL, &ep, &mtu), 0);
+	assert_int_equal(rtnl_route_get_mtu(NULL, &ep.sa, &mtu), 0);
 	if (mtu != c->want)
 		fail_msg("%s %s: mtu %u, want %u", endpoint, c->name, mtu, c->want);
 	check_mtu_case(c, 0);
@@ -1300,13 +1301,13 @@ static void test_route_get_mtu_errors(void **state)
 
 	(void)state;
 	fake.rep_err[0] = -ENETUNREACH;
-	assert_int_equal(rtnl_route_get_mtu(NULL, &ep, &mtu), -ENETUNREACH);
+	assert_int_equal(rtnl_route_get_mtu(NULL, &ep.sa, &mtu), -ENETUNREACH);
 	assert_int_equal(mtu, 0);
 	reply_route(1, &(struct route_reply){ .dst = "0.0.0.0", .dst_len = 32, .oif = 8 });
 	fake.rep_err[2] = -ENODEV; /* the device vanished meanwhile */
-	assert_int_equal(rtnl_route_get_mtu(NULL, &ep, &mtu), -ENODEV);
+	assert_int_equal(rtnl_route_get_mtu(NULL, &ep.sa, &mtu), -ENODEV);
 	ep.sa.sa_family = AF_UNIX;
-	assert_int_equal(rtnl_route_get_mtu(NULL, &ep, &mtu), -EAFNOSUPPORT);
+	assert_int_equal(rtnl_route_get_mtu(NULL, &ep.sa, &mtu), -EAFNOSUPPORT);
 	assert_int_equal(fake.nreq, 3);
 }
 

@@ -13,9 +13,9 @@
 #include <cmocka.h>
 #include <time.h>
 
-#include "macro.h"
-#include "plan.h"
-#include "spawn.h"
+#include "base/macro.h"
+#include "base/plan.h"
+#include "system/spawn.h"
 
 static void capture_large(void **state)
 {

@@ -17,11 +17,11 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "config-file.h"
-#include "config.h"
-#include "log.h"
-#include "macro.h"
-#include "subcommands.h"
+#include "config/file.h"
+#include "config/config.h"
+#include "base/log.h"
+#include "base/macro.h"
+#include "cli/commands.h"
 
 #ifndef SHARED_CASES
 #define SHARED_CASES "../shared/conformance/cases"

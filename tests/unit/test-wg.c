@@ -16,9 +16,9 @@
 #include <linux/genetlink.h>
 #include <linux/wireguard.h>
 
-#include "macro.h"
-#include "wg-sync.h"
-#include "wg.h"
+#include "base/macro.h"
+#include "wg/sync.h"
+#include "wg/device.h"
 
 #define FAMILY_ID 0x1d
 #define BIG_BUF	  (64 * 1024)

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Copyright (C) 2026 The wgq developers
+//
+// Reading the kill switch's table back, and the "intact" check (killswitch-netns
+// §2.3): rules are compared by the text of their expressions, counters left out.
+
+#include <netinet/in.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+
+#include "firewall/killswitch-rules.h"
+#include "firewall/killswitch.h"
+#include "base/macro.h"
+
+#define SIG_MAX 4096
+
+struct read_state {
+	struct ks_state *st;
+	int err;
+};
+
+static void *grow(void *arr, size_t n, size_t size)
+{
+	/* Doubling at powers of two; n is the count before the new element. */
+	if (n & (n - 1) || n == 1)
+		return arr;
+	return realloc(arr, (n ? n * 2 : 4) * size);
+}
+
+static int comment_cb(const struct nftnl_udata *attr, void *data)
+{
+	const char **out = data;
+
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_CHAIN_COMMENT)
+		*out = nftnl_udata_get(attr);
+	return 0;
+}
+
+static enum cfg_ks_level chain_level(const struct nftnl_chain *c)
+{
+	uint32_t len = 0;
+	const void *ud = nftnl_chain_get_data(c, NFTNL_CHAIN_USERDATA, &len);
+	const char *comment = NULL;
+
+	if (!ud || nftnl_udata_parse(ud, len, comment_cb, &comment) < 0 || !comment)
+		return CFG_KS_OFF;
+	if (!strncmp(comment, "wgq lockdown", len))
+		return CFG_KS_LOCKDOWN;
+	return !strncmp(comment, "wgq on", len) ? CFG_KS_ON : CFG_KS_OFF;
+}
+
+static int chain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct read_state *rs = data;
+	struct ks_state *st = rs->st;
+	struct nftnl_chain *c = nftnl_chain_alloc();
+
+	if (!c || nftnl_chain_nlmsg_parse(nlh, c) < 0) {
+		rs->err = -ENOMEM;
+		goto out;
+	}
+	if (!streq(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE) ?: "", KS_TABLE))
+		goto out;
+	struct ks_chain *arr = grow(st->chains, st->n_chains, sizeof(*arr));
+
+	if (!arr) {
+		rs->err = -ENOMEM;
+		goto out;
+	}
+	st->chains = arr;
+	struct ks_chain *k = &arr[st->n_chains++];
+
+	*k = (struct ks_chain){ 0 };
+	snprintf(k->name, sizeof(k->name), "%s", nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
+	k->base = nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM);
+	k->hook = k->base ? nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM) : 0;
+	k->policy = nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY)
+			    ? nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY)
+			    : NF_ACCEPT;
+	k->level = chain_level(c);
+out:
+	if (c)
+		nftnl_chain_free(c);
+	return MNL_CB_OK;
+}
+
+struct expr_walk {
+	char *sig;
+	size_t len;
+	struct ks_rule *r;
+	const struct nftnl_expr *e[24];
+	size_t n;
+};
+
+static int expr_cb(struct nftnl_expr *e, void *data)
+{
+	struct expr_walk *w = data;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (w->n < ARRAY_SIZE(w->e))
+		w->e[w->n++] = e;
+	if (streq(name, "counter")) {
+		w->r->packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+		return MNL_CB_OK;
+	}
+	if (w->len + 256 >= SIG_MAX)
+		return MNL_CB_OK;
+	w->len += (size_t)snprintf(w->sig + w->len, SIG_MAX - w->len, "[%s ", name);
+	int n = nftnl_expr_snprintf(w->sig + w->len, SIG_MAX - w->len, e, NFTNL_OUTPUT_DEFAULT, 0);
+
+	if (n > 0 && (size_t)n < SIG_MAX - w->len)
+		w->len += (size_t)n;
+	w->len += (size_t)snprintf(w->sig + w->len, SIG_MAX - w->len, "]");
+	return MNL_CB_OK;
+}
+
+static bool is_name(const struct nftnl_expr *e, const char *name)
+{
+	return streq(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), name);
+}
+
+static bool is_verdict(const struct nftnl_expr *e, int v)
+{
+	return is_name(e, "immediate") && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT) &&
+	       (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT) == v;
+}
+
+static void analyse_prefix(struct expr_walk *w)
+{
+	uint32_t dlen = 0, mlen = 0;
+	const uint8_t *d = nftnl_expr_get(w->e[w->n - 2], NFTNL_EXPR_CMP_DATA, &dlen);
+	const uint8_t *mask = NULL;
+	struct ks_prefix *p = &w->r->allow;
+	uint8_t fam = *(const uint8_t *)nftnl_expr_get(w->e[1], NFTNL_EXPR_CMP_DATA, &mlen);
+
+	p->family = fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	if (w->n == 6)
+		mask = nftnl_expr_get(w->e[3], NFTNL_EXPR_BITWISE_MASK, &mlen);
+	if (!d || dlen > 16 || (mask && mlen != dlen))
+		return;
+	memcpy(p->addr, d, dlen);
+	p->len = (uint8_t)(dlen * 8);
+	if (mask) {
+		p->len = 0;
+		for (uint32_t i = 0; i < mlen; i++)
+			p->len += (uint8_t)__builtin_popcount(mask[i]);
+	}
+	w->r->is_allow = true;
+}
+
+/* Recognise `jump X`, `meta mark N accept` and `ip(6) daddr P accept`. */
+static void analyse(struct expr_walk *w)
+{
+	const struct nftnl_expr *last = w->n ? w->e[w->n - 1] : NULL;
+
+	if (w->n == 1 && is_verdict(last, NFT_JUMP))
+		snprintf(w->r->jump, sizeof(w->r->jump), "%s",
+			 nftnl_expr_get_str(last, NFTNL_EXPR_IMM_CHAIN));
+	if (w->n == 3 && is_name(w->e[0], "meta") &&
+	    nftnl_expr_get_u32(w->e[0], NFTNL_EXPR_META_KEY) == NFT_META_MARK &&
+	    is_verdict(last, NF_ACCEPT)) {
+		w->r->mark = nftnl_expr_get_u32(w->e[1], NFTNL_EXPR_CMP_DATA);
+		w->r->is_mark = true;
+	}
+	if ((w->n == 5 || w->n == 6) && is_name(w->e[0], "meta") &&
+	    nftnl_expr_get_u32(w->e[0], NFTNL_EXPR_META_KEY) == NFT_META_NFPROTO &&
+	    is_name(w->e[2], "payload") && is_verdict(last, NF_ACCEPT))
+		analyse_prefix(w);
+}
+
+/* Fill r from a parsed rule. sig is malloc'd. */
+static int describe(struct nftnl_rule *nr, struct ks_rule *r)
+{
+	struct expr_walk w = { .r = r };
+
+	w.sig = calloc(1, SIG_MAX);
+	if (!w.sig)
+		return -ENOMEM;
+	nftnl_expr_foreach(nr, expr_cb, &w);
+	analyse(&w);
+	r->sig = w.sig;
+	return 0;
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct read_state *rs = data;
+	struct ks_state *st = rs->st;
+	struct nftnl_rule *nr = nftnl_rule_alloc();
+
+	if (!nr || nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
+		rs->err = -ENOMEM;
+		goto out;
+	}
+	if (!streq(nftnl_rule_get_str(nr, NFTNL_RULE_TABLE) ?: "", KS_TABLE))
+		goto out;
+	struct ks_rule *arr = grow(st->rules, st->n_rules, sizeof(*arr));
+
+	if (!arr) {
+		rs->err = -ENOMEM;
+		goto out;
+	}
+	st->rules = arr;
+	struct ks_rule *r = &arr[st->n_rules];
+
+	*r = (struct ks_rule){ 0 };
+	snprintf(r->chain, sizeof(r->chain), "%s", nftnl_rule_get_str(nr, NFTNL_RULE_CHAIN));
+	r->handle = nftnl_rule_get_u64(nr, NFTNL_RULE_HANDLE);
+	rs->err = describe(nr, r);
+	if (!rs->err)
+		st->n_rules++;
+out:
+	if (nr)
+		nftnl_rule_free(nr);
+	return MNL_CB_OK;
+}
+
+static void reset(void *data)
+{
+	struct read_state *rs = data;
+
+	ks_state_clear(rs->st);
+	rs->err = 0;
+}
+
+static int dump(struct nl_sock *s, uint16_t type, mnl_cb_t cb, struct read_state *rs)
+{
+	char buf[256] = { 0 };
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, NLM_F_DUMP, 0);
+	int err = nl_dump(s, nlh, cb, NULL, rs);
+
+	return err ?: rs->err;
+}
+
+/* Does the table exist (a plain GETTABLE, no dump)? 0, -ENOENT or -errno. */
+static int table_exists(struct nl_sock *s)
+{
+	char buf[256] = { 0 };
+	struct nftnl_table *t = nftnl_table_alloc();
+
+	if (!t)
+		return -ENOMEM;
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, KS_TABLE);
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, 0, 0);
+
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	return nl_talk(s, nlh, NULL, NULL);
+}
+
+int ks_read(struct nl_sock *s, struct ks_state *st)
+{
+	struct read_state rs = { .st = st };
+
+	/* Most namespaces have no switch: one GETTABLE answers that, without dumping
+	 * every inet chain and rule while other runs commit. */
+	reset(&rs);
+	int err = table_exists(s);
+
+	st->table = err == 0;
+	if (err < 0)
+		return err == -ENOENT ? 0 : err;
+	/* Chains then rules: a change in between shows as "not intact", which the
+	 * caller reports; a retry reads again. */
+	err = dump(s, NFT_MSG_GETCHAIN, chain_cb, &rs);
+	if (err == 0)
+		err = dump(s, NFT_MSG_GETRULE, rule_cb, &rs);
+	if (err == -ENOENT)
+		err = 0;
+	return err;
+}
+
+void ks_state_clear(struct ks_state *st)
+{
+	for (size_t i = 0; i < st->n_rules; i++)
+		free(st->rules[i].sig);
+	free(st->rules);
+	free(st->chains);
+	*st = (struct ks_state){ 0 };
+}
+
+const struct ks_chain *ks_find(const struct ks_state *st, const char *ifname)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "tun-%s", ifname);
+	for (size_t i = 0; i < st->n_chains; i++)
+		if (streq(st->chains[i].name, name))
+			return &st->chains[i];
+	return NULL;
+}
+
+/* The signature of a rule built locally, as describe() makes it for the kernel's. */
+static int local_sig(int (*build)(struct nftnl_rule *r, unsigned i), unsigned i, char **sig)
+{
+	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct ks_rule r = { 0 };
+	int err = nr ? build(nr, i) : -ENOMEM;
+
+	err = err ?: describe(nr, &r);
+	if (nr)
+		nftnl_rule_free(nr);
+	*sig = r.sig;
+	return err;
+}
+
+static bool base_ok(const struct ks_state *st, int i)
+{
+	static const char *const names[2] = { "output", "forward" };
+	static const uint32_t hooks[2] = { NF_INET_LOCAL_OUT, NF_INET_FORWARD };
+	unsigned n = i == 0 ? KSR_OUTPUT_FIXED : KSR_FORWARD_FIXED, k = 0;
+	const struct ks_chain *c = NULL;
+
+	for (size_t j = 0; j < st->n_chains; j++)
+		if (streq(st->chains[j].name, names[i]))
+			c = &st->chains[j];
+	if (!c || !c->base || c->hook != hooks[i] || c->policy != NF_DROP)
+		return false;
+	for (size_t j = 0; j < st->n_rules; j++) {
+		const struct ks_rule *r = &st->rules[j];
+		_cleanup_free_ char *sig = NULL;
+
+		if (!streq(r->chain, names[i]) || r->jump[0])
+			continue;
+		if (k >= n || local_sig(i == 0 ? ksr_output_fixed : ksr_forward_fixed, k++, &sig) ||
+		    !streq(sig, r->sig))
+			return false;
+	}
+	return k == n;
+}
+
+static unsigned count_jumps(const struct ks_state *st, const char *chain, const char *target)
+{
+	unsigned n = 0;
+
+	for (size_t j = 0; j < st->n_rules; j++)
+		if (streq(st->rules[j].chain, chain) && streq(st->rules[j].jump, target))
+			n++;
+	return n;
+}
+
+bool ks_intact(const struct ks_state *st, const char *ifname)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "tun-%s", ifname);
+	return st->table && base_ok(st, 0) && base_ok(st, 1) && ks_find(st, ifname) &&
+	       count_jumps(st, "output", name) == 1 && count_jumps(st, "forward", name) == 1;
+}
+
+void ks_counters(const struct ks_state *st, uint64_t out[3])
+{
+	out[0] = out[1] = out[2] = 0;
+	for (size_t j = 0; j < st->n_rules; j++) {
+		const struct ks_rule *r = &st->rules[j];
+
+		if (!strstr(r->sig, "[reject "))
+			continue;
+		if (streq(r->chain, "forward"))
+			out[2] += r->packets;
+		else if (streq(r->chain, "output") && strstr(r->sig, "type 1 "))
+			out[1] += r->packets;
+		else if (streq(r->chain, "output"))
+			out[0] += r->packets;
+	}
+}
+
+struct sig_list {
+	char **sigs;
+	size_t n, cap;
+};
+
+static int collect_sig(struct nftnl_rule *nr, void *data)
+{
+	struct sig_list *l = data;
+	struct ks_rule r = { 0 };
+
+	if (l->n == l->cap)
+		return -ENOBUFS;
+	int err = describe(nr, &r);
+
+	if (err == 0)
+		l->sigs[l->n++] = r.sig;
+	return err;
+}
+
+bool ks_tun_matches(const struct ks_state *st, const struct ks_params *p)
+{
+	struct sig_list l = { .cap = 8 + 2 * p->n_dns + p->n_allows };
+	char name[32];
+	bool ok;
+	size_t k = 0;
+
+	l.sigs = calloc(l.cap, sizeof(*l.sigs));
+	ok = l.sigs && ksr_tun_rules(p, collect_sig, &l) == 0;
+	snprintf(name, sizeof(name), "tun-%s", p->ifname);
+	for (size_t j = 0; ok && j < st->n_rules; j++) {
+		if (!streq(st->rules[j].chain, name))
+			continue;
+		ok = k < l.n && streq(st->rules[j].sig, l.sigs[k]);
+		k++;
+	}
+	ok = ok && k == l.n;
+	const struct ks_chain *c = ks_find(st, p->ifname);
+
+	ok = ok && c && c->level == p->level;
+	for (size_t i = 0; l.sigs && i < l.n; i++)
+		free(l.sigs[i]);
+	free(l.sigs);
+	return ok;
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Copyright (C) 2026 The wgq developers
+
+#include "system/lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <net/if.h>
+
+#include "base/log.h"
+#include "base/macro.h"
+#include "base/util.h"
+
+int lock_take(int *fd)
+{
+	/* The directory wireguard-go uses; a private one in the test sandboxes. */
+	if (mkdir(LOCK_DIR, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	*fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*fd < 0)
+		return -errno;
+	while (flock(*fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int e = -errno;
+
+			lock_drop(fd);
+			return e;
+		}
+	}
+	return 0;
+}
+
+void lock_drop(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd); /* closing releases the flock */
+	*fd = -1;
+}
+
+/* Held until the process exits: exit releases it, and O_CLOEXEC keeps it from helpers
+ * (a wireguard-go daemon that inherited it would hold it for ever). */
+static int iface_lock_fd = -1;
+
+/* The holder's pid. It writes it just after taking the lock: a holder that has not yet
+ * is given up to 200 ms; 0 when it still has not. */
+static long holder_pid(int fd)
+{
+	for (int i = 0; i < 20; i++) {
+		char buf[32] = "";
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
+
+		if (pid > 0)
+			return pid;
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+	}
+	return 0;
+}
+
+static void report_busy(const char *ifname, long pid)
+{
+	const char *env = getenv(LOCK_ENV);
+	char mine[IFNAMSIZ + 32];
+
+	snprintf(mine, sizeof(mine), "%s:%ld", ifname, pid);
+	if (pid && env && streq(env, mine))
+		log_error("`%s' is being changed by the wgq run (pid %ld) whose hook called "
+			  "this one; a hook cannot up, down or reload its own interface",
+			  ifname, pid);
+	else if (pid)
+		log_error("`%s' is being changed by another wgq run (pid %ld); nothing was "
+			  "changed, try again when it has finished", ifname, pid);
+	else
+		log_error("`%s' is being changed by another wgq run; nothing was changed, try "
+			  "again when it has finished", ifname);
+}
+
+static int write_pid(int fd, const char *ifname)
+{
+	char buf[32], env[IFNAMSIZ + 32];
+	int len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)len, 0) != len)
+		return -errno;
+	snprintf(env, sizeof(env), "%s:%ld", ifname, (long)getpid());
+	return setenv(LOCK_ENV, env, 1) < 0 ? -errno : 0;
+}
+
+/* A finished run's pid must not be read as the next holder's. */
+static void clear_pid(void)
+{
+	(void)!ftruncate(iface_lock_fd, 0);
+}
+
+int lock_interface(const char *ifname)
+{
+	char path[sizeof(LOCK_DIR) + IFNAMSIZ + 16];
+
+	if (mkdir(LOCK_DIR, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/.wgq-%s.lock", LOCK_DIR, ifname);
+	_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return -errno;
+	/* No pid in the file: the holder is starting, or it has finished (its exit cleared
+	 * the pid) and is about to release the lock; ask again, up to 2 s in all. */
+	for (int tries = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; tries++) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return -errno;
+		long pid = holder_pid(fd);
+
+		if (pid || tries >= 10) {
+			report_busy(ifname, pid);
+			return -EBUSY;
+		}
+	}
+	int r = write_pid(fd, ifname);
+
+	if (r == 0) {
+		iface_lock_fd = TAKE_FD(fd);
+		atexit(clear_pid);
+	}
+	return r;
+}

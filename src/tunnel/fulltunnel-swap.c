@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Copyright (C) 2026 The wgq developers
+//
+// One policy rule added or deleted at a named priority, logged, with its exact
+// inverse as the undo: what reload needs to move a full tunnel to another fwmark
+// make-before-break (the new rule beside the old one, a bypass rule for the new mark
+// while the device changes).
+
+#include <netinet/in.h>
+
+#include <linux/fib_rules.h>
+
+#include "base/log.h"
+#include "tunnel/up.h"
+
+static char fam_flag(int family)
+{
+	return family == AF_INET6 ? '6' : '4';
+}
+
+/* ip -F rule VERB priority P [not ]fwmark M table T */
+static void rule_cmd(char *buf, size_t size, const struct rtnl_rule *rule, bool add)
+{
+	char table[16] = "main";
+
+	if (rule->table != RT_TABLE_MAIN)
+		snprintf(table, sizeof(table), "%u", rule->table);
+	snprintf(buf, size, "ip -%c rule %s priority %u %sfwmark %u table %s",
+		 fam_flag(rule->family), add ? "add" : "delete", rule->priority,
+		 rule->flags & FIB_RULE_INVERT ? "not " : "", rule->fwmark, table);
+}
+
+struct rule_op {
+	struct rtnl_rule rule;
+	bool add;
+};
+
+static int rule_op_run(struct up_ctx *c, const struct rule_op *op, bool inverse)
+{
+	return op->add != inverse ? rtnl_rule_add(c->rtnl, &op->rule)
+				  : rtnl_rule_del(c->rtnl, &op->rule);
+}
+
+static void undo_rule_op(void *ctx, const void *data)
+{
+	const struct rule_op *op = data;
+	char cmd[128];
+
+	rule_cmd(cmd, sizeof(cmd), &op->rule, !op->add);
+	log_cmd("%s", cmd);
+	int r = rule_op_run(ctx, op, true);
+
+	if (r < 0)
+		log_step_error(cmd, r);
+}
+
+int fulltunnel_rule_change(struct up_ctx *c, const struct rtnl_rule *rule, bool add)
+{
+	struct rule_op op = { .rule = *rule, .add = add };
+	char cmd[128];
+
+	op.rule.action = FR_ACT_TO_TBL;
+	op.rule.has_fwmark = true;
+	op.rule.fwmask = 0xffffffffU;
+	rule_cmd(cmd, sizeof(cmd), &op.rule, add);
+	log_cmd("%s", cmd);
+	if (c->dry_run)
+		return 0;
+	int r = plan_change(&c->plan);
+
+	if (r == 0)
+		r = rule_op_run(c, &op, false);
+	if (r < 0) {
+		log_step_error(cmd, r);
+		return r;
+	}
+	return plan_push_undo(&c->plan, undo_rule_op, &op, sizeof(op));
+}

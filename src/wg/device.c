@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Copyright (C) 2026 The wgq developers
+//
+// Which backend drives a device (spec §3.2): the userspace implementation when its
+// UAPI socket answers, the kernel otherwise. The rule is applied on every call, as
+// wg(8) does.
+
+#include "wg/device.h"
+
+#include "base/macro.h"
+
+static bool valid_ifname(const char *ifname)
+{
+	size_t len = strnlen(ifname, IFNAMSIZ);
+
+	return len > 0 && len < IFNAMSIZ;
+}
+
+int wg_set_device(struct nl_sock *genl, const struct wg_device *dev)
+{
+	if (!valid_ifname(dev->name))
+		return -EINVAL;
+	if (wg_uapi_alive(dev->name))
+		return wg_uapi_set_device(dev);
+	return wg_genl_set_device(genl, dev);
+}
+
+int wg_set_fwmark(struct nl_sock *genl, const char *ifname, uint32_t fwmark)
+{
+	struct wg_device dev = { .flags = WGDEV_HAS_FWMARK, .fwmark = fwmark };
+
+	if (!valid_ifname(ifname))
+		return -EINVAL;
+	memcpy(dev.name, ifname, strlen(ifname) + 1);
+	/* A device with nothing but a fwmark: IFNAME + FWMARK, or "fwmark=N". */
+	return wg_set_device(genl, &dev);
+}
+
+int wg_get_device(struct nl_sock *genl, const char *ifname, struct wg_device *out)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!valid_ifname(ifname))
+		return -EINVAL;
+	memcpy(out->name, ifname, strlen(ifname) + 1);
+	if (wg_uapi_alive(ifname))
+		r = wg_uapi_get_device(ifname, out);
+	else
+		r = wg_genl_get_device(genl, ifname, out);
+	if (r < 0) {
+		wgdev_clear(out);
+		memcpy(out->name, ifname, strlen(ifname) + 1);
+	}
+	return r;
+}
