@@ -243,13 +243,13 @@ static bool has_fwmark_rule(struct reload_ctx *c, int family, uint32_t mark)
 }
 
 /* A full tunnel of family is this tunnel's when the rules for its fwmark exist and
- * its table routes through IF (spec §4.1 step 5). */
+ * its table routes through IF (behaviour.md §4.1 step 5). */
 static void read_full_tunnels(struct reload_ctx *c)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
 		int f = families[i];
 
-		/* In a target a /0 is a plain route (killswitch-netns §5.4). */
+		/* In a target a /0 is a plain route (killswitch-netns.md §5.4). */
 		if (c->up.moved)
 			continue;
 		c->ft0[i] = c->mark0 && has_fwmark_rule(c, f, c->mark0) &&
@@ -282,7 +282,7 @@ static enum cfg_ks_level ks_level(const struct reload_ctx *c)
 }
 
 /* With a kill switch the device must keep a mark: the config's, else the one it has,
- * else a free one (killswitch-netns §4.1, §4.2). */
+ * else a free one (killswitch-netns.md §4.1, §4.2). */
 static int ks_choose_mark(struct reload_ctx *c)
 {
 	struct wg_device *d = &c->up.cfg.dev;
@@ -548,7 +548,7 @@ static bool endpoints_changed(const struct reload_ctx *c)
 	return false;
 }
 
-/* The automatic MTU as up computes it (§3.6), from the endpoints read back (read
+/* The automatic MTU as up computes it (behaviour.md §3.6), from the endpoints read back (read
  * again only when the device step changed them: a read of a server is 10s of ms). */
 static int auto_mtu(struct reload_ctx *c, uint32_t *mtu)
 {
@@ -713,7 +713,7 @@ static bool full_tunnel_route(const struct reload_ctx *c, const struct rtnl_rout
 	return c->ft0[fi(r->family)] && r->dst_len == 0 && r->table == c->mark0;
 }
 
-/* The main table's routes through IF that may cover an allowed IP (spec §3.8): all
+/* The main table's routes through IF that may cover an allowed IP (behaviour.md §3.8): all
  * but wgq's own. A dry run has not changed the addresses: their prefixes stand in
  * for the kernel's prefix routes, as in up's dry run. */
 static int covering_routes(struct reload_ctx *c, const struct route_plan *p,
@@ -749,7 +749,7 @@ static int covering_routes(struct reload_ctx *c, const struct route_plan *p,
 	return 0;
 }
 
-/* Which of the allowed IPs get a route, and in which table: up's rules (§3.8); a
+/* Which of the allowed IPs get a route, and in which table: up's rules (behaviour.md §3.8); a
  * full tunnel that stays keeps its default route, which is checked like the others. */
 static bool want_entry(struct reload_ctx *c, const struct route_entry *e,
 		       const struct rtnl_route *cov, size_t n_cov, struct want_route *w)
@@ -941,7 +941,7 @@ static void undo_default_route(void *ctx, const void *data)
 	undo_rt_op(c, &op);
 }
 
-/* up's procedure (§3.9) with the fwmark the device has, or a free table when none. */
+/* up's procedure (behaviour.md §3.9) with the fwmark the device has, or a free table when none. */
 static int add_full_tunnel(struct reload_ctx *c, int family)
 {
 	struct route_entry e = { .family = family };
@@ -1250,7 +1250,7 @@ static int step_dns(void *ctx)
 	return plan_push_undo(&c->up.plan, undo_dns, NULL, 0);
 }
 
-/* First: install or raise, never lower (§4.2); no undo, like up's step 0. */
+/* First: install or raise, never lower (killswitch-netns.md §4.2); no undo, like up's step 0. */
 static int step_killswitch(void *ctx)
 {
 	struct reload_ctx *c = ctx;
@@ -1293,7 +1293,7 @@ static const struct plan_step reload_steps[] = {
 };
 // clang-format on
 
-/* A switch in a target (§5.6) stays as up made it: reload warns when the file asks for
+/* A switch in a target (killswitch-netns.md §5.6) stays as up made it: reload warns when the file asks for
  * another level, and leaves T's and H's rulesets alone. */
 static void ks_target_untouched(struct reload_ctx *c)
 {
@@ -1306,7 +1306,7 @@ static void ks_target_untouched(struct reload_ctx *c)
 	c->ks_want = c->ks_have = CFG_KS_OFF;
 }
 
-/* Everything that can fail without changing the system: up's checks (§3.0), then the
+/* Everything that can fail without changing the system: up's checks (behaviour.md §3.0), then the
  * state read back. */
 static int prepare(struct reload_ctx *c, const char *arg, const struct cmd_opts *opts)
 {

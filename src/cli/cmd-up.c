@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `up` (spec §3): checks that change nothing, then a plan of steps, each with its undo.
+// `up` (behaviour.md §3): checks that change nothing, then a plan of steps, each with its undo.
 
 #include <limits.h>
 #include <sys/stat.h>
@@ -29,7 +29,7 @@ struct link_undo {
 	int ifindex;
 };
 
-/* Deletes the link where it is: in T after the move (killswitch-netns §5.4). Only the
+/* Deletes the link where it is: in T after the move (killswitch-netns.md §5.4). Only the
  * link this run created goes: one of the same name with another ifindex was made by
  * someone else after ours went (issue 18); a move may renumber ours (c->ifindex). */
 static void undo_link(void *ctx, const void *data)
@@ -63,7 +63,7 @@ static int push_link_undo(struct up_ctx *c, int ifindex)
 	return plan_push_undo(&c->plan, undo_link, &u, sizeof(u));
 }
 
-/* §3.2: without the kernel module, start the userspace implementation. */
+/* behaviour.md §3.2: without the kernel module, start the userspace implementation. */
 static int start_userspace(struct up_ctx *c)
 {
 	const char *impl = preflight_userspace_impl();
@@ -299,7 +299,7 @@ static int step_dns(void *ctx)
 
 	if (r == 0)
 		r = dns_up(c->dns_tool, c->dns_prefix, c->ifname, &c->cfg, c->dry_run);
-	/* resolvectl settings go with the link: nothing to undo (§3.7). */
+	/* resolvectl settings go with the link: nothing to undo (behaviour.md §3.7). */
 	if (r < 0 || c->dry_run || c->dns_tool != DNS_TOOL_RESOLVCONF)
 		return r;
 	struct dns_undo u = { 0 };
@@ -430,7 +430,7 @@ static int route_one(struct up_ctx *c, struct route_batch *b, const struct route
 	case CFG_TABLE_AUTO:
 		break;
 	}
-	/* In a target a /0 is a plain route (killswitch-netns §5.4). */
+	/* In a target a /0 is a plain route (killswitch-netns.md §5.4). */
 	if (e->len == 0 && !c->moved) {
 		int r = flush_routes(c, b);
 
@@ -491,7 +491,7 @@ static int step_routes(void *ctx)
 	return flush_routes(c, b);
 }
 
-/* The mark goes into the device's first configuration (killswitch-netns §4.1). */
+/* The mark goes into the device's first configuration (killswitch-netns.md §4.1). */
 static int ks_mark(struct up_ctx *c, uint32_t *mark)
 {
 	int r;
@@ -510,7 +510,7 @@ static int ks_mark(struct up_ctx *c, uint32_t *mark)
 	return 0;
 }
 
-/* Step 0 with a target (§5.6): tun-IF in T without a mark rule; when H has a switch,
+/* Step 0 with a target (killswitch-netns.md §5.6): tun-IF in T without a mark rule; when H has a switch,
  * the device gets a mark and H a tun-IF that lets only that mark out. */
 static int install_in_target(struct up_ctx *c, uint32_t mark)
 {
@@ -567,8 +567,8 @@ static const struct plan_step up_steps[] = {
 	{ "PostUp", step_postup },
 };
 
-/* With a target namespace (killswitch-netns §5.4): configured in H, moved, then set
- * up in T. A kill switch in T (§5.6) goes first, as step 0, through c->ns.socks.nft. */
+/* With a target namespace (killswitch-netns.md §5.4): configured in H, moved, then set
+ * up in T. A kill switch in T (killswitch-netns.md §5.6) goes first, as step 0, through c->ns.socks.nft. */
 static const struct plan_step up_netns_steps[] = {
 	{ "killswitch", step_killswitch },
 	{ "link", step_link },
@@ -583,7 +583,7 @@ static const struct plan_step up_netns_steps[] = {
 	{ "PostUp", step_postup },
 };
 
-/* §3.0 step 4 and §6 i: DNS must be settable before anything changes. */
+/* behaviour.md §3.0 step 4 and §6 i: DNS must be settable before anything changes. */
 static int check_dns(struct up_ctx *c)
 {
 	if (!c->cfg.n_dns_servers || c->no_dns || c->ns.kind != NETNS_NONE)
@@ -609,7 +609,7 @@ static bool has_host_endpoint(const struct cfg *cfg)
 }
 
 /* Never lower a switch already there (killswitch on, a lockdown kept by down); with a
- * target, the switch is T's, and H's own switch asks for a mark (§5.6). */
+ * target, the switch is T's, and H's own switch asks for a mark (killswitch-netns.md §5.6). */
 static void prepare_switch(struct up_ctx *c)
 {
 	bool target = c->ns.kind != NETNS_NONE;
@@ -621,7 +621,7 @@ static void prepare_switch(struct up_ctx *c)
 	c->ks_host = target && c->ks_level != CFG_KS_OFF && kst_engaged(&c->nft);
 }
 
-/* §3.0: everything that can fail without changing the system. */
+/* behaviour.md §3.0: everything that can fail without changing the system. */
 static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opts)
 {
 	struct rtnl_link l;
@@ -645,7 +645,7 @@ static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opt
 		log_step_error("ip link show", r);
 		return r;
 	}
-	/* A live userspace device of that name, wherever its TUN is (killswitch-netns §2.4). */
+	/* A live userspace device of that name, wherever its TUN is (killswitch-netns.md §2.4). */
 	if (wg_uapi_alive(c->ifname)) {
 		log_error("`%s' already exists", c->ifname);
 		return -EEXIST;
@@ -688,7 +688,7 @@ int cmd_up(const char *arg, const struct cmd_opts *opts)
 						   .ns = { .fd = -1 } };
 
 	c.plan.dry_run = opts->dry_run;
-	/* Before any change a signal just ends the run (§4.4). */
+	/* Before any change a signal just ends the run (behaviour.md §4.4). */
 	int r = prepare(&c, arg, opts);
 
 	if (r < 0)

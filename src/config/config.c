@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The config parser of spec §2.3-§2.8. Each line first goes through wg-quick's rules
+// The config parser of behaviour.md §2.3-§2.8. Each line first goes through wg-quick's rules
 // (is it one of its own [Interface] keys?), and every other line through wg(8)'s. The
-// parser does no I/O of its own beyond rt_tables names (§3.8) and /etc/services.
+// parser does no I/O of its own beyond rt_tables names (behaviour.md §3.8) and /etc/services.
 // No message ever holds the value of a key.
 
 #include "config/config.h"
@@ -74,7 +74,7 @@ struct cfg_parser {
 	size_t n_warnings, cap_warnings, next_warning;
 };
 
-/* One line taken apart (§2.4). All strings live in the parser's scratch buffer. */
+/* One line taken apart (behaviour.md §2.4). All strings live in the parser's scratch buffer. */
 struct cfg_line {
 	const char *text; /* trimmed of spaces and tabs only: what strip prints */
 	size_t len;
@@ -190,7 +190,7 @@ static bool name_is(const char *s, size_t n, const char *name, size_t name_len)
 }
 
 /* Keys and section names are quoted in messages only when they cannot be a key
- * pasted in the wrong place (§2.8). */
+ * pasted in the wrong place (behaviour.md §2.8). */
 static bool quotable(const char *s, size_t n)
 {
 	if (n < 1 || n > CFG_QUOTE_MAX)
@@ -259,7 +259,7 @@ static bool is_base64(char c)
 }
 
 /* Messages quote values as written, so a key pasted into another key's value would
- * show (§2.8): every 43 base64 characters followed by '=' become MSG_HIDDEN_KEY. The
+ * show (behaviour.md §2.8): every 43 base64 characters followed by '=' become MSG_HIDDEN_KEY. The
  * text only shrinks, so this works in place. */
 static void hide_keys(char *msg)
 {
@@ -304,7 +304,7 @@ _printf_format_(4, 0) static int vfail(struct cfg_parser *p, unsigned line, bool
 	return -EINVAL;
 }
 
-/* An error; in lenient mode (down, §2.11) only a warning, and parsing goes on. */
+/* An error; in lenient mode (down, behaviour.md §2.11) only a warning, and parsing goes on. */
 _printf_format_(3, 4) static int fail(struct cfg_parser *p, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
@@ -423,7 +423,7 @@ static int split_line(struct cfg_parser *p, const char *text, size_t len, struct
 	return 0;
 }
 
-/* Own keys (§2.6) */
+/* Own keys (behaviour.md §2.6) */
 
 /* Entries of Address and DNS: commas count as spaces, then bash's word splitting. */
 static char *next_word(char **s)
@@ -680,7 +680,7 @@ static int parse_table_number(const char *s, uint32_t *id)
 	return 0;
 }
 
-/* Keywords in any case (§6 f); then a name, then a number, in iproute2's order. */
+/* Keywords in any case (behaviour.md §6 f); then a name, then a number, in iproute2's order. */
 static int own_table(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
 		     const struct cfg_line *l)
 {
@@ -751,7 +751,7 @@ static int own_save_config(struct cfg_parser *p, const struct cfg_own_key *k _un
 	return 0;
 }
 
-/* killswitch-netns §2.1: a named namespace; last wins. */
+/* killswitch-netns.md §2.1: a named namespace; last wins. */
 static int own_namespace(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
 			 const struct cfg_line *l)
 {
@@ -840,7 +840,7 @@ static const struct cfg_own_key *find_own_key(const char *key, size_t len)
 	return NULL;
 }
 
-/* Device keys (§2.8) */
+/* Device keys (behaviour.md §2.8) */
 
 static struct wg_peer *cur_peer(struct cfg_parser *p)
 {
@@ -1002,7 +1002,7 @@ static int peer_endpoint(struct cfg_parser *p, const struct cfg_dev_key *k, char
 	peer->endpoint_line = p->line;
 	memset(&peer->endpoint, 0, sizeof(peer->endpoint));
 	peer->flags &= ~WGPEER_HAS_ENDPOINT;
-	/* A host name is resolved later, by up only (§2.10). */
+	/* A host name is resolved later, by up only (behaviour.md §2.10). */
 	peer->endpoint_is_host = endpoint_parse_literal(host, port, &peer->endpoint) < 0;
 	if (!peer->endpoint_is_host)
 		peer->flags |= WGPEER_HAS_ENDPOINT;
@@ -1076,13 +1076,13 @@ static int feed_device_line(struct cfg_parser *p, const struct cfg_line *l)
 	if (k->sect != p->sect)
 		return fail(p, p->line, "'%s' is not valid in [%s]", k->name,
 			    p->sect == SEC_PEER ? "Peer" : "Interface");
-	/* wg only matches "KEY=" followed by something (§2.8). */
+	/* wg only matches "KEY=" followed by something (behaviour.md §2.8). */
 	if (!*l->dvalue)
 		return fail(p, p->line, "%s: missing value", k->name);
 	return k->parse(p, k, l->dvalue);
 }
 
-/* Sections (§2.5) */
+/* Sections (behaviour.md §2.5) */
 
 /* Any mix of the key's bits will do (a PublicKey is no secret); splitmix64's finaliser
  * spreads keys that differ in a few bytes only, as generated ones do. */
@@ -1108,7 +1108,7 @@ static void drop_last_peer(struct cfg_parser *p)
 }
 
 /* A peer is complete: it needs a key, and its allowed IPs replace the device's unless
- * every entry was incremental (§2.9). */
+ * every entry was incremental (behaviour.md §2.9). */
 static int end_section(struct cfg_parser *p)
 {
 	struct wg_peer *peer;
@@ -1164,7 +1164,7 @@ static int start_interface(struct cfg_parser *p, const struct cfg_line *l)
 	p->seen_iface = true;
 	p->sect = SEC_INTERFACE;
 	/* wg-quick compares the trimmed text, so `[ Interface ]` is not its section,
-	 * although wg, which removes all whitespace, takes it (§2.5). */
+	 * although wg, which removes all whitespace, takes it (behaviour.md §2.5). */
 	p->wgq_iface = name_is(l->key, l->key_len, NAME_LEN("[Interface]"));
 	return 0;
 }
@@ -1295,7 +1295,7 @@ static int feed_line(struct cfg_parser *p, unsigned lineno, const char *line, si
 	if (p->failed)
 		return -EINVAL;
 	p->line = lineno;
-	/* wg-quick accepts any length and drops NULs; wgq refuses both (§2.3, §6 a). */
+	/* wg-quick accepts any length and drops NULs; wgq refuses both (behaviour.md §2.3, §6 a). */
 	if (len > CFG_LINE_MAX)
 		return fail(p, lineno, "line is longer than 65535 bytes");
 	if (may_have_nul && memchr(line, '\0', len))

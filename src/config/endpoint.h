@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Peer Endpoint values (spec §2.8, §2.10): splitting, IP literals, ports, and the
+// Peer Endpoint values (behaviour.md §2.8, §2.10): splitting, IP literals, ports, and the
 // retry setting. cfg_resolve_endpoints (config-file.h) is implemented here too.
 #pragma once
 

@@ -17,7 +17,7 @@
 
 #define KS_LOG "nft -f /dev/fd/63"
 
-/* The logged command of a batch in namespace where (NULL: wgq's own, §5.4 step 0). */
+/* The logged command of a batch in namespace where (NULL: wgq's own, killswitch-netns.md §5.4 step 0). */
 static const char *ks_log(char *buf, size_t size, const char *where)
 {
 	if (!where)

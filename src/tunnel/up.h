@@ -29,16 +29,16 @@ struct up_ctx {
 	enum dns_tool dns_tool;
 	char dns_prefix[64];
 
-	/* The target namespace T (killswitch-netns §5); ns.kind NETNS_NONE: none, and
+	/* The target namespace T (killswitch-netns.md §5); ns.kind NETNS_NONE: none, and
 	 * everything happens in wgq's own namespace. The sockets of T live in ns.socks,
 	 * ready for step 0 of a kill switch in T. */
 	struct netns_target ns;
-	bool moved;       /* the link is in T (after the move, §5.4 step 4) */
+	bool moved;       /* the link is in T (after the move, killswitch-netns.md §5.4 step 4) */
 	bool no_dns;      /* --no-dns */
 	char ip[PATH_MAX + 8]; /* "ip", or "ip -n TARGET": the head of logged ip commands */
-	enum cfg_ks_level ks_level; /* effective kill-switch level (killswitch-netns §2.2) */
+	enum cfg_ks_level ks_level; /* effective kill-switch level (killswitch-netns.md §2.2) */
 	bool ks_installed;	    /* step 0 has engaged it: kept whatever follows */
-	bool ks_host; /* with a target: H has a switch too, so H gets a mark-only tun-IF (§5.6) */
+	bool ks_host; /* with a target: H has a switch too, so H gets a mark-only tun-IF (killswitch-netns.md §5.6) */
 };
 
 /* The rtnetlink socket of the namespace the link is in now. */
@@ -55,17 +55,17 @@ static inline struct nl_sock *up_genl(const struct up_ctx *c)
 	return c->moved ? c->ns.socks.genl : NULL;
 }
 
-/* The full-tunnel procedure of spec §3.9 for one /0 entry. */
+/* The full-tunnel procedure of behaviour.md §3.9 for one /0 entry. */
 int fulltunnel_add(struct up_ctx *c, const struct route_entry *e);
 
 /* Read net.ipv4.conf.all.src_valid_mark and set it to 1 when it is not (logged). */
 int sysctl_src_valid_mark(struct plan *p, bool dry_run);
 
-/* Rules of exactly wgq's shapes (spec §3.9 steps 2 and 3, §4.1 step 5). */
+/* Rules of exactly wgq's shapes (behaviour.md §3.9 steps 2 and 3, §4.1 step 5). */
 bool fulltunnel_rule_is_fwmark(const struct rtnl_rule *r, uint32_t mark);
 bool fulltunnel_rule_is_suppress(const struct rtnl_rule *r);
-/* The first table from 51820 that is empty for both families (§3.9 step 1) and not
- * one of the n marks in except (the kill switch's, killswitch-netns §4.1). */
+/* The first table from 51820 that is empty for both families (behaviour.md §3.9 step 1) and not
+ * one of the n marks in except (the kill switch's, killswitch-netns.md §4.1). */
 int fulltunnel_free_table(struct nl_sock *s, const uint32_t *except, size_t n, uint32_t *table);
 
 /* Add or delete (logged, a plan_change, the exact inverse pushed as undo) the rule
@@ -75,19 +75,19 @@ int fulltunnel_rule_change(struct up_ctx *c, const struct rtnl_rule *rule, bool 
 
 /* --- taking a full tunnel apart (fulltunnel-del.c): down, and reload --- */
 
-/* Does the table of family hold a route through ifindex (§4.1 step 5)? False also when
+/* Does the table of family hold a route through ifindex (behaviour.md §4.1 step 5)? False also when
  * the dump fails. */
 bool fulltunnel_table_routes_through(struct nl_sock *s, int family, uint32_t table, int ifindex);
 /* Do cfg and these allowed IPs make a full tunnel of family: Table auto and a /0? */
 bool fulltunnel_wanted(const struct cfg *cfg, const struct wg_device *dev, int family);
-/* Delete, logged, each rule of family for mark with its paired suppress rule (§4.1 step
+/* Delete, logged, each rule of family for mark with its paired suppress rule (behaviour.md §4.1 step
  * 5); whether they are this tunnel's is the caller's check. With p, each deletion is a
  * plan_change and pushes an undo adding the rule back at its priority (the undo's
  * ctx is a struct up_ctx). 0 or -errno (printed). */
 int fulltunnel_del_rules(struct nl_sock *s, int family, uint32_t mark, bool dry_run,
 			 struct plan *p);
 /* Delete the wg-quick-IF tables of nfproto (NFPROTO_UNSPEC: of every family), as far as
- * they exist, in one batch with one [#] line (§4.1 step 8). Opens *nft when NULL. With
+ * they exist, in one batch with one [#] line (behaviour.md §4.1 step 8). Opens *nft when NULL. With
  * p, a plan_change first. *n_deleted (may be NULL): how many. 0 or -errno (printed). */
 int fulltunnel_del_firewall(struct nl_sock **nft, const char *ifname, int nfproto, bool dry_run,
 			    struct plan *p, size_t *n_deleted);

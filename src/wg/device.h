@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The WireGuard device, behind one interface with two backends (spec §3.2, §7.2,
-// §7.3, §7.5): the kernel's generic netlink family "wireguard", or the UAPI socket
+// The WireGuard device, behind one interface with two backends (behaviour.md §3.2, §7.2,
+// behaviour.md §7.3, §7.5): the kernel's generic netlink family "wireguard", or the UAPI socket
 // of a userspace implementation at /var/run/wireguard/IF.sock.
 #pragma once
 
@@ -25,9 +25,9 @@ void wg_uapi_wait_gone(const char *ifname);
 
 /* Each takes the generic netlink socket for a kernel device: NULL opens one in wgq's
  * own namespace; a device in a target namespace needs a socket opened there
- * (killswitch-netns §5.8). A userspace device is reached through its UAPI socket. */
+ * (killswitch-netns.md §5.8). A userspace device is reached through its UAPI socket. */
 
-/* addconf (spec §2.9): dev->name names the device; private key, port, fwmark only
+/* addconf (behaviour.md §2.9): dev->name names the device; private key, port, fwmark only
  * with their WGDEV_HAS_* flag; no REPLACE_PEERS. 0 or -errno. */
 int wg_set_device(struct nl_sock *genl, const struct wg_device *dev);
 /* Set only the fwmark (`wg set IF fwmark N`). */
@@ -51,7 +51,7 @@ int wg_uapi_get_device(const char *ifname, struct wg_device *out);
 #define WG_GENL_ALLOWEDIP_A_FLAGS     4
 #define WG_GENL_ALLOWEDIP_F_REMOVE_ME (1U << 0)
 
-/* Where a split WG_CMD_SET_DEVICE continues (spec §7.3). Start zeroed. */
+/* Where a split WG_CMD_SET_DEVICE continues (behaviour.md §7.3). Start zeroed. */
 struct wg_genl_cursor {
 	size_t peer;  /* next peer to add */
 	size_t aip;   /* next allowed IP of that peer; > 0 means a continued peer */

@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The userspace backend: the UAPI text protocol on /var/run/wireguard/IF.sock
-// (spec §3.2, §7.5). Keys cross the socket in hex and go nowhere else: the stdio
+// (behaviour.md §3.2, §7.5). Keys cross the socket in hex and go nowhere else: the stdio
 // buffers and line buffers that held them are ours, and wiped.
 
 #include "wg/device.h"
@@ -74,7 +74,7 @@ int wg_uapi_write_set(FILE *f, const struct wg_device *dev)
 {
 	char hex[KEY_HEX_LEN + 1];
 
-	/* addconf semantics (spec §2.9): never replace_peers. */
+	/* addconf semantics (behaviour.md §2.9): never replace_peers. */
 	if (dev->flags & WGDEV_HAS_PRIVATE_KEY) {
 		key_to_hex(hex, dev->private_key);
 		fprintf(f, "private_key=%s\n", hex);
@@ -412,7 +412,7 @@ static int connect_socket(const char *ifname, int *out)
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		int err = -errno;
 
-		/* The daemon died and left its socket behind (spec §3.2). */
+		/* The daemon died and left its socket behind (behaviour.md §3.2). */
 		if (err == -ECONNREFUSED)
 			(void)unlink(addr.sun_path);
 		return err;
