@@ -80,13 +80,13 @@ int plan_change(struct plan *p)
 	return 0;
 }
 
-void plan_rollback(struct plan *p, void *ctx)
+void plan_rollback(struct plan *p)
 {
 	plan_signals_ignore();
 	while (p->n_undo > 0) {
 		struct plan_undo *u = &p->undo[--p->n_undo];
 
-		u->fn(ctx, u->data);
+		u->fn(u->data);
 		free(u->data);
 	}
 }
@@ -97,7 +97,7 @@ int plan_run(struct plan *p, const struct plan_step *steps, size_t n, void *ctx)
 		/* Signals are acted on between steps: the step in progress finishes and
 		 * is then undone with the others (spec §4.4). */
 		if (plan_interrupted()) {
-			plan_rollback(p, ctx);
+			plan_rollback(p);
 			return -EINTR;
 		}
 		if (i == n)
@@ -105,7 +105,7 @@ int plan_run(struct plan *p, const struct plan_step *steps, size_t n, void *ctx)
 		int r = steps[i].run(ctx);
 
 		if (r < 0) {
-			plan_rollback(p, ctx);
+			plan_rollback(p);
 			return r;
 		}
 	}

@@ -14,8 +14,10 @@ struct plan_step {
 	int (*run)(void *ctx); /* 0 or -errno; prints its own error */
 };
 
-/* An undo: logs its [#] line and reverts one change. data is the plan's own copy. */
-typedef void (*plan_undo_fn)(void *ctx, const void *data);
+/* An undo: logs its [#] line and reverts one change. data is the plan's own copy and
+ * holds everything the undo needs (a pointer to a context of the undo's own type when
+ * it needs state read at rollback time): an undo gets no other context. */
+typedef void (*plan_undo_fn)(const void *data);
 
 struct plan_undo {
 	plan_undo_fn fn;
@@ -40,9 +42,9 @@ int plan_push_undo(struct plan *p, plan_undo_fn fn, const void *data, size_t siz
 /* Call before every state-changing operation; in a fault-injection build it fails the
  * Nth one (WGQ_FAIL_STEP=N) with -EIO. 0 otherwise. */
 int plan_change(struct plan *p);
-/* Run the steps; on failure or signal roll back and return the error (-EINTR for a
- * signal). */
+/* Run the steps, each given ctx; on failure or signal roll back and return the error
+ * (-EINTR for a signal). */
 int plan_run(struct plan *p, const struct plan_step *steps, size_t n, void *ctx);
 /* Undo every recorded change in reverse order, with signals ignored. */
-void plan_rollback(struct plan *p, void *ctx);
+void plan_rollback(struct plan *p);
 void plan_free(struct plan *p);

@@ -26,7 +26,7 @@
 #include "tunnel/save.h"
 #include "system/spawn.h"
 #include "cli/commands.h"
-#include "tunnel/up.h"
+#include "tunnel/fulltunnel.h"
 #include "wg/device.h"
 
 struct down_ctx {

@@ -27,6 +27,7 @@
 #include "system/spawn.h"
 #include "cli/commands.h"
 #include "tunnel/up-netns.h"
+#include "tunnel/fulltunnel.h"
 #include "tunnel/up.h"
 #include "wg/sync.h"
 #include "wg/device.h"
@@ -34,7 +35,6 @@
 static const int families[] = { AF_INET, AF_INET6 };
 
 struct reload_ctx {
-	struct up_ctx up;	 /* first: fulltunnel.c's undos take the context as an up_ctx */
 	struct wg_device cur;	 /* the device before */
 	struct wg_device target; /* the device the config describes */
 	struct wg_device apply, revert;
@@ -52,7 +52,30 @@ struct reload_ctx {
 	enum cfg_ks_level ks_want; /* the kill switch: the file's and the flag's level, */
 	enum cfg_ks_level ks_have; /* the one installed, */
 	uint32_t ks_mark, ks_mark_old; /* the mark it accepts, and the old one for now */
+	struct up_ctx up; /* the tunnel: plan, config, sockets, interface, namespace */
 };
+
+/* The data of an undo that reads the state before from the context at rollback. */
+struct ctx_undo {
+	struct reload_ctx *c;
+};
+
+static int push_ctx_undo(struct reload_ctx *c, plan_undo_fn fn)
+{
+	struct ctx_undo u = { .c = c };
+
+	return plan_push_undo(&c->up.plan, fn, &u, sizeof(u));
+}
+
+/* The full-tunnel steps' view of the tunnel (always in wgq's own namespace). */
+static struct fulltunnel_ctx ft_ctx(struct reload_ctx *c)
+{
+	return (struct fulltunnel_ctx){
+		.plan = &c->up.plan, .rtnl = c->up.rtnl, .nft = &c->up.nft,
+		.ifname = c->up.ifname, .ifindex = c->up.ifindex, .dry_run = c->up.dry_run,
+		.cfg = &c->up.cfg, .fwmark = c->up.fwmark,
+	};
+}
 
 static size_t fi(int family)
 {
@@ -72,6 +95,8 @@ static bool any(const bool v[2])
 /* --- one address or route change and its inverse --- */
 
 struct rt_op {
+	struct nl_sock *rtnl; /* where the link is, and its index */
+	int ifindex;
 	bool route; /* else an address */
 	bool add;   /* else a delete */
 	int family;
@@ -81,10 +106,10 @@ struct rt_op {
 	char cmd[256], undo_cmd[256];
 };
 
-static int rt_op_run(struct reload_ctx *c, const struct rt_op *op, bool inverse)
+static int rt_op_run(const struct rt_op *op, bool inverse)
 {
-	struct nl_sock *s = up_rtnl(&c->up);
-	int ifindex = c->up.ifindex;
+	struct nl_sock *s = op->rtnl;
+	int ifindex = op->ifindex;
 
 	if (op->route && op->add != inverse)
 		return rtnl_route_add(s, ifindex, op->family, op->addr, op->len, op->table);
@@ -95,12 +120,12 @@ static int rt_op_run(struct reload_ctx *c, const struct rt_op *op, bool inverse)
 	return rtnl_addr_del(s, ifindex, op->family, op->addr, op->len);
 }
 
-static void undo_rt_op(void *ctx, const void *data)
+static void undo_rt_op(const void *data)
 {
 	const struct rt_op *op = data;
 
 	log_cmd("%s", op->undo_cmd);
-	int r = rt_op_run(ctx, op, true);
+	int r = rt_op_run(op, true);
 
 	if (r < 0)
 		log_step_error(op->undo_cmd, r);
@@ -114,7 +139,7 @@ static int apply_rt_op(struct reload_ctx *c, const struct rt_op *op)
 	int r = plan_change(&c->up.plan);
 
 	if (r == 0)
-		r = rt_op_run(c, op, false);
+		r = rt_op_run(op, false);
 	if (r < 0) {
 		log_step_error(op->cmd, r);
 		return r;
@@ -141,9 +166,8 @@ static void route_cmd(char *out, size_t size, const char *ip, const char *verb,
 static int change_route(struct reload_ctx *c, bool add, int family, const uint8_t *dst, uint8_t len,
 			uint32_t table, const char *table_text)
 {
-	struct rt_op op = {
-		.route = true, .add = add, .family = family, .len = len, .table = table
-	};
+	struct rt_op op = { .rtnl = up_rtnl(&c->up), .ifindex = c->up.ifindex, .route = true,
+			    .add = add, .family = family, .len = len, .table = table };
 
 	memcpy(op.addr, dst, 16);
 	route_cmd(op.cmd, sizeof(op.cmd), c->up.ip, add ? "add" : "del", &op, c->up.ifname,
@@ -157,7 +181,8 @@ static int change_route(struct reload_ctx *c, bool add, int family, const uint8_
 static int change_addr(struct reload_ctx *c, bool add, int family, const uint8_t *addr, uint8_t len,
 		       const char *text)
 {
-	struct rt_op op = { .add = add, .family = family, .len = len };
+	struct rt_op op = { .rtnl = up_rtnl(&c->up), .ifindex = c->up.ifindex, .add = add,
+			    .family = family, .len = len };
 	char shown[IP_PREFIX_STRLEN] = "";
 
 	memcpy(op.addr, addr, 16);
@@ -339,12 +364,12 @@ static int read_state(struct reload_ctx *c)
 
 /* --- the steps --- */
 
-static void undo_device(void *ctx, const void *data)
+static void undo_device(const void *data)
 {
-	struct reload_ctx *c = ctx;
+	const struct ctx_undo *u = data;
+	const struct reload_ctx *c = u->c;
 	char cmd[64];
 
-	(void)data;
 	snprintf(cmd, sizeof(cmd), "wg syncconf %s /dev/fd/63", c->up.ifname);
 	log_cmd("%s", cmd);
 	int r = wg_set_device(up_genl(&c->up), &c->revert);
@@ -371,7 +396,7 @@ static int step_device(void *ctx)
 		return 0;
 	snprintf(c->apply.name, sizeof(c->apply.name), "%s", c->up.ifname);
 	snprintf(c->revert.name, sizeof(c->revert.name), "%s", c->up.ifname);
-	int r = plan_push_undo(&c->up.plan, undo_device, NULL, 0);
+	int r = push_ctx_undo(c, undo_device);
 
 	if (r == 0)
 		r = plan_change(&c->up.plan);
@@ -454,13 +479,13 @@ static int add_addrs(struct reload_ctx *c)
 /* Rollback helper: wgq-made routes that existed before the addresses step and are
  * missing now, flushed by the kernel with the last IPv4 address, are added back
  * once the addresses are back. */
-static void undo_vanished_routes(void *ctx, const void *data)
+static void undo_vanished_routes(const void *data)
 {
-	struct reload_ctx *c = ctx;
+	const struct ctx_undo *u = data;
+	struct reload_ctx *c = u->c;
 	_cleanup_free_ struct rtnl_route *rt = NULL;
 	size_t n = 0;
 
-	(void)data;
 	if (dump_routes(c, &rt, &n) < 0)
 		return;
 	size_t k = 0;
@@ -471,16 +496,16 @@ static void undo_vanished_routes(void *ctx, const void *data)
 	qsort(rt, k, sizeof(*rt), route_cmp);
 	for (size_t i = 0; i < c->n_snap; i++) {
 		const struct rtnl_route *s = &c->snap[i];
-		struct rt_op op = {
-			.route = true, .family = s->family, .len = s->dst_len, .table = s->table
-		};
+		struct rt_op op = { .rtnl = up_rtnl(&c->up), .ifindex = c->up.ifindex,
+				    .route = true, .family = s->family, .len = s->dst_len,
+				    .table = s->table };
 
 		if (bsearch(s, rt, k, sizeof(*rt), route_cmp))
 			continue;
 		memcpy(op.addr, s->dst, 16);
 		route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->up.ip, "add", &op, c->up.ifname,
 			  NULL);
-		undo_rt_op(c, &op);
+		undo_rt_op(&op);
 	}
 }
 
@@ -496,7 +521,7 @@ static int snapshot_routes(struct reload_ctx *c)
 		if (wgq_route(c, &rt[i]))
 			rt[c->n_snap++] = rt[i];
 	c->snap = TAKE_PTR(rt);
-	return plan_push_undo(&c->up.plan, undo_vanished_routes, NULL, 0);
+	return push_ctx_undo(c, undo_vanished_routes);
 }
 
 /* Does the addresses step change anything? */
@@ -525,12 +550,12 @@ static int step_addresses(void *ctx)
 	return r;
 }
 
-static void undo_mtu(void *ctx, const void *data)
+static void undo_mtu(const void *data)
 {
-	struct reload_ctx *c = ctx;
+	const struct ctx_undo *u = data;
+	const struct reload_ctx *c = u->c;
 	char cmd[PATH_MAX + 96];
 
-	(void)data;
 	snprintf(cmd, sizeof(cmd), "%s link set mtu %u dev %s", c->up.ip, c->mtu0, c->up.ifname);
 	log_cmd("%s", cmd);
 	int r = rtnl_link_set_mtu(up_rtnl(&c->up), c->up.ifindex, c->mtu0);
@@ -601,7 +626,7 @@ static int step_mtu(void *ctx)
 		log_step_error(cmd, r);
 		return r;
 	}
-	return plan_push_undo(&c->up.plan, undo_mtu, NULL, 0);
+	return push_ctx_undo(c, undo_mtu);
 }
 
 /* --- routes --- */
@@ -837,14 +862,15 @@ static int sync_routes(struct reload_ctx *c)
 /* --- full tunnel --- */
 
 struct mark_undo {
+	const struct reload_ctx *c;
 	uint32_t mark;
 	bool if_chosen; /* only when fulltunnel_add chose another one */
 };
 
-static void undo_mark(void *ctx, const void *data)
+static void undo_mark(const void *data)
 {
-	struct reload_ctx *c = ctx;
 	const struct mark_undo *u = data;
+	const struct reload_ctx *c = u->c;
 	char cmd[96];
 
 	if (u->if_chosen && c->up.fwmark == u->mark)
@@ -859,7 +885,7 @@ static void undo_mark(void *ctx, const void *data)
 
 static int set_mark(struct reload_ctx *c, uint32_t mark)
 {
-	struct mark_undo u = { .mark = c->mark };
+	struct mark_undo u = { .c = c, .mark = c->mark };
 	char cmd[96];
 
 	snprintf(cmd, sizeof(cmd), "wg set %s fwmark %u", c->up.ifname, mark);
@@ -879,14 +905,15 @@ static int set_mark(struct reload_ctx *c, uint32_t mark)
 }
 
 struct nft_undo {
+	const struct reload_ctx *c;
 	int family;
 	bool replace; /* else the table was deleted */
 };
 
-static void undo_nft(void *ctx, const void *data)
+static void undo_nft(const void *data)
 {
-	struct reload_ctx *c = ctx;
 	const struct nft_undo *u = data;
+	const struct reload_ctx *c = u->c;
 	static const char cmd[] = "nft -f /dev/fd/63";
 
 	log_cmd("%s", cmd);
@@ -905,7 +932,7 @@ static int remove_full_tunnel(struct reload_ctx *c, int family)
 {
 	static const uint8_t any_addr[16];
 	_cleanup_free_ struct rtnl_route *rt = NULL;
-	struct nft_undo u = { .family = family };
+	struct nft_undo u = { .c = c, .family = family };
 	size_t n = 0, n_del = 0;
 	int r = fulltunnel_del_rules(c->up.rtnl, family, c->mark0, c->up.dry_run, &c->up.plan);
 
@@ -924,39 +951,48 @@ static int remove_full_tunnel(struct reload_ctx *c, int family)
 
 /* The undo of a default route fulltunnel_add may have added to the table it chose
  * (in up it goes with the link): only when it is there. */
-static void undo_default_route(void *ctx, const void *data)
+struct default_route_undo {
+	struct reload_ctx *c;
+	int family;
+};
+
+static void undo_default_route(const void *data)
 {
-	struct reload_ctx *c = ctx;
+	const struct default_route_undo *u = data;
+	struct reload_ctx *c = u->c;
 	static const uint8_t any_addr[16];
 	_cleanup_free_ struct rtnl_route *rt = NULL;
-	const int *family = data;
 	size_t n = 0;
 
 	if (!c->up.fwmark || dump_routes(c, &rt, &n) < 0 ||
-	    !route_present(c, rt, n, *family, any_addr, 0, c->up.fwmark))
+	    !route_present(c, rt, n, u->family, any_addr, 0, c->up.fwmark))
 		return;
-	struct rt_op op = { .route = true, .add = true, .family = *family, .table = c->up.fwmark };
+	struct rt_op op = { .rtnl = up_rtnl(&c->up), .ifindex = c->up.ifindex, .route = true,
+			    .add = true, .family = u->family, .table = c->up.fwmark };
 
 	route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->up.ip, "del", &op, c->up.ifname, NULL);
-	undo_rt_op(c, &op);
+	undo_rt_op(&op);
 }
 
 /* up's procedure (§3.9) with the fwmark the device has, or a free table when none. */
 static int add_full_tunnel(struct reload_ctx *c, int family)
 {
 	struct route_entry e = { .family = family };
-	struct mark_undo u = { .mark = c->mark, .if_chosen = true };
+	struct mark_undo u = { .c = c, .mark = c->mark, .if_chosen = true };
+	struct default_route_undo d = { .c = c, .family = family };
 	int r = 0;
 
 	ip_format_prefix(e.text, sizeof(e.text), family, e.addr, 0);
-	c->up.fwmark = c->up.dev.fwmark = c->mark;
+	c->up.fwmark = c->mark;
+	struct fulltunnel_ctx ft = ft_ctx(c);
+
 	if (!c->up.dry_run && !c->mark)
 		r = plan_push_undo(&c->up.plan, undo_mark, &u, sizeof(u));
 	if (r == 0 && !c->up.dry_run)
-		r = plan_push_undo(&c->up.plan, undo_default_route, &family, sizeof(family));
+		r = plan_push_undo(&c->up.plan, undo_default_route, &d, sizeof(d));
 	if (r == 0)
-		r = fulltunnel_add(&c->up, &e);
-	c->mark = c->up.fwmark;
+		r = fulltunnel_add(&ft, &e, c->up.dry_run ? c->up.cfg.dev.fwmark : c->mark);
+	c->mark = c->up.fwmark = ft.fwmark;
 	return r;
 }
 
@@ -1014,7 +1050,7 @@ static int replace_firewall(struct reload_ctx *c, int family, bool force)
 
 static int refresh_firewall(struct reload_ctx *c, int family, bool force)
 {
-	struct nft_undo u = { .family = family, .replace = true };
+	struct nft_undo u = { .c = c, .family = family, .replace = true };
 	int r = replace_firewall(c, family, force);
 
 	if (r <= 0)
@@ -1096,9 +1132,10 @@ static int swap_prepare(struct reload_ctx *c, int family, uint32_t mark, struct 
 	if (r < 0)
 		return r;
 	struct rtnl_rule bypass = bypass_rule(old, mark);
+	struct fulltunnel_ctx ft = ft_ctx(c);
 
 	r = change_route(c, true, family, any_addr, 0, mark, NULL);
-	return r ?: fulltunnel_rule_change(&c->up, &bypass, true);
+	return r ?: fulltunnel_rule_change(&ft, &bypass, true);
 }
 
 /* After it: the firewall with the new mark, the new rule beside the old one (at its
@@ -1110,14 +1147,15 @@ static int swap_finish(struct reload_ctx *c, int family, uint32_t mark,
 	static const uint8_t any_addr[16];
 	_cleanup_free_ struct rtnl_route *rt = NULL;
 	struct rtnl_rule bypass = bypass_rule(old, mark), rule = *old;
+	struct fulltunnel_ctx ft = ft_ctx(c);
 	size_t n = 0;
 	int r = replace_firewall(c, family, true);
 
 	r = r < 0 ? r : 0;
 	rule.fwmark = rule.table = mark;
-	r = r ?: fulltunnel_rule_change(&c->up, &rule, true);
-	r = r ?: fulltunnel_rule_change(&c->up, old, false);
-	r = r ?: fulltunnel_rule_change(&c->up, &bypass, false);
+	r = r ?: fulltunnel_rule_change(&ft, &rule, true);
+	r = r ?: fulltunnel_rule_change(&ft, old, false);
+	r = r ?: fulltunnel_rule_change(&ft, &bypass, false);
 	r = r ?: dump_routes(c, &rt, &n);
 	if (r < 0 || !route_present(c, rt, n, family, any_addr, 0, c->mark0))
 		return r;
@@ -1127,16 +1165,16 @@ static int swap_finish(struct reload_ctx *c, int family, uint32_t mark,
 /* The firewalls of the families that swap, as before, ip6 first as up makes them:
  * undone one by one they would come back in the wrong order. Pushed before the
  * first is replaced; rebuilding one not replaced yet changes nothing. */
-static void undo_swap_firewalls(void *ctx, const void *data)
+static void undo_swap_firewalls(const void *data)
 {
-	struct reload_ctx *c = ctx;
+	const struct ctx_undo *u = data;
+	const struct reload_ctx *c = u->c;
 
-	(void)data;
 	for (size_t i = ARRAY_SIZE(families); i-- > 0;) {
-		struct nft_undo u = { .family = families[i], .replace = true };
+		struct nft_undo one = { .c = c, .family = families[i], .replace = true };
 
 		if (c->ft0[i] && c->ft1[i])
-			undo_nft(c, &u);
+			undo_nft(&one);
 	}
 }
 
@@ -1155,7 +1193,7 @@ static int swap_full_tunnels(struct reload_ctx *c)
 			r = swap_prepare(c, families[i], mark, &old[i]);
 	r = r ?: set_mark(c, mark);
 	if (r == 0 && !c->up.dry_run)
-		r = plan_push_undo(&c->up.plan, undo_swap_firewalls, NULL, 0);
+		r = push_ctx_undo(c, undo_swap_firewalls);
 	for (size_t i = ARRAY_SIZE(families); r == 0 && i-- > 0;) {
 		if (c->ft0[i] && c->ft1[i])
 			r = swap_finish(c, families[i], mark, &old[i]);
@@ -1205,11 +1243,11 @@ static int step_routes(void *ctx)
 
 /* --- DNS --- */
 
-static void undo_dns(void *ctx, const void *data)
+static void undo_dns(const void *data)
 {
-	struct reload_ctx *c = ctx;
+	const struct ctx_undo *u = data;
+	const struct reload_ctx *c = u->c;
 
-	(void)data;
 	if (c->dns0)
 		dns_resolvconf_set(c->up.dns_prefix, c->up.ifname, c->dns0, strlen(c->dns0), false);
 	else
@@ -1247,7 +1285,7 @@ static int step_dns(void *ctx)
 			 : dns_down(c->up.dns_prefix, c->up.ifname, c->up.dry_run);
 	if (r < 0 || c->up.dry_run)
 		return r;
-	return plan_push_undo(&c->up.plan, undo_dns, NULL, 0);
+	return push_ctx_undo(c, undo_dns);
 }
 
 /* First: install or raise, never lower (§4.2); no undo, like up's step 0. */

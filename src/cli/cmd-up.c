@@ -18,13 +18,16 @@
 #include "system/spawn.h"
 #include "cli/commands.h"
 #include "tunnel/up-netns.h"
+#include "tunnel/fulltunnel.h"
 #include "tunnel/up.h"
 #include "wg/device.h"
 
 /* The ifindex a dry run pretends the new link has. */
 #define DRY_RUN_IFINDEX (-1)
 
+/* c: read at rollback time (where the link is now, its index after a move). */
 struct link_undo {
+	const struct up_ctx *c;
 	char name[IFNAMSIZ];
 	int ifindex;
 };
@@ -32,10 +35,10 @@ struct link_undo {
 /* Deletes the link where it is: in T after the move (killswitch-netns §5.4). Only the
  * link this run created goes: one of the same name with another ifindex was made by
  * someone else after ours went (issue 18); a move may renumber ours (c->ifindex). */
-static void undo_link(void *ctx, const void *data)
+static void undo_link(const void *data)
 {
-	struct up_ctx *c = ctx;
 	const struct link_undo *u = data;
+	const struct up_ctx *c = u->c;
 	struct rtnl_link l;
 	char cmd[PATH_MAX + 64];
 
@@ -57,7 +60,7 @@ static void undo_link(void *ctx, const void *data)
 
 static int push_link_undo(struct up_ctx *c, int ifindex)
 {
-	struct link_undo u = { .ifindex = ifindex };
+	struct link_undo u = { .c = c, .ifindex = ifindex };
 
 	snprintf(u.name, sizeof(u.name), "%s", c->ifname);
 	return plan_push_undo(&c->plan, undo_link, &u, sizeof(u));
@@ -281,11 +284,10 @@ struct dns_undo {
 	char name[IFNAMSIZ];
 };
 
-static void undo_dns(void *ctx, const void *data)
+static void undo_dns(const void *data)
 {
 	const struct dns_undo *u = data;
 
-	(void)ctx;
 	dns_down(u->prefix, u->name, false);
 }
 
@@ -419,6 +421,19 @@ static int main_routes(struct up_ctx *c, struct rtnl_route **out, size_t *n)
 	return 0;
 }
 
+/* §3.9 for a /0; the table and mark chosen for the first family serve the second. */
+static int full_tunnel(struct up_ctx *c, const struct route_entry *e)
+{
+	struct fulltunnel_ctx ft = {
+		.plan = &c->plan, .rtnl = c->rtnl, .nft = &c->nft, .ifname = c->ifname,
+		.ifindex = c->ifindex, .dry_run = c->dry_run, .cfg = &c->cfg, .fwmark = c->fwmark,
+	};
+	int r = fulltunnel_add(&ft, e, c->dry_run ? c->cfg.dev.fwmark : c->dev.fwmark);
+
+	c->fwmark = ft.fwmark;
+	return r;
+}
+
 static int route_one(struct up_ctx *c, struct route_batch *b, const struct route_entry *e,
 		     const struct rtnl_route *mr, size_t n_mr)
 {
@@ -434,7 +449,7 @@ static int route_one(struct up_ctx *c, struct route_batch *b, const struct route
 	if (e->len == 0 && !c->moved) {
 		int r = flush_routes(c, b);
 
-		return r < 0 ? r : fulltunnel_add(c, e);
+		return r < 0 ? r : full_tunnel(c, e);
 	}
 	if (routes_covered(mr, n_mr, c->ifindex, e))
 		return 0;

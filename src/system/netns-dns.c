@@ -277,12 +277,11 @@ struct dns_restore {
 	char text[RESTORE_MAX];
 };
 
-static void undo_restore(void *ctx, const void *data)
+static void undo_restore(const void *data)
 {
 	const struct dns_restore *u = data;
 	char path[PATH_MAX], cmd[PATH_MAX + 48];
 
-	(void)ctx;
 	file_path(path, sizeof(path), u->name, u->file);
 	if (!u->existed) {
 		log_cmd("rm -f %s", path);

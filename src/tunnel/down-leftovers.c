@@ -13,7 +13,7 @@
 #include "base/log.h"
 #include "base/macro.h"
 #include "netlink/rtnl.h"
-#include "tunnel/up.h"
+#include "tunnel/fulltunnel.h"
 #include "base/util.h"
 
 int down_dns(const struct cfg *cfg, const char *ifname, bool dry_run, bool *removed,

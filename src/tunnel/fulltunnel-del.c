@@ -12,7 +12,7 @@
 #include "base/log.h"
 #include "base/macro.h"
 #include "firewall/nft.h"
-#include "tunnel/up.h"
+#include "tunnel/fulltunnel.h"
 
 static char fam_flag(int family)
 {
@@ -74,11 +74,16 @@ static const struct rtnl_rule *paired_suppress(const struct rtnl_rule *r, size_t
 	return best;
 }
 
-/* The undo of a deletion: the same rule at the same priority. */
-static void undo_rule_del(void *ctx, const void *data)
+/* The undo of a deletion: the same rule at the same priority, on the same socket. */
+struct rule_del_undo {
+	struct nl_sock *rtnl;
+	struct rtnl_rule rule;
+};
+
+static void undo_rule_del(const void *data)
 {
-	struct up_ctx *c = ctx;
-	const struct rtnl_rule *rule = data;
+	const struct rule_del_undo *u = data;
+	const struct rtnl_rule *rule = &u->rule;
 	char cmd[128];
 
 	if (rule->has_suppress_prefixlen)
@@ -90,7 +95,7 @@ static void undo_rule_del(void *ctx, const void *data)
 		snprintf(cmd, sizeof(cmd), "ip -%c rule add priority %u not fwmark %u table %u",
 			 fam_flag(rule->family), rule->priority, rule->fwmark, rule->table);
 	log_cmd("%s", cmd);
-	int r = rtnl_rule_add(c->rtnl, rule);
+	int r = rtnl_rule_add(u->rtnl, rule);
 
 	if (r < 0)
 		log_step_error(cmd, r);
@@ -118,7 +123,9 @@ static int delete_rule(struct nl_sock *s, const struct rtnl_rule *rule, bool dry
 		log_step_error(cmd, r);
 		return r;
 	}
-	return p ? plan_push_undo(p, undo_rule_del, rule, sizeof(*rule)) : 0;
+	struct rule_del_undo u = { .rtnl = s, .rule = *rule };
+
+	return p ? plan_push_undo(p, undo_rule_del, &u, sizeof(u)) : 0;
 }
 
 int fulltunnel_del_rules(struct nl_sock *s, int family, uint32_t mark, bool dry_run, struct plan *p)

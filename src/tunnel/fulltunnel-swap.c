@@ -11,7 +11,7 @@
 #include <linux/fib_rules.h>
 
 #include "base/log.h"
-#include "tunnel/up.h"
+#include "tunnel/fulltunnel.h"
 
 static char fam_flag(int family)
 {
@@ -31,32 +31,33 @@ static void rule_cmd(char *buf, size_t size, const struct rtnl_rule *rule, bool 
 }
 
 struct rule_op {
+	struct nl_sock *rtnl;
 	struct rtnl_rule rule;
 	bool add;
 };
 
-static int rule_op_run(struct up_ctx *c, const struct rule_op *op, bool inverse)
+static int rule_op_run(const struct rule_op *op, bool inverse)
 {
-	return op->add != inverse ? rtnl_rule_add(c->rtnl, &op->rule)
-				  : rtnl_rule_del(c->rtnl, &op->rule);
+	return op->add != inverse ? rtnl_rule_add(op->rtnl, &op->rule)
+				  : rtnl_rule_del(op->rtnl, &op->rule);
 }
 
-static void undo_rule_op(void *ctx, const void *data)
+static void undo_rule_op(const void *data)
 {
 	const struct rule_op *op = data;
 	char cmd[128];
 
 	rule_cmd(cmd, sizeof(cmd), &op->rule, !op->add);
 	log_cmd("%s", cmd);
-	int r = rule_op_run(ctx, op, true);
+	int r = rule_op_run(op, true);
 
 	if (r < 0)
 		log_step_error(cmd, r);
 }
 
-int fulltunnel_rule_change(struct up_ctx *c, const struct rtnl_rule *rule, bool add)
+int fulltunnel_rule_change(struct fulltunnel_ctx *c, const struct rtnl_rule *rule, bool add)
 {
-	struct rule_op op = { .rule = *rule, .add = add };
+	struct rule_op op = { .rtnl = c->rtnl, .rule = *rule, .add = add };
 	char cmd[128];
 
 	op.rule.action = FR_ACT_TO_TBL;
@@ -66,13 +67,13 @@ int fulltunnel_rule_change(struct up_ctx *c, const struct rtnl_rule *rule, bool 
 	log_cmd("%s", cmd);
 	if (c->dry_run)
 		return 0;
-	int r = plan_change(&c->plan);
+	int r = plan_change(c->plan);
 
 	if (r == 0)
-		r = rule_op_run(c, &op, false);
+		r = rule_op_run(&op, false);
 	if (r < 0) {
 		log_step_error(cmd, r);
 		return r;
 	}
-	return plan_push_undo(&c->plan, undo_rule_op, &op, sizeof(op));
+	return plan_push_undo(c->plan, undo_rule_op, &op, sizeof(op));
 }

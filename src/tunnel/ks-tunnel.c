@@ -13,7 +13,7 @@
 #include "base/log.h"
 #include "base/macro.h"
 #include "netlink/rtnl.h"
-#include "tunnel/up.h"
+#include "tunnel/fulltunnel.h"
 
 #define KS_LOG "nft -f /dev/fd/63"
 

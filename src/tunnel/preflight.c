@@ -24,7 +24,7 @@
 #include "firewall/nft.h"
 #include "netlink/nl.h"
 #include "system/spawn.h"
-#include "tunnel/up.h"
+#include "tunnel/fulltunnel.h"
 
 #define PROC_IPV6      "/proc/sys/net/ipv6"
 #define SRC_VALID_MARK "/proc/sys/net/ipv4/conf/all/src_valid_mark"

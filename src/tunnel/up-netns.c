@@ -257,11 +257,10 @@ struct dns_file_undo {
 	size_t file;
 };
 
-static void undo_dns_file(void *ctx, const void *data)
+static void undo_dns_file(const void *data)
 {
 	const struct dns_file_undo *u = data;
 
-	(void)ctx;
 	netns_dns_remove_one(u->name, u->file, u->ifname, false);
 }
 
