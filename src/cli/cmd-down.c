@@ -124,19 +124,17 @@ static int read_device(struct down_ctx *c)
 
 static int delete_link(struct down_ctx *c)
 {
-	char cmd[PATH_MAX + 64], ip[PATH_MAX + 8];
+	char ip[PATH_MAX + 8];
+	struct log_line cmd;
 
 	netns_ip_prefix(c->in_target ? &c->ns : NULL, ip, sizeof(ip));
-	snprintf(cmd, sizeof(cmd), "%s link delete dev %s", ip, c->ifname);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "%s link delete dev %s", ip, c->ifname);
 	if (c->dry_run)
 		return 0;
 	int r = c->ifindex ? rtnl_link_del(dev_rtnl(c), c->ifindex) : -ENODEV;
 
-	if (r < 0) {
-		log_step_error(cmd, r);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
 	wg_uapi_wait_gone(c->ifname);
 	return 0;
 }

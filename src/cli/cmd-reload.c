@@ -23,12 +23,11 @@
 #include "tunnel/mtu.h"
 #include "firewall/nft.h"
 #include "tunnel/preflight.h"
-#include "tunnel/save.h"
 #include "system/spawn.h"
 #include "cli/commands.h"
 #include "tunnel/up-netns.h"
 #include "tunnel/fulltunnel.h"
-#include "tunnel/up.h"
+#include "tunnel/tunnel.h"
 #include "wg/sync.h"
 #include "wg/device.h"
 
@@ -52,7 +51,9 @@ struct reload_ctx {
 	enum cfg_ks_level ks_want; /* the kill switch: the file's and the flag's level, */
 	enum cfg_ks_level ks_have; /* the one installed, */
 	uint32_t ks_mark, ks_mark_old; /* the mark it accepts, and the old one for now */
-	struct up_ctx up; /* the tunnel: plan, config, sockets, interface, namespace */
+	struct wg_device dev; /* read back for the MTU when the device step changed it */
+	uint32_t ft_mark;     /* the full tunnel's table and mark as fulltunnel_add left it */
+	struct tunnel t;      /* plan, config, sockets, interface, namespace */
 };
 
 /* The data of an undo that reads the state before from the context at rollback. */
@@ -64,16 +65,16 @@ static int push_ctx_undo(struct reload_ctx *c, plan_undo_fn fn)
 {
 	struct ctx_undo u = { .c = c };
 
-	return plan_push_undo(&c->up.plan, fn, &u, sizeof(u));
+	return plan_push_undo(&c->t.plan, fn, &u, sizeof(u));
 }
 
 /* The full-tunnel steps' view of the tunnel (always in wgq's own namespace). */
 static struct fulltunnel_ctx ft_ctx(struct reload_ctx *c)
 {
 	return (struct fulltunnel_ctx){
-		.plan = &c->up.plan, .rtnl = c->up.rtnl, .nft = &c->up.nft,
-		.ifname = c->up.ifname, .ifindex = c->up.ifindex, .dry_run = c->up.dry_run,
-		.cfg = &c->up.cfg, .fwmark = c->up.fwmark,
+		.plan = &c->t.plan, .rtnl = c->t.rtnl, .nft = &c->t.nft,
+		.ifname = c->t.ifname, .ifindex = c->t.ifindex, .dry_run = c->t.dry_run,
+		.cfg = &c->t.cfg, .fwmark = c->ft_mark,
 	};
 }
 
@@ -123,28 +124,26 @@ static int rt_op_run(const struct rt_op *op, bool inverse)
 static void undo_rt_op(const void *data)
 {
 	const struct rt_op *op = data;
+	struct log_line cmd;
 
-	log_cmd("%s", op->undo_cmd);
-	int r = rt_op_run(op, true);
-
-	if (r < 0)
-		log_step_error(op->undo_cmd, r);
+	log_line(&cmd, "%s", op->undo_cmd);
+	log_line_end(&cmd, rt_op_run(op, true));
 }
 
 static int apply_rt_op(struct reload_ctx *c, const struct rt_op *op)
 {
-	log_cmd("%s", op->cmd);
-	if (c->up.dry_run)
+	struct log_line cmd;
+
+	log_line(&cmd, "%s", op->cmd);
+	if (c->t.dry_run)
 		return 0;
-	int r = plan_change(&c->up.plan);
+	int r = plan_change(&c->t.plan);
 
 	if (r == 0)
 		r = rt_op_run(op, false);
-	if (r < 0) {
-		log_step_error(op->cmd, r);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
-	return plan_push_undo(&c->up.plan, undo_rt_op, op, sizeof(*op));
+	return plan_push_undo(&c->t.plan, undo_rt_op, op, sizeof(*op));
 }
 
 /* "ip -4 route VERB P dev IF [table T]": T as written in the config when given,
@@ -166,14 +165,14 @@ static void route_cmd(char *out, size_t size, const char *ip, const char *verb,
 static int change_route(struct reload_ctx *c, bool add, int family, const uint8_t *dst, uint8_t len,
 			uint32_t table, const char *table_text)
 {
-	struct rt_op op = { .rtnl = up_rtnl(&c->up), .ifindex = c->up.ifindex, .route = true,
+	struct rt_op op = { .rtnl = tunnel_rtnl(&c->t), .ifindex = c->t.ifindex, .route = true,
 			    .add = add, .family = family, .len = len, .table = table };
 
 	memcpy(op.addr, dst, 16);
-	route_cmd(op.cmd, sizeof(op.cmd), c->up.ip, add ? "add" : "del", &op, c->up.ifname,
+	route_cmd(op.cmd, sizeof(op.cmd), c->t.ip, add ? "add" : "del", &op, c->t.ifname,
 		  table_text);
-	route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->up.ip, add ? "del" : "add", &op,
-		  c->up.ifname, table_text);
+	route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->t.ip, add ? "del" : "add", &op,
+		  c->t.ifname, table_text);
 	return apply_rt_op(c, &op);
 }
 
@@ -181,17 +180,17 @@ static int change_route(struct reload_ctx *c, bool add, int family, const uint8_
 static int change_addr(struct reload_ctx *c, bool add, int family, const uint8_t *addr, uint8_t len,
 		       const char *text)
 {
-	struct rt_op op = { .rtnl = up_rtnl(&c->up), .ifindex = c->up.ifindex, .add = add,
+	struct rt_op op = { .rtnl = tunnel_rtnl(&c->t), .ifindex = c->t.ifindex, .add = add,
 			    .family = family, .len = len };
 	char shown[IP_PREFIX_STRLEN] = "";
 
 	memcpy(op.addr, addr, 16);
 	if (!text)
 		ip_format_prefix(shown, sizeof(shown), family, addr, len);
-	snprintf(op.cmd, sizeof(op.cmd), "%.128s -%c address %s %s dev %s", c->up.ip,
-		 fam_flag(family), add ? "add" : "del", text ? text : shown, c->up.ifname);
-	snprintf(op.undo_cmd, sizeof(op.undo_cmd), "%.128s -%c address %s %s dev %s", c->up.ip,
-		 fam_flag(family), add ? "del" : "add", text ? text : shown, c->up.ifname);
+	snprintf(op.cmd, sizeof(op.cmd), "%.128s -%c address %s %s dev %s", c->t.ip,
+		 fam_flag(family), add ? "add" : "del", text ? text : shown, c->t.ifname);
+	snprintf(op.undo_cmd, sizeof(op.undo_cmd), "%.128s -%c address %s %s dev %s", c->t.ip,
+		 fam_flag(family), add ? "del" : "add", text ? text : shown, c->t.ifname);
 	return apply_rt_op(c, &op);
 }
 
@@ -203,7 +202,7 @@ static bool wgq_route(const struct reload_ctx *c, const struct rtnl_route *r)
 {
 	uint32_t metric = r->family == AF_INET6 ? 1024 : 0;
 
-	return r->oif == c->up.ifindex && r->protocol == RTPROT_BOOT && !r->cloned &&
+	return r->oif == c->t.ifindex && r->protocol == RTPROT_BOOT && !r->cloned &&
 	       r->type == RTN_UNICAST && !r->nexthop && r->priority == metric;
 }
 
@@ -237,7 +236,7 @@ static struct rtnl_route route_key(const struct route_entry *e, uint32_t table)
 /* Every route of both families in every table. */
 static int dump_routes(struct reload_ctx *c, struct rtnl_route **out, size_t *n)
 {
-	int r = routes_dump(up_rtnl(&c->up), 0, out, n);
+	int r = routes_dump(tunnel_rtnl(&c->t), 0, out, n);
 
 	if (r < 0)
 		log_step_error("ip route show table all", r);
@@ -259,7 +258,7 @@ static bool has_fwmark_rule(struct reload_ctx *c, int family, uint32_t mark)
 	_cleanup_free_ struct rtnl_rule *rules = NULL;
 	size_t n = 0;
 
-	if (rtnl_rule_dump(up_rtnl(&c->up), family, &rules, &n) < 0)
+	if (rtnl_rule_dump(tunnel_rtnl(&c->t), family, &rules, &n) < 0)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (fulltunnel_rule_is_fwmark(&rules[i], mark))
@@ -275,18 +274,18 @@ static void read_full_tunnels(struct reload_ctx *c)
 		int f = families[i];
 
 		/* In a target a /0 is a plain route (killswitch-netns §5.4). */
-		if (c->up.moved)
+		if (c->t.moved)
 			continue;
 		c->ft0[i] = c->mark0 && has_fwmark_rule(c, f, c->mark0) &&
-			    fulltunnel_table_routes_through(c->up.rtnl, f, c->mark0, c->up.ifindex);
-		c->ft1[i] = fulltunnel_wanted(&c->up.cfg, &c->target, f);
+			    fulltunnel_table_routes_through(c->t.rtnl, f, c->mark0, c->t.ifindex);
+		c->ft1[i] = fulltunnel_wanted(&c->t.cfg, &c->target, f);
 	}
 }
 
 static int read_dns(struct reload_ctx *c)
 {
-	dns_prefix(c->up.dns_prefix, sizeof(c->up.dns_prefix));
-	_cleanup_free_ char *record = dns_record_read(c->up.dns_prefix, c->up.ifname);
+	dns_prefix(c->t.dns_prefix, sizeof(c->t.dns_prefix));
+	_cleanup_free_ char *record = dns_record_read(c->t.dns_prefix, c->t.ifname);
 
 	if (record && !(c->dns0 = dns_record_normalize(record)))
 		return -ENOMEM;
@@ -310,14 +309,14 @@ static enum cfg_ks_level ks_level(const struct reload_ctx *c)
  * else a free one (killswitch-netns §4.1, §4.2). */
 static int ks_choose_mark(struct reload_ctx *c)
 {
-	struct wg_device *d = &c->up.cfg.dev;
+	struct wg_device *d = &c->t.cfg.dev;
 
 	if (ks_level(c) == CFG_KS_OFF)
 		return 0;
 	if (!d->fwmark && c->mark0) {
 		d->fwmark = c->mark0;
 	} else if (!d->fwmark) {
-		int r = kst_free_mark(c->up.rtnl, &c->up.nft, &d->fwmark);
+		int r = kst_free_mark(c->t.rtnl, &c->t.nft, &d->fwmark);
 
 		if (r < 0) {
 			log_step_error("ip route show table all", r);
@@ -334,17 +333,17 @@ static int read_state(struct reload_ctx *c)
 {
 	struct rtnl_link l;
 	char cmd[64];
-	int r = wg_get_device(up_genl(&c->up), c->up.ifname, &c->cur);
+	int r = wg_get_device(tunnel_genl(&c->t), c->t.ifname, &c->cur);
 
-	snprintf(cmd, sizeof(cmd), "wg showconf %s", c->up.ifname);
+	snprintf(cmd, sizeof(cmd), "wg showconf %s", c->t.ifname);
 	if (r == 0) {
-		snprintf(cmd, sizeof(cmd), "ip address show dev %s", c->up.ifname);
-		r = rtnl_addr_list(up_rtnl(&c->up), c->up.ifindex, AF_UNSPEC, &c->addrs0,
+		snprintf(cmd, sizeof(cmd), "ip address show dev %s", c->t.ifname);
+		r = rtnl_addr_list(tunnel_rtnl(&c->t), c->t.ifindex, AF_UNSPEC, &c->addrs0,
 				   &c->n_addrs0);
 	}
 	if (r == 0) {
-		snprintf(cmd, sizeof(cmd), "ip link show dev %s", c->up.ifname);
-		r = rtnl_link_get_index(up_rtnl(&c->up), c->up.ifindex, &l);
+		snprintf(cmd, sizeof(cmd), "ip link show dev %s", c->t.ifname);
+		r = rtnl_link_get_index(tunnel_rtnl(&c->t), c->t.ifindex, &l);
 	}
 	if (r < 0) {
 		log_step_error(cmd, r);
@@ -353,9 +352,9 @@ static int read_state(struct reload_ctx *c)
 	c->mtu0 = l.mtu;
 	c->mark0 = c->mark = c->cur.fwmark;
 	r = ks_choose_mark(c);
-	r = r ?: wg_sync_target(&c->up.cfg.dev, &c->target);
+	r = r ?: wg_sync_target(&c->t.cfg.dev, &c->target);
 	if (r == 0)
-		r = c->up.moved ? 0 : read_dns(c);
+		r = c->t.moved ? 0 : read_dns(c);
 	if (r < 0)
 		return r;
 	read_full_tunnels(c);
@@ -368,14 +367,10 @@ static void undo_device(const void *data)
 {
 	const struct ctx_undo *u = data;
 	const struct reload_ctx *c = u->c;
-	char cmd[64];
+	struct log_line cmd;
 
-	snprintf(cmd, sizeof(cmd), "wg syncconf %s /dev/fd/63", c->up.ifname);
-	log_cmd("%s", cmd);
-	int r = wg_set_device(up_genl(&c->up), &c->revert);
-
-	if (r < 0)
-		log_step_error(cmd, r);
+	log_line(&cmd, "wg syncconf %s /dev/fd/63", c->t.ifname);
+	log_line_end(&cmd, wg_set_device(tunnel_genl(&c->t), &c->revert));
 }
 
 /* Like `wg syncconf`, sending only what changes. The undo is recorded first: a device
@@ -384,27 +379,24 @@ static void undo_device(const void *data)
 static int step_device(void *ctx)
 {
 	struct reload_ctx *c = ctx;
-	char cmd[64];
+	struct log_line cmd;
 
 	if (!wg_sync_changes(&c->apply))
 		return 0;
-	snprintf(cmd, sizeof(cmd), "wg syncconf %s /dev/fd/63", c->up.ifname);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "wg syncconf %s /dev/fd/63", c->t.ifname);
 	if (c->apply.flags & WGDEV_HAS_FWMARK)
 		c->mark = c->apply.fwmark;
-	if (c->up.dry_run)
+	if (c->t.dry_run)
 		return 0;
-	snprintf(c->apply.name, sizeof(c->apply.name), "%s", c->up.ifname);
-	snprintf(c->revert.name, sizeof(c->revert.name), "%s", c->up.ifname);
+	snprintf(c->apply.name, sizeof(c->apply.name), "%s", c->t.ifname);
+	snprintf(c->revert.name, sizeof(c->revert.name), "%s", c->t.ifname);
 	int r = push_ctx_undo(c, undo_device);
 
 	if (r == 0)
-		r = plan_change(&c->up.plan);
+		r = plan_change(&c->t.plan);
 	if (r == 0)
-		r = wg_set_device(up_genl(&c->up), &c->apply);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+		r = wg_set_device(tunnel_genl(&c->t), &c->apply);
+	return log_line_end(&cmd, r);
 }
 
 /* Is the config's address x the kernel's address a (with_len: with its length)? */
@@ -428,7 +420,7 @@ static bool addr_goes(const struct reload_ctx *c, const struct rtnl_addr *a)
 {
 	if (a->family == AF_INET6 && a->addr[0] == 0xfe && (a->addr[1] & 0xc0) == 0x80)
 		return false;
-	return !cfg_has_addr(&c->up.cfg, a, true);
+	return !cfg_has_addr(&c->t.cfg, a, true);
 }
 
 /* first: an IPv6 address that comes back with another prefix length must go first,
@@ -439,7 +431,7 @@ static int remove_addrs(struct reload_ctx *c, bool first)
 {
 	for (size_t i = 0; i < c->n_addrs0; i++) {
 		const struct rtnl_addr *a = &c->addrs0[i];
-		bool early = a->family == AF_INET6 && cfg_has_addr(&c->up.cfg, a, false);
+		bool early = a->family == AF_INET6 && cfg_has_addr(&c->t.cfg, a, false);
 
 		if (!addr_goes(c, a) || early != first)
 			continue;
@@ -462,8 +454,8 @@ static bool kernel_has_addr(const struct reload_ctx *c, const struct cfg_address
 
 static int add_addrs(struct reload_ctx *c)
 {
-	for (size_t i = 0; i < c->up.cfg.n_addresses; i++) {
-		const struct cfg_address *x = &c->up.cfg.addresses[i];
+	for (size_t i = 0; i < c->t.cfg.n_addresses; i++) {
+		const struct cfg_address *x = &c->t.cfg.addresses[i];
 
 		if (kernel_has_addr(c, x))
 			continue;
@@ -496,14 +488,14 @@ static void undo_vanished_routes(const void *data)
 	qsort(rt, k, sizeof(*rt), route_cmp);
 	for (size_t i = 0; i < c->n_snap; i++) {
 		const struct rtnl_route *s = &c->snap[i];
-		struct rt_op op = { .rtnl = up_rtnl(&c->up), .ifindex = c->up.ifindex,
+		struct rt_op op = { .rtnl = tunnel_rtnl(&c->t), .ifindex = c->t.ifindex,
 				    .route = true, .family = s->family, .len = s->dst_len,
 				    .table = s->table };
 
 		if (bsearch(s, rt, k, sizeof(*rt), route_cmp))
 			continue;
 		memcpy(op.addr, s->dst, 16);
-		route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->up.ip, "add", &op, c->up.ifname,
+		route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->t.ip, "add", &op, c->t.ifname,
 			  NULL);
 		undo_rt_op(&op);
 	}
@@ -530,8 +522,8 @@ static bool addrs_change(const struct reload_ctx *c)
 	for (size_t i = 0; i < c->n_addrs0; i++)
 		if (addr_goes(c, &c->addrs0[i]))
 			return true;
-	for (size_t i = 0; i < c->up.cfg.n_addresses; i++)
-		if (!kernel_has_addr(c, &c->up.cfg.addresses[i]))
+	for (size_t i = 0; i < c->t.cfg.n_addresses; i++)
+		if (!kernel_has_addr(c, &c->t.cfg.addresses[i]))
 			return true;
 	return false;
 }
@@ -539,7 +531,7 @@ static bool addrs_change(const struct reload_ctx *c)
 static int step_addresses(void *ctx)
 {
 	struct reload_ctx *c = ctx;
-	int r = c->up.dry_run || !addrs_change(c) ? 0 : snapshot_routes(c);
+	int r = c->t.dry_run || !addrs_change(c) ? 0 : snapshot_routes(c);
 
 	if (r == 0)
 		r = remove_addrs(c, true);
@@ -554,14 +546,10 @@ static void undo_mtu(const void *data)
 {
 	const struct ctx_undo *u = data;
 	const struct reload_ctx *c = u->c;
-	char cmd[PATH_MAX + 96];
+	struct log_line cmd;
 
-	snprintf(cmd, sizeof(cmd), "%s link set mtu %u dev %s", c->up.ip, c->mtu0, c->up.ifname);
-	log_cmd("%s", cmd);
-	int r = rtnl_link_set_mtu(up_rtnl(&c->up), c->up.ifindex, c->mtu0);
-
-	if (r < 0)
-		log_step_error(cmd, r);
+	log_line(&cmd, "%s link set mtu %u dev %s", c->t.ip, c->mtu0, c->t.ifname);
+	log_line_end(&cmd, rtnl_link_set_mtu(tunnel_rtnl(&c->t), c->t.ifindex, c->mtu0));
 }
 
 /* Did the device step set or remove an endpoint? Else those read before still hold. */
@@ -580,19 +568,19 @@ static int auto_mtu(struct reload_ctx *c, uint32_t *mtu)
 	char cmd[64];
 	int r = 0;
 
-	if (!c->up.dry_run && !endpoints_changed(c)) {
-		r = mtu_auto(c->up.rtnl, &c->cur, mtu);
+	if (!c->t.dry_run && !endpoints_changed(c)) {
+		r = mtu_auto(c->t.rtnl, &c->cur, mtu);
 		if (r < 0)
 			log_step_error("ip route get", r);
 		return r;
 	}
-	if (!c->up.dry_run) {
-		wgdev_clear(&c->up.dev);
-		r = wg_get_device(up_genl(&c->up), c->up.ifname, &c->up.dev);
-		snprintf(cmd, sizeof(cmd), "wg show %s", c->up.ifname);
+	if (!c->t.dry_run) {
+		wgdev_clear(&c->dev);
+		r = wg_get_device(tunnel_genl(&c->t), c->t.ifname, &c->dev);
+		snprintf(cmd, sizeof(cmd), "wg show %s", c->t.ifname);
 	}
 	if (r == 0) {
-		r = mtu_auto(c->up.rtnl, c->up.dry_run ? &c->up.cfg.dev : &c->up.dev, mtu);
+		r = mtu_auto(c->t.rtnl, c->t.dry_run ? &c->t.cfg.dev : &c->dev, mtu);
 		snprintf(cmd, sizeof(cmd), "ip route get");
 	}
 	if (r < 0)
@@ -605,8 +593,8 @@ static int auto_mtu(struct reload_ctx *c, uint32_t *mtu)
 static int step_mtu(void *ctx)
 {
 	struct reload_ctx *c = ctx;
-	uint32_t mtu = c->up.cfg.mtu;
-	char cmd[PATH_MAX + 96];
+	uint32_t mtu = c->t.cfg.mtu;
+	struct log_line cmd;
 	int r;
 
 	if (!mtu && any(c->ft0))
@@ -615,17 +603,14 @@ static int step_mtu(void *ctx)
 		return r;
 	if (mtu == c->mtu0)
 		return 0;
-	snprintf(cmd, sizeof(cmd), "%s link set mtu %u dev %s", c->up.ip, mtu, c->up.ifname);
-	log_cmd("%s", cmd);
-	if (c->up.dry_run)
+	log_line(&cmd, "%s link set mtu %u dev %s", c->t.ip, mtu, c->t.ifname);
+	if (c->t.dry_run)
 		return 0;
-	r = plan_change(&c->up.plan);
+	r = plan_change(&c->t.plan);
 	if (r == 0)
-		r = rtnl_link_set_mtu(up_rtnl(&c->up), c->up.ifindex, mtu);
-	if (r < 0) {
-		log_step_error(cmd, r);
+		r = rtnl_link_set_mtu(tunnel_rtnl(&c->t), c->t.ifindex, mtu);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
 	return push_ctx_undo(c, undo_mtu);
 }
 
@@ -719,7 +704,7 @@ static int index_routes(struct reload_ctx *c, struct route_plan *p)
  * (a peer removed with `wg set` or `wg syncconf`). */
 static bool in_own_table(const struct reload_ctx *c, const struct rtnl_route *r)
 {
-	const struct cfg *cfg = &c->up.cfg;
+	const struct cfg *cfg = &c->t.cfg;
 
 	switch (cfg->table_mode) {
 	case CFG_TABLE_OFF:
@@ -744,7 +729,7 @@ static bool full_tunnel_route(const struct reload_ctx *c, const struct rtnl_rout
 static int covering_routes(struct reload_ctx *c, const struct route_plan *p,
 			   struct rtnl_route **out, size_t *n)
 {
-	const struct cfg *cfg = &c->up.cfg;
+	const struct cfg *cfg = &c->t.cfg;
 	struct rtnl_route *cov = calloc(p->n_rt + cfg->n_addresses + 1, sizeof(*cov));
 	size_t k = 0;
 
@@ -755,17 +740,17 @@ static int covering_routes(struct reload_ctx *c, const struct route_plan *p,
 
 		if (r->table != RT_TABLE_MAIN ||
 		    (wgq_route(c, r) && (was_allowed(p, r) || in_own_table(c, r))) ||
-		    (c->up.dry_run && r->protocol == RTPROT_KERNEL))
+		    (c->t.dry_run && r->protocol == RTPROT_KERNEL))
 			continue;
 		cov[k++] = *r;
 	}
-	for (size_t i = 0; c->up.dry_run && i < cfg->n_addresses; i++) {
+	for (size_t i = 0; c->t.dry_run && i < cfg->n_addresses; i++) {
 		const struct cfg_address *a = &cfg->addresses[i];
 
 		cov[k] = (struct rtnl_route){ .family = a->family,
 					      .dst_len = a->prefixlen,
 					      .table = RT_TABLE_MAIN,
-					      .oif = c->up.ifindex };
+					      .oif = c->t.ifindex };
 		memcpy(cov[k].dst, a->addr, 16);
 		ip_mask(a->family, cov[k++].dst, a->prefixlen);
 	}
@@ -779,7 +764,7 @@ static int covering_routes(struct reload_ctx *c, const struct route_plan *p,
 static bool want_entry(struct reload_ctx *c, const struct route_entry *e,
 		       const struct rtnl_route *cov, size_t n_cov, struct want_route *w)
 {
-	const struct cfg *cfg = &c->up.cfg;
+	const struct cfg *cfg = &c->t.cfg;
 	size_t f = fi(e->family);
 
 	*w = (struct want_route){ .e = *e, .table = RT_TABLE_MAIN };
@@ -793,11 +778,11 @@ static bool want_entry(struct reload_ctx *c, const struct route_entry *e,
 	case CFG_TABLE_AUTO:
 		break;
 	}
-	if (e->len == 0 && !c->up.moved) {
+	if (e->len == 0 && !c->t.moved) {
 		w->table = c->mark0;
 		return c->ft0[f] && c->ft1[f] && c->mark == c->mark0;
 	}
-	return !routes_covered(cov, n_cov, c->up.ifindex, e);
+	return !routes_covered(cov, n_cov, c->t.ifindex, e);
 }
 
 static int plan_wanted_routes(struct reload_ctx *c, struct route_plan *p)
@@ -871,37 +856,30 @@ static void undo_mark(const void *data)
 {
 	const struct mark_undo *u = data;
 	const struct reload_ctx *c = u->c;
-	char cmd[96];
+	struct log_line cmd;
 
-	if (u->if_chosen && c->up.fwmark == u->mark)
+	if (u->if_chosen && c->ft_mark == u->mark)
 		return;
-	snprintf(cmd, sizeof(cmd), "wg set %s fwmark %u", c->up.ifname, u->mark);
-	log_cmd("%s", cmd);
-	int r = wg_set_fwmark(up_genl(&c->up), c->up.ifname, u->mark);
-
-	if (r < 0)
-		log_step_error(cmd, r);
+	log_line(&cmd, "wg set %s fwmark %u", c->t.ifname, u->mark);
+	log_line_end(&cmd, wg_set_fwmark(tunnel_genl(&c->t), c->t.ifname, u->mark));
 }
 
 static int set_mark(struct reload_ctx *c, uint32_t mark)
 {
 	struct mark_undo u = { .c = c, .mark = c->mark };
-	char cmd[96];
+	struct log_line cmd;
 
-	snprintf(cmd, sizeof(cmd), "wg set %s fwmark %u", c->up.ifname, mark);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "wg set %s fwmark %u", c->t.ifname, mark);
 	c->mark = mark;
-	if (c->up.dry_run)
+	if (c->t.dry_run)
 		return 0;
-	int r = plan_change(&c->up.plan);
+	int r = plan_change(&c->t.plan);
 
 	if (r == 0)
-		r = wg_set_fwmark(up_genl(&c->up), c->up.ifname, mark);
-	if (r < 0) {
-		log_step_error(cmd, r);
+		r = wg_set_fwmark(tunnel_genl(&c->t), c->t.ifname, mark);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
-	return plan_push_undo(&c->up.plan, undo_mark, &u, sizeof(u));
+	return plan_push_undo(&c->t.plan, undo_mark, &u, sizeof(u));
 }
 
 struct nft_undo {
@@ -914,16 +892,15 @@ static void undo_nft(const void *data)
 {
 	const struct nft_undo *u = data;
 	const struct reload_ctx *c = u->c;
-	static const char cmd[] = "nft -f /dev/fd/63";
+	struct log_line cmd;
 
-	log_cmd("%s", cmd);
-	int r = u->replace ? nft_replace(c->up.nft, u->family, c->up.ifname, c->mark0, c->addrs0,
+	log_line(&cmd, "nft -f /dev/fd/63");
+	int r = u->replace ? nft_replace(c->t.nft, u->family, c->t.ifname, c->mark0, c->addrs0,
 					 c->n_addrs0)
-			   : nft_up(c->up.nft, u->family, c->up.ifname, c->mark0, c->addrs0,
+			   : nft_up(c->t.nft, u->family, c->t.ifname, c->mark0, c->addrs0,
 				    c->n_addrs0);
 
-	if (r < 0)
-		log_step_error(cmd, r);
+	log_line_end(&cmd, r);
 }
 
 /* The rules, the default route in the table and the nft table of a full tunnel of
@@ -934,19 +911,19 @@ static int remove_full_tunnel(struct reload_ctx *c, int family)
 	_cleanup_free_ struct rtnl_route *rt = NULL;
 	struct nft_undo u = { .c = c, .family = family };
 	size_t n = 0, n_del = 0;
-	int r = fulltunnel_del_rules(c->up.rtnl, family, c->mark0, c->up.dry_run, &c->up.plan);
+	int r = fulltunnel_del_rules(c->t.rtnl, family, c->mark0, c->t.dry_run, &c->t.plan);
 
 	if (r == 0)
 		r = dump_routes(c, &rt, &n);
 	if (r == 0 && route_present(c, rt, n, family, any_addr, 0, c->mark0))
 		r = change_route(c, false, family, any_addr, 0, c->mark0, NULL);
 	if (r == 0)
-		r = fulltunnel_del_firewall(&c->up.nft, c->up.ifname,
+		r = fulltunnel_del_firewall(&c->t.nft, c->t.ifname,
 					    family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
-					    c->up.dry_run, &c->up.plan, &n_del);
-	if (r < 0 || !n_del || c->up.dry_run)
+					    c->t.dry_run, &c->t.plan, &n_del);
+	if (r < 0 || !n_del || c->t.dry_run)
 		return r;
-	return plan_push_undo(&c->up.plan, undo_nft, &u, sizeof(u));
+	return plan_push_undo(&c->t.plan, undo_nft, &u, sizeof(u));
 }
 
 /* The undo of a default route fulltunnel_add may have added to the table it chose
@@ -964,13 +941,13 @@ static void undo_default_route(const void *data)
 	_cleanup_free_ struct rtnl_route *rt = NULL;
 	size_t n = 0;
 
-	if (!c->up.fwmark || dump_routes(c, &rt, &n) < 0 ||
-	    !route_present(c, rt, n, u->family, any_addr, 0, c->up.fwmark))
+	if (!c->ft_mark || dump_routes(c, &rt, &n) < 0 ||
+	    !route_present(c, rt, n, u->family, any_addr, 0, c->ft_mark))
 		return;
-	struct rt_op op = { .rtnl = up_rtnl(&c->up), .ifindex = c->up.ifindex, .route = true,
-			    .add = true, .family = u->family, .table = c->up.fwmark };
+	struct rt_op op = { .rtnl = tunnel_rtnl(&c->t), .ifindex = c->t.ifindex, .route = true,
+			    .add = true, .family = u->family, .table = c->ft_mark };
 
-	route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->up.ip, "del", &op, c->up.ifname, NULL);
+	route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->t.ip, "del", &op, c->t.ifname, NULL);
 	undo_rt_op(&op);
 }
 
@@ -983,16 +960,16 @@ static int add_full_tunnel(struct reload_ctx *c, int family)
 	int r = 0;
 
 	ip_format_prefix(e.text, sizeof(e.text), family, e.addr, 0);
-	c->up.fwmark = c->mark;
+	c->ft_mark = c->mark;
 	struct fulltunnel_ctx ft = ft_ctx(c);
 
-	if (!c->up.dry_run && !c->mark)
-		r = plan_push_undo(&c->up.plan, undo_mark, &u, sizeof(u));
-	if (r == 0 && !c->up.dry_run)
-		r = plan_push_undo(&c->up.plan, undo_default_route, &d, sizeof(d));
+	if (!c->t.dry_run && !c->mark)
+		r = plan_push_undo(&c->t.plan, undo_mark, &u, sizeof(u));
+	if (r == 0 && !c->t.dry_run)
+		r = plan_push_undo(&c->t.plan, undo_default_route, &d, sizeof(d));
 	if (r == 0)
-		r = fulltunnel_add(&ft, &e, c->up.dry_run ? c->up.cfg.dev.fwmark : c->mark);
-	c->mark = c->up.fwmark = ft.fwmark;
+		r = fulltunnel_add(&ft, &e, c->t.dry_run ? c->t.cfg.dev.fwmark : c->mark);
+	c->mark = c->ft_mark = ft.fwmark;
 	return r;
 }
 
@@ -1020,32 +997,30 @@ static bool same_family_addrs(const struct rtnl_addr *a, size_t na, const struct
  * 1 when rebuilt (no undo pushed: the caller's), 0 when not, or -errno. */
 static int replace_firewall(struct reload_ctx *c, int family, bool force)
 {
-	static const char cmd[] = "nft -f /dev/fd/63";
+	struct log_line cmd;
 	_cleanup_free_ struct rtnl_addr *addrs = NULL;
 	size_t n = 0;
 	int r;
 
-	if (c->up.dry_run) {
+	if (c->t.dry_run) {
 		if (force || c->addr_changed[fi(family)])
-			log_cmd("%s", cmd);
+			log_line(&cmd, "nft -f /dev/fd/63");
 		return 0;
 	}
-	r = rtnl_addr_list(up_rtnl(&c->up), c->up.ifindex, family, &addrs, &n);
+	r = rtnl_addr_list(tunnel_rtnl(&c->t), c->t.ifindex, family, &addrs, &n);
 	if (r < 0) {
 		log_step_error("ip address show", r);
 		return r;
 	}
 	if (!force && same_family_addrs(addrs, n, c->addrs0, c->n_addrs0, family))
 		return 0;
-	log_cmd("%s", cmd);
-	r = c->up.nft ? 0 : nl_open(&c->up.nft, NETLINK_NETFILTER);
+	log_line(&cmd, "nft -f /dev/fd/63");
+	r = c->t.nft ? 0 : nl_open(&c->t.nft, NETLINK_NETFILTER);
 	if (r == 0)
-		r = plan_change(&c->up.plan);
+		r = plan_change(&c->t.plan);
 	if (r == 0)
-		r = nft_replace(c->up.nft, family, c->up.ifname, c->mark, addrs, n);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r < 0 ? r : 1;
+		r = nft_replace(c->t.nft, family, c->t.ifname, c->mark, addrs, n);
+	return log_line_end(&cmd, r) < 0 ? r : 1;
 }
 
 static int refresh_firewall(struct reload_ctx *c, int family, bool force)
@@ -1055,7 +1030,7 @@ static int refresh_firewall(struct reload_ctx *c, int family, bool force)
 
 	if (r <= 0)
 		return r;
-	return plan_push_undo(&c->up.plan, undo_nft, &u, sizeof(u));
+	return plan_push_undo(&c->t.plan, undo_nft, &u, sizeof(u));
 }
 
 /* The fwmark the full tunnels use from now on: the config's, else the current one. */
@@ -1097,7 +1072,7 @@ static int old_mark_rule(struct reload_ctx *c, int family, struct rtnl_rule *out
 {
 	_cleanup_free_ struct rtnl_rule *rules = NULL;
 	size_t n = 0;
-	int r = rtnl_rule_dump(c->up.rtnl, family, &rules, &n);
+	int r = rtnl_rule_dump(c->t.rtnl, family, &rules, &n);
 
 	if (r < 0) {
 		log_step_error("ip rule show", r);
@@ -1192,7 +1167,7 @@ static int swap_full_tunnels(struct reload_ctx *c)
 		if (c->ft0[i] && c->ft1[i])
 			r = swap_prepare(c, families[i], mark, &old[i]);
 	r = r ?: set_mark(c, mark);
-	if (r == 0 && !c->up.dry_run)
+	if (r == 0 && !c->t.dry_run)
 		r = push_ctx_undo(c, undo_swap_firewalls);
 	for (size_t i = ARRAY_SIZE(families); r == 0 && i-- > 0;) {
 		if (c->ft0[i] && c->ft1[i])
@@ -1234,7 +1209,7 @@ static int step_routes(void *ctx)
 	int r;
 
 	/* Full-tunnel changes take up's lock (lock.h). */
-	if (!c->up.dry_run && (any(c->ft0) || any(c->ft1)) && (r = lock_take(&lock)) < 0) {
+	if (!c->t.dry_run && (any(c->ft0) || any(c->ft1)) && (r = lock_take(&lock)) < 0) {
 		log_error("%s: %s", LOCK_PATH, strerror(-r));
 		return r;
 	}
@@ -1249,9 +1224,9 @@ static void undo_dns(const void *data)
 	const struct reload_ctx *c = u->c;
 
 	if (c->dns0)
-		dns_resolvconf_set(c->up.dns_prefix, c->up.ifname, c->dns0, strlen(c->dns0), false);
+		dns_resolvconf_set(c->t.dns_prefix, c->t.ifname, c->dns0, strlen(c->dns0), false);
 	else
-		dns_down(c->up.dns_prefix, c->up.ifname, false);
+		dns_down(c->t.dns_prefix, c->t.ifname, false);
 }
 
 /* The resolvconf record is replaced when its text changes and removed when the
@@ -1260,30 +1235,30 @@ static void undo_dns(const void *data)
 static int step_dns(void *ctx)
 {
 	struct reload_ctx *c = ctx;
-	const struct cfg *cfg = &c->up.cfg;
+	const struct cfg *cfg = &c->t.cfg;
 	char path[PATH_MAX];
 	size_t len = 0;
 	_cleanup_free_ char *want = cfg->n_dns_servers ? dns_resolvconf_input(cfg, &len) : NULL;
 	int r;
 
-	if (c->up.no_dns)
+	if (c->t.no_dns)
 		return 0;
-	if (c->up.moved)
-		return reload_netns_dns(&c->up);
+	if (c->t.moved)
+		return reload_netns_dns(&c->t);
 	if (cfg->n_dns_servers && !want)
 		return -ENOMEM;
-	if (c->up.dns_tool == DNS_TOOL_RESOLVECTL)
-		return dns_up(c->up.dns_tool, c->up.dns_prefix, c->up.ifname, cfg, c->up.dry_run);
+	if (c->t.dns_tool == DNS_TOOL_RESOLVECTL)
+		return dns_up(c->t.dns_tool, c->t.dns_prefix, c->t.ifname, cfg, c->t.dry_run);
 	if (want ? c->dns0 && streq(want, c->dns0) : !c->dns0)
 		return 0;
 	if (!want && !spawn_which("resolvconf", path, sizeof(path)))
 		return 0;
-	r = c->up.dry_run ? 0 : plan_change(&c->up.plan);
+	r = c->t.dry_run ? 0 : plan_change(&c->t.plan);
 	if (r == 0)
-		r = want ? dns_resolvconf_set(c->up.dns_prefix, c->up.ifname, want, len,
-					      c->up.dry_run)
-			 : dns_down(c->up.dns_prefix, c->up.ifname, c->up.dry_run);
-	if (r < 0 || c->up.dry_run)
+		r = want ? dns_resolvconf_set(c->t.dns_prefix, c->t.ifname, want, len,
+					      c->t.dry_run)
+			 : dns_down(c->t.dns_prefix, c->t.ifname, c->t.dry_run);
+	if (r < 0 || c->t.dry_run)
 		return r;
 	return push_ctx_undo(c, undo_dns);
 }
@@ -1297,13 +1272,13 @@ static int step_killswitch(void *ctx)
 		return 0;
 	if (c->ks_have > c->ks_want)
 		log_error("kill switch for %s stays at %s; 'wgq killswitch off %s' removes it",
-			  c->up.ifname, ks_level_name(c->ks_have), c->up.ifname);
+			  c->t.ifname, ks_level_name(c->ks_have), c->t.ifname);
 	if (c->ks_want == CFG_KS_OFF)
 		return 0;
-	int r = c->up.dry_run ? 0 : plan_change(&c->up.plan);
+	int r = c->t.dry_run ? 0 : plan_change(&c->t.plan);
 
-	return r ?: kst_replace(&c->up.nft, c->up.ifname, &c->up.cfg, ks_level(c), c->ks_mark,
-				c->ks_mark_old, true, c->up.dry_run);
+	return r ?: kst_replace(&c->t.nft, c->t.ifname, &c->t.cfg, ks_level(c), c->ks_mark,
+				c->ks_mark_old, true, c->t.dry_run);
 }
 
 /* Last: the device carries the new mark now; the old one goes. */
@@ -1313,10 +1288,10 @@ static int step_killswitch_mark(void *ctx)
 
 	if (c->ks_want == CFG_KS_OFF || !c->ks_mark_old)
 		return 0;
-	int r = c->up.dry_run ? 0 : plan_change(&c->up.plan);
+	int r = c->t.dry_run ? 0 : plan_change(&c->t.plan);
 
-	return r ?: kst_replace(&c->up.nft, c->up.ifname, &c->up.cfg, ks_level(c), c->ks_mark, 0,
-				false, c->up.dry_run);
+	return r ?: kst_replace(&c->t.nft, c->t.ifname, &c->t.cfg, ks_level(c), c->ks_mark, 0,
+				false, c->t.dry_run);
 }
 
 // clang-format off
@@ -1335,12 +1310,12 @@ static const struct plan_step reload_steps[] = {
  * another level, and leaves T's and H's rulesets alone. */
 static void ks_target_untouched(struct reload_ctx *c)
 {
-	enum cfg_ks_level have = kst_installed_level(&c->up.ns.socks.nft, c->up.ifname);
+	enum cfg_ks_level have = kst_installed_level(&c->t.ns.socks.nft, c->t.ifname);
 
 	if (have != c->ks_want)
 		log_warning("reload leaves the kill switch of %s in namespace '%s' at %s; use down "
 			    "and up to change it",
-			    c->up.ifname, c->up.ns.given, ks_level_name(have));
+			    c->t.ifname, c->t.ns.given, ks_level_name(have));
 	c->ks_want = c->ks_have = CFG_KS_OFF;
 }
 
@@ -1348,32 +1323,32 @@ static void ks_target_untouched(struct reload_ctx *c)
  * state read back. */
 static int prepare(struct reload_ctx *c, const char *arg, const struct cmd_opts *opts)
 {
-	int r = cmd_load(arg, 0, &c->up.file, &c->up.cfg, &c->up.rtnl);
+	int r = cmd_load(arg, 0, &c->t.file, &c->t.cfg, &c->t.rtnl);
 
 	if (r < 0)
 		return r;
-	c->up.ifname = c->up.file.ifname;
-	c->ks_want = kst_level(&c->up.cfg, opts->kill_switch);
-	kst_warn_allows(&c->up.cfg, c->up.file.path, c->ks_want);
-	r = kst_check_endpoints(&c->up.cfg, c->up.file.path, c->ks_want, false);
-	r = r ?: reload_netns_find(&c->up, opts->netns);
-	if (r == 0 && c->up.moved)
+	c->t.ifname = c->t.file.ifname;
+	c->ks_want = kst_level(&c->t.cfg, opts->kill_switch);
+	kst_warn_allows(&c->t.cfg, c->t.file.path, c->ks_want);
+	r = kst_check_endpoints(&c->t.cfg, c->t.file.path, c->ks_want, false);
+	r = r ?: reload_netns_find(&c->t, opts->netns);
+	if (r == 0 && c->t.moved)
 		ks_target_untouched(c);
 	else if (r == 0)
-		c->ks_have = kst_installed_level(&c->up.nft, c->up.ifname);
+		c->ks_have = kst_installed_level(&c->t.nft, c->t.ifname);
 	if (r == 0 && c->ks_want != CFG_KS_OFF && c->ks_have == CFG_KS_OFF)
-		kst_warn_ssh(&c->up.cfg, c->up.ifname);
-	if (r == 0 && !c->up.moved && !c->up.no_dns)
-		r = dns_check(&c->up.cfg, c->up.file.path, &c->up.dns_tool);
+		kst_warn_ssh(&c->t.cfg, c->t.ifname);
+	if (r == 0 && !c->t.moved && !c->t.no_dns)
+		r = dns_check(&c->t.cfg, c->t.file.path, &c->t.dns_tool);
 	struct preflight pf = {
-		.cfg = &c->up.cfg, .path = c->up.file.path, .ifname = c->up.ifname, .running = true,
+		.cfg = &c->t.cfg, .path = c->t.file.path, .ifname = c->t.ifname, .running = true,
 		.kill_switch = c->ks_want != CFG_KS_OFF,
 	};
 
 	if (r == 0)
 		r = preflight_check(&pf);
 	if (r == 0)
-		r = cfg_resolve_endpoints(&c->up.cfg, c->up.file.path);
+		r = cfg_resolve_endpoints(&c->t.cfg, c->t.file.path);
 	if (r == 0)
 		r = read_state(c);
 	return r;
@@ -1381,10 +1356,8 @@ static int prepare(struct reload_ctx *c, const char *arg, const struct cmd_opts 
 
 static void reload_ctx_free(struct reload_ctx *c)
 {
-	plan_free(&c->up.plan);
-	cfg_clear(&c->up.cfg);
-	cfg_file_clear(&c->up.file);
-	wgdev_clear(&c->up.dev);
+	tunnel_free(&c->t);
+	wgdev_clear(&c->dev);
 	wgdev_clear(&c->cur);
 	wgdev_clear(&c->target);
 	wgdev_clear(&c->apply);
@@ -1392,25 +1365,20 @@ static void reload_ctx_free(struct reload_ctx *c)
 	free(c->addrs0);
 	free(c->snap);
 	free(c->dns0);
-	if (c->up.rtnl)
-		nl_close(c->up.rtnl);
-	if (c->up.nft)
-		nl_close(c->up.nft);
-	netns_target_close(&c->up.ns);
 }
 
 int cmd_reload(const char *arg, const struct cmd_opts *opts)
 {
-	_cleanup_(reload_ctx_free) struct reload_ctx c = { .up.dry_run = opts->dry_run,
-							   .up.no_dns = opts->no_dns,
-							   .up.ns = { .fd = -1 } };
+	_cleanup_(reload_ctx_free) struct reload_ctx c = {
+		.t = { .dry_run = opts->dry_run, .no_dns = opts->no_dns, .ns = { .fd = -1 } },
+	};
 
-	c.up.plan.dry_run = opts->dry_run;
+	c.t.plan.dry_run = opts->dry_run;
 	/* Before any change a signal just ends the run. */
 	int r = prepare(&c, arg, opts);
 
 	if (r < 0)
 		return r;
 	plan_signals_catch();
-	return plan_run(&c.up.plan, reload_steps, ARRAY_SIZE(reload_steps), &c);
+	return plan_run(&c.t.plan, reload_steps, ARRAY_SIZE(reload_steps), &c);
 }

@@ -34,26 +34,24 @@ struct link_undo {
 
 /* Deletes the link where it is: in T after the move (killswitch-netns §5.4). Only the
  * link this run created goes: one of the same name with another ifindex was made by
- * someone else after ours went (issue 18); a move may renumber ours (c->ifindex). */
+ * someone else after ours went (issue 18); a move may renumber ours (c->t.ifindex). */
 static void undo_link(const void *data)
 {
 	const struct link_undo *u = data;
 	const struct up_ctx *c = u->c;
 	struct rtnl_link l;
-	char cmd[PATH_MAX + 64];
+	struct log_line cmd;
 
-	snprintf(cmd, sizeof(cmd), "%s link delete dev %s", c->moved ? c->ip : "ip", u->name);
-	log_cmd("%s", cmd);
-	int r = rtnl_link_get(up_rtnl(c), u->name, &l);
+	log_line(&cmd, "%s link delete dev %s", c->t.moved ? c->t.ip : "ip", u->name);
+	int r = rtnl_link_get(tunnel_rtnl(&c->t), u->name, &l);
 
-	if (r == 0 && l.ifindex != (c->moved ? c->ifindex : u->ifindex)) {
-		log_error("%s: not deleted: it is not the link this run created", cmd);
+	if (r == 0 && l.ifindex != (c->t.moved ? c->t.ifindex : u->ifindex)) {
+		log_error("%s: not deleted: it is not the link this run created", cmd.text);
 		return;
 	}
 	if (r == 0)
-		r = rtnl_link_del(up_rtnl(c), l.ifindex);
-	if (r < 0 && r != -ENODEV)
-		log_step_error(cmd, r);
+		r = rtnl_link_del(tunnel_rtnl(&c->t), l.ifindex);
+	log_line_end(&cmd, r == -ENODEV ? 0 : r);
 	if (r == 0)
 		wg_uapi_wait_gone(u->name);
 }
@@ -62,23 +60,23 @@ static int push_link_undo(struct up_ctx *c, int ifindex)
 {
 	struct link_undo u = { .c = c, .ifindex = ifindex };
 
-	snprintf(u.name, sizeof(u.name), "%s", c->ifname);
-	return plan_push_undo(&c->plan, undo_link, &u, sizeof(u));
+	snprintf(u.name, sizeof(u.name), "%s", c->t.ifname);
+	return plan_push_undo(&c->t.plan, undo_link, &u, sizeof(u));
 }
 
 /* §3.2: without the kernel module, start the userspace implementation. */
 static int start_userspace(struct up_ctx *c)
 {
 	const char *impl = preflight_userspace_impl();
-	char *argv[] = { (char *)impl, (char *)c->ifname, NULL };
-	char what[PATH_MAX];
+	char *argv[] = { (char *)impl, (char *)c->t.ifname, NULL };
+	struct log_line l;
+	const char *what = l.text;
 	struct spawn_result res;
 
 	log_bang("Missing WireGuard kernel module. Falling back to slow userspace "
 		 "implementation.");
-	log_cmd("%s %s", impl, c->ifname);
-	snprintf(what, sizeof(what), "%s %s", impl, c->ifname);
-	int r = plan_change(&c->plan);
+	log_line(&l, "%s %s", impl, c->t.ifname);
+	int r = plan_change(&c->t.plan);
 
 	if (r == 0)
 		r = spawn_run(argv, NULL, 0, &res);
@@ -87,20 +85,20 @@ static int start_userspace(struct up_ctx *c)
 		return r;
 	}
 	r = spawn_check(what, &res);
-	struct rtnl_link l;
-	int g = rtnl_link_get(c->rtnl, c->ifname, &l);
+	struct rtnl_link link;
+	int g = rtnl_link_get(c->t.rtnl, c->t.ifname, &link);
 
 	/* A link left by a failed start may be another creator's: only a successful
 	 * start proves it ours. */
 	if (r == 0 && g == 0) {
-		c->ifindex = l.ifindex;
-		return push_link_undo(c, l.ifindex);
+		c->t.ifindex = link.ifindex;
+		return push_link_undo(c, link.ifindex);
 	}
 	if (r == 0) {
 		log_error("%s: did not create the interface", what);
 		r = -ENODEV;
 	} else if (g == 0) {
-		log_error("`%s' exists but %s failed: left alone", c->ifname, what);
+		log_error("`%s' exists but %s failed: left alone", c->t.ifname, what);
 	}
 	return r;
 }
@@ -118,31 +116,28 @@ static int step_link(void *ctx)
 {
 	struct up_ctx *c = ctx;
 	struct rtnl_link l;
+	struct log_line cmd;
 
-	log_cmd("ip link add dev %s type wireguard", c->ifname);
-	if (c->dry_run) {
-		c->ifindex = DRY_RUN_IFINDEX;
+	log_line(&cmd, "ip link add dev %s type wireguard", c->t.ifname);
+	if (c->t.dry_run) {
+		c->t.ifindex = DRY_RUN_IFINDEX;
 		return 0;
 	}
-	char cmd[64];
-	int r = plan_change(&c->plan);
+	int r = plan_change(&c->t.plan);
 
-	snprintf(cmd, sizeof(cmd), "ip link add dev %s type wireguard", c->ifname);
 	if (r == 0) {
 		/* NLM_F_EXCL: a link someone made since prepare() is EEXIST, never ours. */
-		r = rtnl_link_add(c->rtnl, c->ifname, "wireguard");
+		r = rtnl_link_add(c->t.rtnl, c->t.ifname, "wireguard");
 		if (r < 0 && r != -EEXIST && userspace_possible())
 			return start_userspace(c);
 	}
 	if (r == 0)
-		r = rtnl_link_get(c->rtnl, c->ifname, &l);
+		r = rtnl_link_get(c->t.rtnl, c->t.ifname, &l);
 	if (r == 0)
 		r = push_link_undo(c, l.ifindex);
-	if (r < 0) {
-		log_step_error(cmd, r);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
-	c->ifindex = l.ifindex;
+	c->t.ifindex = l.ifindex;
 	return 0;
 }
 
@@ -150,14 +145,14 @@ static int step_preup(void *ctx)
 {
 	struct up_ctx *c = ctx;
 
-	return hook_run_all(&c->cfg, CFG_PRE_UP, c->ifname, c->dry_run);
+	return hook_run_all(&c->t.cfg, CFG_PRE_UP, c->t.ifname, c->t.dry_run);
 }
 
 static int step_postup(void *ctx)
 {
 	struct up_ctx *c = ctx;
 
-	return hook_run_all(&c->cfg, CFG_POST_UP, c->ifname, c->dry_run);
+	return hook_run_all(&c->t.cfg, CFG_POST_UP, c->t.ifname, c->t.dry_run);
 }
 
 /* wg(8) warns about host bits while reading the config; so do we. */
@@ -182,44 +177,38 @@ static void warn_host_bits(const struct wg_device *dev)
 static int step_device(void *ctx)
 {
 	struct up_ctx *c = ctx;
-	char cmd[64];
+	struct log_line cmd;
 
-	snprintf(cmd, sizeof(cmd), "wg addconf %s /dev/fd/63", c->ifname);
-	log_cmd("%s", cmd);
-	warn_host_bits(&c->cfg.dev);
-	if (c->dry_run)
+	log_line(&cmd, "wg addconf %s /dev/fd/63", c->t.ifname);
+	warn_host_bits(&c->t.cfg.dev);
+	if (c->t.dry_run)
 		return 0;
-	snprintf(c->cfg.dev.name, sizeof(c->cfg.dev.name), "%s", c->ifname);
-	int r = plan_change(&c->plan);
+	snprintf(c->t.cfg.dev.name, sizeof(c->t.cfg.dev.name), "%s", c->t.ifname);
+	int r = plan_change(&c->t.plan);
 
 	if (r == 0)
-		r = wg_set_device(up_genl(c), &c->cfg.dev);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+		r = wg_set_device(tunnel_genl(&c->t), &c->t.cfg.dev);
+	return log_line_end(&cmd, r);
 }
 
 static int step_addresses(void *ctx)
 {
 	struct up_ctx *c = ctx;
 
-	for (size_t i = 0; i < c->cfg.n_addresses; i++) {
-		const struct cfg_address *a = &c->cfg.addresses[i];
-		char cmd[PATH_MAX + 256];
+	for (size_t i = 0; i < c->t.cfg.n_addresses; i++) {
+		const struct cfg_address *a = &c->t.cfg.addresses[i];
+		struct log_line cmd;
 
-		snprintf(cmd, sizeof(cmd), "%s -%c address add %s dev %s", c->ip,
-			 a->family == AF_INET6 ? '6' : '4', a->text, c->ifname);
-		log_cmd("%s", cmd);
-		if (c->dry_run)
+		log_line(&cmd, "%s -%c address add %s dev %s", c->t.ip,
+			 a->family == AF_INET6 ? '6' : '4', a->text, c->t.ifname);
+		if (c->t.dry_run)
 			continue;
-		int r = plan_change(&c->plan);
+		int r = plan_change(&c->t.plan);
 
 		if (r == 0)
-			r = rtnl_addr_add(up_rtnl(c), c->ifindex, a->family, a->addr, a->prefixlen);
-		if (r < 0) {
-			log_step_error(cmd, r);
+			r = rtnl_addr_add(tunnel_rtnl(&c->t), c->t.ifindex, a->family, a->addr, a->prefixlen);
+		if (log_line_end(&cmd, r) < 0)
 			return r;
-		}
 	}
 	return 0;
 }
@@ -229,16 +218,16 @@ static int read_device(struct up_ctx *c)
 {
 	if (c->have_dev)
 		return 0;
-	if (c->dry_run) {
+	if (c->t.dry_run) {
 		c->have_dev = true;
 		return 0;
 	}
-	int r = wg_get_device(up_genl(c), c->ifname, &c->dev);
+	int r = wg_get_device(tunnel_genl(&c->t), c->t.ifname, &c->dev);
 
 	if (r < 0) {
 		char cmd[64];
 
-		snprintf(cmd, sizeof(cmd), "wg show %s", c->ifname);
+		snprintf(cmd, sizeof(cmd), "wg show %s", c->t.ifname);
 		log_step_error(cmd, r);
 		return r;
 	}
@@ -248,35 +237,32 @@ static int read_device(struct up_ctx *c)
 
 static const struct wg_device *device(const struct up_ctx *c)
 {
-	return c->dry_run ? &c->cfg.dev : &c->dev;
+	return c->t.dry_run ? &c->t.cfg.dev : &c->dev;
 }
 
 static int step_mtu(void *ctx)
 {
 	struct up_ctx *c = ctx;
-	uint32_t mtu = c->cfg.mtu;
-	char cmd[PATH_MAX + 96];
+	uint32_t mtu = c->t.cfg.mtu;
+	struct log_line cmd;
 	int r = read_device(c);
 
 	if (r < 0)
 		return r;
 	if (!mtu) {
-		r = mtu_auto(c->rtnl, device(c), &mtu);
+		r = mtu_auto(c->t.rtnl, device(c), &mtu);
 		if (r < 0) {
 			log_step_error("ip route get", r);
 			return r;
 		}
 	}
-	snprintf(cmd, sizeof(cmd), "%s link set mtu %u up dev %s", c->ip, mtu, c->ifname);
-	log_cmd("%s", cmd);
-	if (c->dry_run)
+	log_line(&cmd, "%s link set mtu %u up dev %s", c->t.ip, mtu, c->t.ifname);
+	if (c->t.dry_run)
 		return 0;
-	r = plan_change(&c->plan);
+	r = plan_change(&c->t.plan);
 	if (r == 0)
-		r = rtnl_link_set_mtu_up(up_rtnl(c), c->ifindex, mtu);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+		r = rtnl_link_set_mtu_up(tunnel_rtnl(&c->t), c->t.ifindex, mtu);
+	return log_line_end(&cmd, r);
 }
 
 struct dns_undo {
@@ -295,20 +281,20 @@ static int step_dns(void *ctx)
 {
 	struct up_ctx *c = ctx;
 
-	if (!c->cfg.n_dns_servers || c->no_dns)
+	if (!c->t.cfg.n_dns_servers || c->t.no_dns)
 		return 0;
-	int r = c->dry_run ? 0 : plan_change(&c->plan);
+	int r = c->t.dry_run ? 0 : plan_change(&c->t.plan);
 
 	if (r == 0)
-		r = dns_up(c->dns_tool, c->dns_prefix, c->ifname, &c->cfg, c->dry_run);
+		r = dns_up(c->t.dns_tool, c->t.dns_prefix, c->t.ifname, &c->t.cfg, c->t.dry_run);
 	/* resolvectl settings go with the link: nothing to undo (§3.7). */
-	if (r < 0 || c->dry_run || c->dns_tool != DNS_TOOL_RESOLVCONF)
+	if (r < 0 || c->t.dry_run || c->t.dns_tool != DNS_TOOL_RESOLVCONF)
 		return r;
 	struct dns_undo u = { 0 };
 
-	snprintf(u.prefix, sizeof(u.prefix), "%s", c->dns_prefix);
-	snprintf(u.name, sizeof(u.name), "%s", c->ifname);
-	return plan_push_undo(&c->plan, undo_dns, &u, sizeof(u));
+	snprintf(u.prefix, sizeof(u.prefix), "%s", c->t.dns_prefix);
+	snprintf(u.name, sizeof(u.name), "%s", c->t.ifname);
+	return plan_push_undo(&c->t.plan, undo_dns, &u, sizeof(u));
 }
 
 /*
@@ -324,13 +310,14 @@ struct route_batch {
 	size_t n;
 };
 
-static void route_cmd(const struct up_ctx *c, const struct route_entry *e, char *cmd,
-		      size_t size)
+/* The [#] line of one route, formatted (not printed): add_route prints it when the
+ * route is queued, flush_routes names it when the batch fails. */
+static void route_cmd(const struct up_ctx *c, const struct route_entry *e, struct log_line *l)
 {
-	const char *table = c->cfg.table_mode == CFG_TABLE_ID ? c->cfg.table_text : NULL;
+	const char *table = c->t.cfg.table_mode == CFG_TABLE_ID ? c->t.cfg.table_text : NULL;
 
-	snprintf(cmd, size, "%s -%c route add %s dev %s%s%s", c->ip,
-		 e->family == AF_INET6 ? '6' : '4', e->text, c->ifname, table ? " table " : "",
+	snprintf(l->text, sizeof(l->text), "%s -%c route add %s dev %s%s%s", c->t.ip,
+		 e->family == AF_INET6 ? '6' : '4', e->text, c->t.ifname, table ? " table " : "",
 		 table ? table : "");
 }
 
@@ -338,13 +325,13 @@ static void route_cmd(const struct up_ctx *c, const struct route_entry *e, char 
 static int flush_routes(struct up_ctx *c, struct route_batch *b)
 {
 	size_t failed = 0;
-	int r = b->n ? rtnl_route_add_batch(up_rtnl(c), b->rt, b->n, &failed) : 0;
+	int r = b->n ? rtnl_route_add_batch(tunnel_rtnl(&c->t), b->rt, b->n, &failed) : 0;
 
 	if (r < 0) {
-		char cmd[PATH_MAX + 192];
+		struct log_line cmd;
 
-		route_cmd(c, b->e[failed], cmd, sizeof(cmd));
-		log_step_error(cmd, r);
+		route_cmd(c, b->e[failed], &cmd);
+		log_line_end(&cmd, r);
 	}
 	b->n = 0;
 	return r;
@@ -353,24 +340,22 @@ static int flush_routes(struct up_ctx *c, struct route_batch *b)
 static int add_route(struct up_ctx *c, struct route_batch *b, const struct route_entry *e,
 		     uint32_t table)
 {
-	char cmd[PATH_MAX + 192];
+	struct log_line cmd;
 
-	route_cmd(c, e, cmd, sizeof(cmd));
-	log_cmd("%s", cmd);
-	if (c->dry_run)
+	route_cmd(c, e, &cmd);
+	log_cmd("%s", cmd.text);
+	if (c->t.dry_run)
 		return 0;
-	int r = plan_change(&c->plan);
+	int r = plan_change(&c->t.plan);
 
 	if (r < 0) {
 		/* What was printed before this line is done first. */
 		int f = flush_routes(c, b);
 
-		if (f == 0)
-			log_step_error(cmd, r);
-		return f < 0 ? f : r;
+		return f < 0 ? f : log_line_end(&cmd, r);
 	}
 	b->rt[b->n] = (struct rtnl_route){ .family = e->family, .dst_len = e->len,
-					   .table = table, .oif = c->ifindex };
+					   .table = table, .oif = c->t.ifindex };
 	memcpy(b->rt[b->n].dst, e->addr, sizeof(e->addr));
 	b->e[b->n++] = e;
 	return b->n == ROUTE_BATCH ? flush_routes(c, b) : 0;
@@ -402,14 +387,14 @@ static int main_routes_dump(struct nl_sock *s, struct rtnl_route **out, size_t *
  * configured addresses stand in for them. */
 static int main_routes(struct up_ctx *c, struct rtnl_route **out, size_t *n)
 {
-	if (!c->dry_run)
-		return main_routes_dump(up_rtnl(c), out, n);
-	struct rtnl_route *r = calloc(c->cfg.n_addresses + 1, sizeof(*r));
+	if (!c->t.dry_run)
+		return main_routes_dump(tunnel_rtnl(&c->t), out, n);
+	struct rtnl_route *r = calloc(c->t.cfg.n_addresses + 1, sizeof(*r));
 
 	if (!r)
 		return -ENOMEM;
-	for (size_t i = 0; i < c->cfg.n_addresses; i++) {
-		const struct cfg_address *a = &c->cfg.addresses[i];
+	for (size_t i = 0; i < c->t.cfg.n_addresses; i++) {
+		const struct cfg_address *a = &c->t.cfg.addresses[i];
 
 		r[i] = (struct rtnl_route){ .family = a->family, .dst_len = a->prefixlen,
 					    .table = RT_TABLE_MAIN, .oif = DRY_RUN_IFINDEX };
@@ -417,7 +402,7 @@ static int main_routes(struct up_ctx *c, struct rtnl_route **out, size_t *n)
 		ip_mask(a->family, r[i].dst, a->prefixlen);
 	}
 	*out = r;
-	*n = c->cfg.n_addresses;
+	*n = c->t.cfg.n_addresses;
 	return 0;
 }
 
@@ -425,10 +410,10 @@ static int main_routes(struct up_ctx *c, struct rtnl_route **out, size_t *n)
 static int full_tunnel(struct up_ctx *c, const struct route_entry *e)
 {
 	struct fulltunnel_ctx ft = {
-		.plan = &c->plan, .rtnl = c->rtnl, .nft = &c->nft, .ifname = c->ifname,
-		.ifindex = c->ifindex, .dry_run = c->dry_run, .cfg = &c->cfg, .fwmark = c->fwmark,
+		.plan = &c->t.plan, .rtnl = c->t.rtnl, .nft = &c->t.nft, .ifname = c->t.ifname,
+		.ifindex = c->t.ifindex, .dry_run = c->t.dry_run, .cfg = &c->t.cfg, .fwmark = c->fwmark,
 	};
-	int r = fulltunnel_add(&ft, e, c->dry_run ? c->cfg.dev.fwmark : c->dev.fwmark);
+	int r = fulltunnel_add(&ft, e, c->t.dry_run ? c->t.cfg.dev.fwmark : c->dev.fwmark);
 
 	c->fwmark = ft.fwmark;
 	return r;
@@ -437,28 +422,28 @@ static int full_tunnel(struct up_ctx *c, const struct route_entry *e)
 static int route_one(struct up_ctx *c, struct route_batch *b, const struct route_entry *e,
 		     const struct rtnl_route *mr, size_t n_mr)
 {
-	switch (c->cfg.table_mode) {
+	switch (c->t.cfg.table_mode) {
 	case CFG_TABLE_OFF:
 		return 0;
 	case CFG_TABLE_ID:
-		return add_route(c, b, e, c->cfg.table);
+		return add_route(c, b, e, c->t.cfg.table);
 	case CFG_TABLE_AUTO:
 		break;
 	}
 	/* In a target a /0 is a plain route (killswitch-netns §5.4). */
-	if (e->len == 0 && !c->moved) {
+	if (e->len == 0 && !c->t.moved) {
 		int r = flush_routes(c, b);
 
 		return r < 0 ? r : full_tunnel(c, e);
 	}
-	if (routes_covered(mr, n_mr, c->ifindex, e))
+	if (routes_covered(mr, n_mr, c->t.ifindex, e))
 		return 0;
 	return add_route(c, b, e, RT_TABLE_MAIN);
 }
 
 static bool needs_lock(const struct up_ctx *c, const struct route_entry *list, size_t n)
 {
-	if (c->dry_run || c->moved || c->cfg.table_mode != CFG_TABLE_AUTO)
+	if (c->t.dry_run || c->t.moved || c->t.cfg.table_mode != CFG_TABLE_AUTO)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (list[i].len == 0)
@@ -473,13 +458,13 @@ static int step_routes(void *ctx)
 	_cleanup_free_ struct rtnl_route *mr = NULL;
 	size_t n = 0, n_mr = 0;
 
-	if (c->cfg.table_mode == CFG_TABLE_OFF)
+	if (c->t.cfg.table_mode == CFG_TABLE_OFF)
 		return 0;
 	int r = read_device(c);
 
 	if (r == 0)
 		r = routes_from_device(device(c), &list, &n);
-	if (r == 0 && c->cfg.table_mode == CFG_TABLE_AUTO)
+	if (r == 0 && c->t.cfg.table_mode == CFG_TABLE_AUTO)
 		r = main_routes(c, &mr, &n_mr);
 	if (r < 0) {
 		log_step_error("ip route show", r);
@@ -511,17 +496,17 @@ static int ks_mark(struct up_ctx *c, uint32_t *mark)
 {
 	int r;
 
-	if (c->cfg.dev.fwmark) {
-		*mark = c->cfg.dev.fwmark;
+	if (c->t.cfg.dev.fwmark) {
+		*mark = c->t.cfg.dev.fwmark;
 		return 0;
 	}
-	r = kst_free_mark(c->rtnl, &c->nft, mark);
+	r = kst_free_mark(c->t.rtnl, &c->t.nft, mark);
 	if (r < 0) {
 		log_step_error("ip route show table all", r);
 		return r;
 	}
-	c->cfg.dev.fwmark = *mark;
-	c->cfg.dev.flags |= WGDEV_HAS_FWMARK;
+	c->t.cfg.dev.fwmark = *mark;
+	c->t.cfg.dev.flags |= WGDEV_HAS_FWMARK;
 	return 0;
 }
 
@@ -529,12 +514,12 @@ static int ks_mark(struct up_ctx *c, uint32_t *mark)
  * the device gets a mark and H a tun-IF that lets only that mark out. */
 static int install_in_target(struct up_ctx *c, uint32_t mark)
 {
-	int r = kst_install_in(&c->ns.socks.nft, c->ns.given, c->ifname, &c->cfg, c->ks_level,
-			       c->dry_run);
+	int r = kst_install_in(&c->t.ns.socks.nft, c->t.ns.given, c->t.ifname, &c->t.cfg, c->ks_level,
+			       c->t.dry_run);
 
-	c->ks_installed = !c->dry_run && (r == 0 || r == -EPROTO);
+	c->ks_installed = !c->t.dry_run && (r == 0 || r == -EPROTO);
 	if (r == 0 && c->ks_host)
-		r = kst_install_mark_only(&c->nft, c->ifname, c->ks_level, mark, c->dry_run);
+		r = kst_install_mark_only(&c->t.nft, c->t.ifname, c->ks_level, mark, c->t.dry_run);
 	return r;
 }
 
@@ -543,31 +528,53 @@ static int step_killswitch(void *ctx)
 {
 	struct up_ctx *c = ctx;
 	_cleanup_(lock_drop) int lock = -1;
-	bool target = c->ns.kind != NETNS_NONE;
+	bool target = c->t.ns.kind != NETNS_NONE;
 	uint32_t mark = 0;
 	int r;
 
 	if (c->ks_level == CFG_KS_OFF)
 		return 0;
-	if (!c->dry_run && (r = lock_take(&lock)) < 0) {
+	if (!c->t.dry_run && (r = lock_take(&lock)) < 0) {
 		log_error("%s: %s", LOCK_PATH, strerror(-r));
 		return r;
 	}
 	r = !target || c->ks_host ? ks_mark(c, &mark) : 0;
 	if (r < 0)
 		return r;
-	r = c->dry_run ? 0 : plan_change(&c->plan);
+	r = c->t.dry_run ? 0 : plan_change(&c->t.plan);
 	if (r < 0) {
-		log_cmd("nft -f /dev/fd/63");
-		log_step_error("nft -f /dev/fd/63", r);
-		return r;
+		struct log_line cmd;
+
+		log_line(&cmd, "nft -f /dev/fd/63");
+		return log_line_end(&cmd, r);
 	}
 	if (target)
 		return install_in_target(c, mark);
-	r = kst_install(&c->nft, c->ifname, &c->cfg, c->ks_level, mark, c->dry_run);
+	r = kst_install(&c->t.nft, c->t.ifname, &c->t.cfg, c->ks_level, mark, c->t.dry_run);
 	/* A batch is atomic: only a failed check leaves something unverified behind. */
-	c->ks_installed = !c->dry_run && (r == 0 || r == -EPROTO);
+	c->ks_installed = !c->t.dry_run && (r == 0 || r == -EPROTO);
 	return r;
+}
+
+static int step_move(void *ctx)
+{
+	struct up_ctx *c = ctx;
+
+	return up_netns_move(&c->t);
+}
+
+static int step_lo(void *ctx)
+{
+	struct up_ctx *c = ctx;
+
+	return up_netns_lo(&c->t);
+}
+
+static int step_netns_dns(void *ctx)
+{
+	struct up_ctx *c = ctx;
+
+	return up_netns_dns(&c->t);
 }
 
 static const struct plan_step up_steps[] = {
@@ -583,35 +590,35 @@ static const struct plan_step up_steps[] = {
 };
 
 /* With a target namespace (killswitch-netns §5.4): configured in H, moved, then set
- * up in T. A kill switch in T (§5.6) goes first, as step 0, through c->ns.socks.nft. */
+ * up in T. A kill switch in T (§5.6) goes first, as step 0, through c->t.ns.socks.nft. */
 static const struct plan_step up_netns_steps[] = {
 	{ "killswitch", step_killswitch },
 	{ "link", step_link },
 	{ "PreUp", step_preup },
 	{ "device", step_device },
-	{ "move", up_netns_step_move },
-	{ "lo", up_netns_step_lo },
+	{ "move", step_move },
+	{ "lo", step_lo },
 	{ "addresses", step_addresses },
 	{ "mtu", step_mtu },
 	{ "routes", step_routes },
-	{ "dns", up_netns_step_dns },
+	{ "dns", step_netns_dns },
 	{ "PostUp", step_postup },
 };
 
 /* §3.0 step 4 and §6 i: DNS must be settable before anything changes. */
 static int check_dns(struct up_ctx *c)
 {
-	if (!c->cfg.n_dns_servers || c->no_dns || c->ns.kind != NETNS_NONE)
+	if (!c->t.cfg.n_dns_servers || c->t.no_dns || c->t.ns.kind != NETNS_NONE)
 		return 0;
-	c->dns_tool = dns_choose();
-	if (c->dns_tool == DNS_TOOL_NONE) {
+	c->t.dns_tool = dns_choose();
+	if (c->t.dns_tool == DNS_TOOL_NONE) {
 		log_error("%s:%u: DNS: neither resolvconf nor a running systemd-resolved "
 			  "(resolvectl) is available; install openresolv or resolvconf, or "
 			  "enable systemd-resolved",
-			  c->file.path, c->cfg.dns_servers[0].line);
+			  c->t.file.path, c->t.cfg.dns_servers[0].line);
 		return -ENOENT;
 	}
-	dns_prefix(c->dns_prefix, sizeof(c->dns_prefix));
+	dns_prefix(c->t.dns_prefix, sizeof(c->t.dns_prefix));
 	return 0;
 }
 
@@ -627,33 +634,33 @@ static bool has_host_endpoint(const struct cfg *cfg)
  * target, the switch is T's, and H's own switch asks for a mark (§5.6). */
 static void prepare_switch(struct up_ctx *c)
 {
-	bool target = c->ns.kind != NETNS_NONE;
+	bool target = c->t.ns.kind != NETNS_NONE;
 	enum cfg_ks_level installed =
-		kst_installed_level(target ? &c->ns.socks.nft : &c->nft, c->ifname);
+		kst_installed_level(target ? &c->t.ns.socks.nft : &c->t.nft, c->t.ifname);
 
 	if (installed > c->ks_level)
 		c->ks_level = installed;
-	c->ks_host = target && c->ks_level != CFG_KS_OFF && kst_engaged(&c->nft);
+	c->ks_host = target && c->ks_level != CFG_KS_OFF && kst_engaged(&c->t.nft);
 }
 
 /* §3.0: everything that can fail without changing the system. */
 static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opts)
 {
 	struct rtnl_link l;
-	int r = cmd_load(arg, CFG_LOAD_HINT, &c->file, &c->cfg, &c->rtnl);
+	int r = cmd_load(arg, CFG_LOAD_HINT, &c->t.file, &c->t.cfg, &c->t.rtnl);
 
 	if (r < 0)
 		return r;
-	c->ifname = c->file.ifname;
-	c->ks_level = kst_level(&c->cfg, opts->kill_switch);
-	kst_warn_allows(&c->cfg, c->file.path, c->ks_level);
-	r = kst_check_endpoints(&c->cfg, c->file.path, c->ks_level, false);
-	r = r ?: up_netns_prepare(c, opts->netns);
+	c->t.ifname = c->t.file.ifname;
+	c->ks_level = kst_level(&c->t.cfg, opts->kill_switch);
+	kst_warn_allows(&c->t.cfg, c->t.file.path, c->ks_level);
+	r = kst_check_endpoints(&c->t.cfg, c->t.file.path, c->ks_level, false);
+	r = r ?: up_netns_prepare(&c->t, opts->netns);
 	if (r < 0)
 		return r;
-	r = rtnl_link_get(c->rtnl, c->ifname, &l);
+	r = rtnl_link_get(c->t.rtnl, c->t.ifname, &l);
 	if (r == 0) {
-		log_error("`%s' already exists", c->ifname);
+		log_error("`%s' already exists", c->t.ifname);
 		return -EEXIST;
 	}
 	if (r != -ENODEV) {
@@ -661,59 +668,52 @@ static int prepare(struct up_ctx *c, const char *arg, const struct cmd_opts *opt
 		return r;
 	}
 	/* A live userspace device of that name, wherever its TUN is (killswitch-netns §2.4). */
-	if (wg_uapi_alive(c->ifname)) {
-		log_error("`%s' already exists", c->ifname);
+	if (wg_uapi_alive(c->t.ifname)) {
+		log_error("`%s' already exists", c->t.ifname);
 		return -EEXIST;
 	}
 	prepare_switch(c);
 	r = check_dns(c);
 	struct preflight pf = {
-		.cfg = &c->cfg, .path = c->file.path, .ifname = c->ifname, .backend = true,
+		.cfg = &c->t.cfg, .path = c->t.file.path, .ifname = c->t.ifname, .backend = true,
 		.kill_switch = c->ks_level != CFG_KS_OFF,
 	};
 
 	if (r == 0)
 		r = preflight_check(&pf);
-	if (r == 0 && has_host_endpoint(&c->cfg) && kst_engaged(&c->nft))
+	if (r == 0 && has_host_endpoint(&c->t.cfg) && kst_engaged(&c->t.nft))
 		cfg_endpoint_error_note(" (a kill switch is engaged here; see 'wgq killswitch status')");
 	if (r == 0)
-		r = cfg_resolve_endpoints(&c->cfg, c->file.path);
+		r = cfg_resolve_endpoints(&c->t.cfg, c->t.file.path);
 	if (r == 0 && c->ks_level != CFG_KS_OFF)
-		kst_warn_ssh(&c->cfg, c->ifname);
+		kst_warn_ssh(&c->t.cfg, c->t.ifname);
 	return r;
 }
 
 static void up_ctx_free(struct up_ctx *c)
 {
-	plan_free(&c->plan);
-	cfg_clear(&c->cfg);
-	cfg_file_clear(&c->file);
+	tunnel_free(&c->t);
 	wgdev_clear(&c->dev);
-	if (c->rtnl)
-		nl_close(c->rtnl);
-	if (c->nft)
-		nl_close(c->nft);
-	netns_target_close(&c->ns);
 }
 
 int cmd_up(const char *arg, const struct cmd_opts *opts)
 {
-	_cleanup_(up_ctx_free) struct up_ctx c = { .dry_run = opts->dry_run,
-						   .no_dns = opts->no_dns,
-						   .ns = { .fd = -1 } };
+	_cleanup_(up_ctx_free) struct up_ctx c = {
+		.t = { .dry_run = opts->dry_run, .no_dns = opts->no_dns, .ns = { .fd = -1 } },
+	};
 
-	c.plan.dry_run = opts->dry_run;
+	c.t.plan.dry_run = opts->dry_run;
 	/* Before any change a signal just ends the run (§4.4). */
 	int r = prepare(&c, arg, opts);
 
 	if (r < 0)
 		return r;
 	plan_signals_catch();
-	if (c.ns.kind != NETNS_NONE)
-		r = plan_run(&c.plan, up_netns_steps, ARRAY_SIZE(up_netns_steps), &c);
+	if (c.t.ns.kind != NETNS_NONE)
+		r = plan_run(&c.t.plan, up_netns_steps, ARRAY_SIZE(up_netns_steps), &c);
 	else
-		r = plan_run(&c.plan, up_steps, ARRAY_SIZE(up_steps), &c);
+		r = plan_run(&c.t.plan, up_steps, ARRAY_SIZE(up_steps), &c);
 	if (r < 0 && c.ks_installed)
-		kst_left_in_place(c.ifname, c.ks_level);
+		kst_left_in_place(c.t.ifname, c.ks_level);
 	return r;
 }

@@ -211,11 +211,11 @@ static int replace_file(const char *path, const char *text)
 int netns_dns_write(const char *name, size_t i, const struct cfg *cfg, const char *ifname,
 		    struct plan *p)
 {
-	char path[PATH_MAX], cmd[PATH_MAX + 48];
+	char path[PATH_MAX];
+	struct log_line cmd;
 
 	file_path(path, sizeof(path), name, i);
-	snprintf(cmd, sizeof(cmd), "install -D -m 0644 /dev/fd/63 %s", path);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "install -D -m 0644 /dev/fd/63 %s", path);
 	if (p->dry_run)
 		return 0;
 	_cleanup_free_ char *host = i ? read_host_nsswitch() : NULL;
@@ -227,9 +227,7 @@ int netns_dns_write(const char *name, size_t i, const struct cfg *cfg, const cha
 		r = make_dirs(name);
 	if (r == 0)
 		r = replace_file(path, text);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	return log_line_end(&cmd, r);
 }
 
 static void remove_dir_if_empty(const char *name, bool dry_run)
@@ -280,7 +278,8 @@ struct dns_restore {
 static void undo_restore(const void *data)
 {
 	const struct dns_restore *u = data;
-	char path[PATH_MAX], cmd[PATH_MAX + 48];
+	char path[PATH_MAX];
+	struct log_line cmd;
 
 	file_path(path, sizeof(path), u->name, u->file);
 	if (!u->existed) {
@@ -290,14 +289,12 @@ static void undo_restore(const void *data)
 		remove_dir_if_empty(u->name, false);
 		return;
 	}
-	snprintf(cmd, sizeof(cmd), "install -D -m 0644 /dev/fd/63 %s", path);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "install -D -m 0644 /dev/fd/63 %s", path);
 	int r = make_dirs(u->name);
 
 	if (r == 0)
 		r = replace_file(path, u->text);
-	if (r < 0)
-		log_step_error(cmd, r);
+	log_line_end(&cmd, r);
 }
 
 static int push_restore(struct plan *p, const char *name, size_t i, const char *old)
@@ -318,7 +315,8 @@ static int push_restore(struct plan *p, const char *name, size_t i, const char *
 
 int netns_dns_remove(const char *name, const char *ifname, bool dry_run, struct plan *p)
 {
-	char path[2][PATH_MAX], cmd[2 * PATH_MAX + 16];
+	char path[2][PATH_MAX];
+	struct log_line cmd; /* the paths are short: NETNS_NAME_MAX */
 	bool ours[2];
 
 	for (size_t i = 0; i < 2; i++) {
@@ -327,15 +325,12 @@ int netns_dns_remove(const char *name, const char *ifname, bool dry_run, struct 
 	}
 	if (!ours[0] && !ours[1])
 		return 0;
-	snprintf(cmd, sizeof(cmd), "rm -f%s%s%s%s", ours[0] ? " " : "", ours[0] ? path[0] : "",
+	log_line(&cmd, "rm -f%s%s%s%s", ours[0] ? " " : "", ours[0] ? path[0] : "",
 		 ours[1] ? " " : "", ours[1] ? path[1] : "");
-	log_cmd("%s", cmd);
 	int r = p && !dry_run ? plan_change(p) : 0;
 
-	if (r < 0) {
-		log_step_error(cmd, r);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
 	for (size_t i = 0; i < 2 && !dry_run; i++) {
 		_cleanup_free_ char *old = p && ours[i] ? read_text(path[i]) : NULL;
 

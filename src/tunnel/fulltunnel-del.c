@@ -84,45 +84,35 @@ static void undo_rule_del(const void *data)
 {
 	const struct rule_del_undo *u = data;
 	const struct rtnl_rule *rule = &u->rule;
-	char cmd[128];
+	struct log_line cmd;
 
 	if (rule->has_suppress_prefixlen)
-		snprintf(cmd, sizeof(cmd),
-			 "ip -%c rule add priority %u table main "
-			 "suppress_prefixlength 0",
+		log_line(&cmd, "ip -%c rule add priority %u table main suppress_prefixlength 0",
 			 fam_flag(rule->family), rule->priority);
 	else
-		snprintf(cmd, sizeof(cmd), "ip -%c rule add priority %u not fwmark %u table %u",
+		log_line(&cmd, "ip -%c rule add priority %u not fwmark %u table %u",
 			 fam_flag(rule->family), rule->priority, rule->fwmark, rule->table);
-	log_cmd("%s", cmd);
-	int r = rtnl_rule_add(u->rtnl, rule);
-
-	if (r < 0)
-		log_step_error(cmd, r);
+	log_line_end(&cmd, rtnl_rule_add(u->rtnl, rule));
 }
 
 static int delete_rule(struct nl_sock *s, const struct rtnl_rule *rule, bool dry_run,
 		       struct plan *p)
 {
-	char cmd[96];
+	struct log_line cmd;
 
 	if (rule->has_suppress_prefixlen)
-		snprintf(cmd, sizeof(cmd), "ip -%c rule delete table main suppress_prefixlength 0",
+		log_line(&cmd, "ip -%c rule delete table main suppress_prefixlength 0",
 			 fam_flag(rule->family));
 	else
-		snprintf(cmd, sizeof(cmd), "ip -%c rule delete table %u", fam_flag(rule->family),
-			 rule->table);
-	log_cmd("%s", cmd);
+		log_line(&cmd, "ip -%c rule delete table %u", fam_flag(rule->family), rule->table);
 	if (dry_run)
 		return 0;
 	int r = p ? plan_change(p) : 0;
 
 	if (r == 0)
 		r = rtnl_rule_del(s, rule);
-	if (r < 0) {
-		log_step_error(cmd, r);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
 	struct rule_del_undo u = { .rtnl = s, .rule = *rule };
 
 	return p ? plan_push_undo(p, undo_rule_del, &u, sizeof(u)) : 0;
@@ -164,7 +154,7 @@ int fulltunnel_del_rules(struct nl_sock *s, int family, uint32_t mark, bool dry_
 int fulltunnel_del_firewall(struct nl_sock **nft, const char *ifname, int nfproto, bool dry_run,
 			    struct plan *p, size_t *n_deleted)
 {
-	static const char cmd[] = "nft -f /dev/fd/63";
+	struct log_line cmd;
 	int found[8], families[8];
 	size_t n_found = 0, n = 0;
 	int r = *nft ? 0 : nl_open(nft, NETLINK_NETFILTER);
@@ -181,13 +171,11 @@ int fulltunnel_del_firewall(struct nl_sock **nft, const char *ifname, int nfprot
 		*n_deleted = n;
 	if (n == 0)
 		return 0;
-	log_cmd("%s", cmd);
+	log_line(&cmd, "nft -f /dev/fd/63");
 	if (dry_run)
 		return 0;
 	r = p ? plan_change(p) : 0;
 	if (r == 0)
 		r = nft_delete_tables(*nft, ifname, families, n);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	return log_line_end(&cmd, r);
 }

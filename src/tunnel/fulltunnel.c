@@ -73,7 +73,7 @@ int fulltunnel_free_table(struct nl_sock *s, const uint32_t *except, size_t n_ex
 
 static int choose_fwmark(struct fulltunnel_ctx *c, uint32_t dev_fwmark)
 {
-	char cmd[96];
+	struct log_line cmd;
 	uint32_t n;
 
 	/* A configured (or PreUp-set) fwmark is used as is (upstream 81879fe). */
@@ -87,16 +87,13 @@ static int choose_fwmark(struct fulltunnel_ctx *c, uint32_t dev_fwmark)
 		log_step_error("ip route show table all", r);
 		return r;
 	}
-	snprintf(cmd, sizeof(cmd), "wg set %s fwmark %u", c->ifname, n);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "wg set %s fwmark %u", c->ifname, n);
 	if (!c->dry_run) {
 		r = plan_change(c->plan);
 		if (r == 0)
 			r = wg_set_fwmark(NULL, c->ifname, n);
-		if (r < 0) {
-			log_step_error(cmd, r);
+		if (log_line_end(&cmd, r) < 0)
 			return r;
-		}
 	}
 	c->fwmark = n;
 	return 0;
@@ -111,12 +108,12 @@ struct rule_undo {
 static void undo_rule(const void *data)
 {
 	const struct rule_undo *u = data;
+	struct log_line cmd;
 
-	log_cmd("%s", u->cmd);
+	log_line(&cmd, "%s", u->cmd);
 	int r = rtnl_rule_del(u->rtnl, &u->rule);
 
-	if (r < 0 && r != -ENOENT)
-		log_step_error(u->cmd, r);
+	log_line_end(&cmd, r == -ENOENT ? 0 : r);
 }
 
 typedef bool (*rule_match_fn)(const struct rtnl_rule *r, uint32_t mark);
@@ -165,15 +162,14 @@ static int add_rule(struct fulltunnel_ctx *c, int family, bool suppress)
 	_cleanup_free_ struct rtnl_rule *before = NULL;
 	struct rule_undo u = { .rtnl = c->rtnl };
 	size_t nb = 0;
-	char cmd[96];
+	struct log_line cmd;
 
 	if (suppress)
-		snprintf(cmd, sizeof(cmd), "ip -%c rule add table main suppress_prefixlength 0",
+		log_line(&cmd, "ip -%c rule add table main suppress_prefixlength 0",
 			 fam_flag(family));
 	else
-		snprintf(cmd, sizeof(cmd), "ip -%c rule add not fwmark %u table %u",
-			 fam_flag(family), c->fwmark, c->fwmark);
-	log_cmd("%s", cmd);
+		log_line(&cmd, "ip -%c rule add not fwmark %u table %u", fam_flag(family),
+			 c->fwmark, c->fwmark);
 	if (c->dry_run)
 		return 0;
 	int r = rtnl_rule_dump(c->rtnl, family, &before, &nb);
@@ -183,16 +179,11 @@ static int add_rule(struct fulltunnel_ctx *c, int family, bool suppress)
 	if (r == 0)
 		r = suppress ? rtnl_rule_add_suppress(c->rtnl, family)
 			     : rtnl_rule_add_fwmark(c->rtnl, family, c->fwmark);
-	if (r < 0) {
-		log_step_error(cmd, r);
+	if (r == 0)
+		r = find_new_rule(c, family, before, nb, suppress ? match_suppress : match_fwmark,
+				  &u.rule);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
-	r = find_new_rule(c, family, before, nb, suppress ? match_suppress : match_fwmark,
-			  &u.rule);
-	if (r < 0) {
-		log_step_error(cmd, r);
-		return r;
-	}
 	if (suppress)
 		snprintf(u.cmd, sizeof(u.cmd), "ip -%c rule delete table main suppress_prefixlength 0",
 			 fam_flag(family));
@@ -204,25 +195,22 @@ static int add_rule(struct fulltunnel_ctx *c, int family, bool suppress)
 
 static int add_default_route(struct fulltunnel_ctx *c, const struct route_entry *e)
 {
-	char cmd[160];
+	struct log_line cmd;
 
-	snprintf(cmd, sizeof(cmd), "ip -%c route add %s dev %s table %u", fam_flag(e->family),
-		 e->text, c->ifname, c->fwmark);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "ip -%c route add %s dev %s table %u", fam_flag(e->family), e->text,
+		 c->ifname, c->fwmark);
 	if (c->dry_run)
 		return 0;
 	int r = plan_change(c->plan);
 
 	if (r == 0)
 		r = rtnl_route_add(c->rtnl, c->ifindex, e->family, e->addr, e->len, c->fwmark);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	return log_line_end(&cmd, r);
 }
 
 int sysctl_src_valid_mark(struct plan *p, bool dry_run)
 {
-	static const char cmd[] = "sysctl -q net.ipv4.conf.all.src_valid_mark=1";
+	struct log_line cmd;
 	char buf[16] = "";
 	_cleanup_close_ int fd = open(SRC_VALID_MARK, O_RDONLY | O_CLOEXEC);
 
@@ -230,7 +218,7 @@ int sysctl_src_valid_mark(struct plan *p, bool dry_run)
 	if (fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 && buf[0] == '1' &&
 	    (buf[1] == '\n' || buf[1] == '\0'))
 		return 0;
-	log_cmd("%s", cmd);
+	log_line(&cmd, "sysctl -q net.ipv4.conf.all.src_valid_mark=1");
 	if (dry_run)
 		return 0;
 	int r = plan_change(p);
@@ -238,9 +226,7 @@ int sysctl_src_valid_mark(struct plan *p, bool dry_run)
 
 	if (r == 0 && (wfd < 0 || write(wfd, "1\n", 2) != 2))
 		r = -errno;
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	return log_line_end(&cmd, r);
 }
 
 struct nft_undo {
@@ -252,12 +238,10 @@ struct nft_undo {
 static void undo_nft(const void *data)
 {
 	const struct nft_undo *u = data;
+	struct log_line cmd;
 
-	log_cmd("nft -f /dev/fd/63");
-	int r = nft_delete_tables(u->nft, u->name, &u->family, 1);
-
-	if (r < 0)
-		log_step_error("nft -f /dev/fd/63", r);
+	log_line(&cmd, "nft -f /dev/fd/63");
+	log_line_end(&cmd, nft_delete_tables(u->nft, u->name, &u->family, 1));
 }
 
 static int family_addresses(struct fulltunnel_ctx *c, int family, struct rtnl_addr **out, size_t *n)
@@ -283,7 +267,7 @@ static int family_addresses(struct fulltunnel_ctx *c, int family, struct rtnl_ad
 
 static int add_firewall(struct fulltunnel_ctx *c, int family)
 {
-	static const char cmd[] = "nft -f /dev/fd/63";
+	struct log_line cmd;
 	_cleanup_free_ struct rtnl_addr *addrs = NULL;
 	size_t n = 0;
 	/* Addresses read back now, in kernel order: hooks' and fe80 ones included. */
@@ -293,7 +277,7 @@ static int add_firewall(struct fulltunnel_ctx *c, int family)
 		r = sysctl_src_valid_mark(c->plan, c->dry_run);
 	if (r < 0)
 		return r;
-	log_cmd("%s", cmd);
+	log_line(&cmd, "nft -f /dev/fd/63");
 	if (c->dry_run)
 		return 0;
 	r = *c->nft ? 0 : nl_open(c->nft, NETLINK_NETFILTER);
@@ -301,10 +285,8 @@ static int add_firewall(struct fulltunnel_ctx *c, int family)
 		r = plan_change(c->plan);
 	if (r == 0)
 		r = nft_up(*c->nft, family, c->ifname, c->fwmark, addrs, n);
-	if (r < 0) {
-		log_step_error(cmd, r);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
 	struct nft_undo u = { .nft = *c->nft,
 			      .family = family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4 };
 

@@ -18,12 +18,14 @@
 #define KS_LOG "nft -f /dev/fd/63"
 
 /* The logged command of a batch in namespace where (NULL: wgq's own, §5.4 step 0). */
-static const char *ks_log(char *buf, size_t size, const char *where)
+/* The [#] line of a change of the ruleset in namespace where (NULL: here), formatted
+ * (printed by the caller only when something changes). */
+static void ks_log(struct log_line *l, const char *where)
 {
 	if (!where)
-		return KS_LOG;
-	snprintf(buf, size, "ip netns exec %s " KS_LOG, where);
-	return buf;
+		snprintf(l->text, sizeof(l->text), KS_LOG);
+	else
+		snprintf(l->text, sizeof(l->text), "ip netns exec %s " KS_LOG, where);
 }
 
 enum cfg_ks_level kst_level(const struct cfg *cfg, int flag)
@@ -194,15 +196,15 @@ static int install(struct nl_sock **nft, const char *where, const struct cfg *cf
 	_cleanup_free_ struct ks_prefix *allows = calloc(na, sizeof(*allows));
 	_cleanup_free_ struct ks_prefix *dns = calloc(nd, sizeof(*dns));
 	const char *ifname = p.ifname;
-	char buf[PATH_MAX + 64];
-	const char *cmd = ks_log(buf, sizeof(buf), where);
+	struct log_line cmd;
 
+	ks_log(&cmd, where);
 	if (!allows || !dns)
 		return -ENOMEM;
 	ks_params_from_cfg(cfg, allows, dns, &p);
 	if (skip_same && unchanged(nft, &p))
 		return 0;
-	log_cmd("%s", cmd);
+	log_cmd("%s", cmd.text);
 	if (dry_run)
 		return 0;
 	int r = open_nft(nft);
@@ -210,8 +212,8 @@ static int install(struct nl_sock **nft, const char *where, const struct cfg *cf
 	r = r ?: ks_install(*nft, &p);
 	if (r == -EPROTO)
 		log_error("kill switch for %s could not be verified", ifname);
-	else if (r < 0)
-		log_step_error(cmd, r);
+	else
+		log_line_end(&cmd, r);
 	return r;
 }
 
@@ -254,15 +256,15 @@ int kst_replace(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 int kst_remove_in(struct nl_sock **nft, const char *where, const char *ifname, bool dry_run,
 		  bool *removed)
 {
-	char buf[PATH_MAX + 64];
-	const char *cmd = ks_log(buf, sizeof(buf), where);
+	struct log_line cmd;
 	bool gone = false;
 	int r = open_nft(nft);
 
+	ks_log(&cmd, where);
 	if (r == 0 && dry_run) {
 		gone = kst_installed_level(nft, ifname) != CFG_KS_OFF;
 		if (gone)
-			log_cmd("%s", cmd);
+			log_cmd("%s", cmd.text);
 	} else if (r == 0) {
 		struct ks_state st = { 0 };
 
@@ -270,10 +272,8 @@ int kst_remove_in(struct nl_sock **nft, const char *where, const char *ifname, b
 		gone = r == 0 && ks_find(&st, ifname);
 		ks_state_clear(&st);
 		if (gone)
-			log_cmd("%s", cmd);
-		r = r ?: (gone ? ks_remove(*nft, ifname, &gone) : 0);
-		if (r < 0)
-			log_step_error(cmd, r);
+			log_cmd("%s", cmd.text);
+		r = log_line_end(&cmd, r ?: (gone ? ks_remove(*nft, ifname, &gone) : 0));
 	}
 	if (removed)
 		*removed = gone;

@@ -11,11 +11,11 @@
 #include "base/ip.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "netlink/rtnl.h"
 #include "system/netns-dns.h"
-#include "tunnel/save.h"
 #include "wg/device.h"
 
-static int check_link_in_target(struct up_ctx *c)
+static int check_link_in_target(struct tunnel *c)
 {
 	struct rtnl_link l;
 	int r = rtnl_link_get(c->ns.socks.rtnl, c->ifname, &l);
@@ -52,7 +52,7 @@ static bool wants_default(const struct cfg *cfg, int family)
 	return false;
 }
 
-static void refuse_default(const struct up_ctx *c, const struct rtnl_route *rt)
+static void refuse_default(const struct tunnel *c, const struct rtnl_route *rt)
 {
 	char dst[IP_PREFIX_STRLEN], via[IP_PREFIX_STRLEN + 8] = "", dev[IFNAMSIZ + 8] = "";
 	struct rtnl_link l;
@@ -72,7 +72,7 @@ static void refuse_default(const struct up_ctx *c, const struct rtnl_route *rt)
 }
 
 /* §5.3 step 3: a /0 with Table auto becomes T's default route; one must not be there. */
-static int check_default_routes(struct up_ctx *c)
+static int check_default_routes(struct tunnel *c)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 
@@ -100,7 +100,7 @@ static int check_default_routes(struct up_ctx *c)
 	return 0;
 }
 
-int up_netns_prepare(struct up_ctx *c, const char *netns_flag)
+int up_netns_prepare(struct tunnel *c, const char *netns_flag)
 {
 	int r = netns_target_setup(&c->ns, netns_flag, c->cfg.netns, c->file.path,
 				   c->cfg.netns_line);
@@ -118,14 +118,14 @@ int up_netns_prepare(struct up_ctx *c, const char *netns_flag)
 	return r;
 }
 
-static int refuse_move(const struct up_ctx *c)
+static int refuse_move(const struct tunnel *c)
 {
 	log_error("reload cannot move %s to another namespace; use down and up", c->ifname);
 	return -EINVAL;
 }
 
 /* Is IF a WireGuard link in the named namespace at the dirent name (not T)? */
-static bool in_named(const struct up_ctx *c, const char *name)
+static bool in_named(const struct tunnel *c, const char *name)
 {
 	struct netns_target o;
 	int ifindex;
@@ -139,7 +139,7 @@ static bool in_named(const struct up_ctx *c, const char *name)
 }
 
 /* A kernel device leaves no trace in H once moved: look in the named namespaces. */
-static bool in_other_named(const struct up_ctx *c)
+static bool in_other_named(const struct tunnel *c)
 {
 	_cleanup_closedir_ DIR *d = opendir(NETNS_RUN_DIR);
 	struct dirent *e;
@@ -152,7 +152,7 @@ static bool in_other_named(const struct up_ctx *c)
 
 /* IF is not where the target says: in H, behind a UAPI socket elsewhere, or in
  * another named namespace. */
-static int find_elsewhere(struct up_ctx *c)
+static int find_elsewhere(struct tunnel *c)
 {
 	int ifindex, r = wg_interface_find(c->rtnl, c->ifname, &ifindex);
 
@@ -169,7 +169,7 @@ static int find_elsewhere(struct up_ctx *c)
 	return r;
 }
 
-int reload_netns_find(struct up_ctx *c, const char *netns_flag)
+int reload_netns_find(struct tunnel *c, const char *netns_flag)
 {
 	int r = netns_target_setup(&c->ns, netns_flag, c->cfg.netns, c->file.path,
 				   c->cfg.netns_line);
@@ -189,7 +189,7 @@ int reload_netns_find(struct up_ctx *c, const char *netns_flag)
 	return c->no_dns ? 0 : netns_dns_check(&c->ns, &c->cfg, c->file.path, c->ifname);
 }
 
-int reload_netns_dns(struct up_ctx *c)
+int reload_netns_dns(struct tunnel *c)
 {
 	if (c->ns.kind != NETNS_NAME)
 		return 0;
@@ -198,14 +198,12 @@ int reload_netns_dns(struct up_ctx *c)
 	return netns_dns_sync(c->ns.name, &c->cfg, c->ifname, &c->plan);
 }
 
-int up_netns_step_move(void *ctx)
+int up_netns_move(struct tunnel *c)
 {
-	struct up_ctx *c = ctx;
-	char cmd[PATH_MAX + 64];
+	struct log_line cmd;
 	struct rtnl_link l;
 
-	snprintf(cmd, sizeof(cmd), "ip link set dev %s netns %s", c->ifname, c->ns.given);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "ip link set dev %s netns %s", c->ifname, c->ns.given);
 	if (c->dry_run) {
 		c->moved = true;
 		return 0;
@@ -221,15 +219,12 @@ int up_netns_step_move(void *ctx)
 		if (r == 0)
 			c->ifindex = l.ifindex;
 	}
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	return log_line_end(&cmd, r);
 }
 
-int up_netns_step_lo(void *ctx)
+int up_netns_lo(struct tunnel *c)
 {
-	struct up_ctx *c = ctx;
-	char cmd[PATH_MAX + 64];
+	struct log_line cmd;
 	struct rtnl_link lo;
 	int r = rtnl_link_get(c->ns.socks.rtnl, "lo", &lo);
 
@@ -239,16 +234,13 @@ int up_netns_step_lo(void *ctx)
 	}
 	if (lo.flags & IFF_UP)
 		return 0;
-	snprintf(cmd, sizeof(cmd), "%s link set dev lo up", c->ip);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "%s link set dev lo up", c->ip);
 	if (c->dry_run)
 		return 0;
 	r = plan_change(&c->plan);
 	if (r == 0)
 		r = rtnl_link_set_up(c->ns.socks.rtnl, lo.ifindex);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	return log_line_end(&cmd, r);
 }
 
 struct dns_file_undo {
@@ -264,9 +256,8 @@ static void undo_dns_file(const void *data)
 	netns_dns_remove_one(u->name, u->file, u->ifname, false);
 }
 
-int up_netns_step_dns(void *ctx)
+int up_netns_dns(struct tunnel *c)
 {
-	struct up_ctx *c = ctx;
 
 	if (!c->cfg.n_dns_servers || c->no_dns || c->ns.kind != NETNS_NAME)
 		return 0;

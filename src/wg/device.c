@@ -3,11 +3,14 @@
 //
 // Which backend drives a device (spec §3.2): the userspace implementation when its
 // UAPI socket answers, the kernel otherwise. The rule is applied on every call, as
-// wg(8) does.
+// wg(8) does. Also: is a name a WireGuard interface (rtnetlink, then the UAPI socket)?
 
 #include "wg/device.h"
 
+#include "base/log.h"
 #include "base/macro.h"
+#include "base/util.h"
+#include "netlink/rtnl.h"
 
 static bool valid_ifname(const char *ifname)
 {
@@ -52,5 +55,31 @@ int wg_get_device(struct nl_sock *genl, const char *ifname, struct wg_device *ou
 		wgdev_clear(out);
 		memcpy(out->name, ifname, strlen(ifname) + 1);
 	}
+	return r;
+}
+
+int wg_interface_find(struct nl_sock *rtnl, const char *ifname, int *ifindex)
+{
+	struct rtnl_link l;
+	int r = rtnl_link_get(rtnl, ifname, &l);
+
+	*ifindex = r == 0 ? l.ifindex : 0;
+	if ((r == 0 && streq(l.kind, "wireguard")) || (r != -ENODEV && wg_uapi_alive(ifname)))
+		return 0;
+	if (r < 0 && r != -ENODEV) {
+		log_step_error("ip link show", r);
+		return r;
+	}
+	return -ENODEV;
+}
+
+int wg_interface_check(struct nl_sock *rtnl, const char *ifname, int *ifindex)
+{
+	int r = wg_interface_find(rtnl, ifname, ifindex);
+
+	if (r == -ENODEV && wg_uapi_alive(ifname))
+		return 0;
+	if (r == -ENODEV)
+		log_error("`%s' is not a WireGuard interface", ifname);
 	return r;
 }

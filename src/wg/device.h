@@ -19,6 +19,13 @@
 /* True when IF has a userspace device: its UAPI socket accepts a connection. A
  * stale socket (ECONNREFUSED) is removed and counts as absent. */
 bool wg_uapi_alive(const char *ifname);
+/* Is IF a WireGuard interface (kernel link of kind wireguard, or a live UAPI socket)?
+ * Prints "`IF' is not a WireGuard interface" when not. 0 or -errno. */
+int wg_interface_check(struct nl_sock *rtnl, const char *ifname, int *ifindex);
+/* The same without the message, and a UAPI socket counts only with a link of that
+ * name in rtnl's namespace (the socket is shared by every namespace). -ENODEV when
+ * not (other errors printed). */
+int wg_interface_find(struct nl_sock *rtnl, const char *ifname, int *ifindex);
 /* After deleting a userspace device's link: wait (up to 1 s) for its implementation to
  * exit, removing a socket it left behind. */
 void wg_uapi_wait_gone(const char *ifname);
