@@ -261,3 +261,8 @@ void ip_format_prefix(char *out, size_t size, int family, const uint8_t *addr, u
 	if (size)
 		snprintf(out, size, "%s/%u", text, (unsigned)len);
 }
+
+char ip_family_flag(int family)
+{
+	return family == AF_INET6 ? '6' : '4';
+}

@@ -25,6 +25,8 @@ bool ip_covers(int family, const uint8_t *a, uint8_t alen, const uint8_t *b, uin
 void ip_format(char *out, size_t size, int family, const uint8_t *addr);
 /* "ADDR/LEN" */
 void ip_format_prefix(char *out, size_t size, int family, const uint8_t *addr, uint8_t len);
+/* The family flag of an ip(8) command: '6' for AF_INET6, else '4' (`ip -4 ...`). */
+char ip_family_flag(int family);
 /* A contiguous dotted IPv4 netmask ("255.255.255.0") to its length, as ip accepts
  * after an Address's '/' (spec §2.6). 0 or -EINVAL. */
 int ip_netmask_len(const char *s, uint8_t *len);

@@ -9,15 +9,11 @@
 
 #include <linux/netfilter.h>
 
+#include "base/ip.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "firewall/nft.h"
 #include "tunnel/fulltunnel.h"
-
-static char fam_flag(int family)
-{
-	return family == AF_INET6 ? '6' : '4';
-}
 
 bool fulltunnel_table_routes_through(struct nl_sock *s, int family, uint32_t table, int ifindex)
 {
@@ -88,10 +84,10 @@ static void undo_rule_del(const void *data)
 
 	if (rule->has_suppress_prefixlen)
 		log_line(&cmd, "ip -%c rule add priority %u table main suppress_prefixlength 0",
-			 fam_flag(rule->family), rule->priority);
+			 ip_family_flag(rule->family), rule->priority);
 	else
 		log_line(&cmd, "ip -%c rule add priority %u not fwmark %u table %u",
-			 fam_flag(rule->family), rule->priority, rule->fwmark, rule->table);
+			 ip_family_flag(rule->family), rule->priority, rule->fwmark, rule->table);
 	log_line_end(&cmd, rtnl_rule_add(u->rtnl, rule));
 }
 
@@ -102,9 +98,9 @@ static int delete_rule(struct nl_sock *s, const struct rtnl_rule *rule, bool dry
 
 	if (rule->has_suppress_prefixlen)
 		log_line(&cmd, "ip -%c rule delete table main suppress_prefixlength 0",
-			 fam_flag(rule->family));
+			 ip_family_flag(rule->family));
 	else
-		log_line(&cmd, "ip -%c rule delete table %u", fam_flag(rule->family), rule->table);
+		log_line(&cmd, "ip -%c rule delete table %u", ip_family_flag(rule->family), rule->table);
 	if (dry_run)
 		return 0;
 	int r = p ? plan_change(p) : 0;

@@ -10,13 +10,9 @@
 
 #include <linux/fib_rules.h>
 
+#include "base/ip.h"
 #include "base/log.h"
 #include "tunnel/fulltunnel.h"
-
-static char fam_flag(int family)
-{
-	return family == AF_INET6 ? '6' : '4';
-}
 
 /* Print ip -F rule VERB priority P [not ]fwmark M table T */
 static void rule_cmd(struct log_line *l, const struct rtnl_rule *rule, bool add)
@@ -26,7 +22,7 @@ static void rule_cmd(struct log_line *l, const struct rtnl_rule *rule, bool add)
 	if (rule->table != RT_TABLE_MAIN)
 		snprintf(table, sizeof(table), "%u", rule->table);
 	log_line(l, "ip -%c rule %s priority %u %sfwmark %u table %s",
-		 fam_flag(rule->family), add ? "add" : "delete", rule->priority,
+		 ip_family_flag(rule->family), add ? "add" : "delete", rule->priority,
 		 rule->flags & FIB_RULE_INVERT ? "not " : "", rule->fwmark, table);
 }
 

@@ -11,6 +11,7 @@
 #include <linux/fib_rules.h>
 
 #include "tunnel/ks-tunnel.h"
+#include "base/ip.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "firewall/nft.h"
@@ -19,11 +20,6 @@
 
 #define FIRST_TABLE 51820U
 #define SRC_VALID_MARK "/proc/sys/net/ipv4/conf/all/src_valid_mark"
-
-static char fam_flag(int family)
-{
-	return family == AF_INET6 ? '6' : '4';
-}
 
 bool fulltunnel_rule_is_fwmark(const struct rtnl_rule *r, uint32_t mark)
 {
@@ -166,9 +162,9 @@ static int add_rule(struct fulltunnel_ctx *c, int family, bool suppress)
 
 	if (suppress)
 		log_line(&cmd, "ip -%c rule add table main suppress_prefixlength 0",
-			 fam_flag(family));
+			 ip_family_flag(family));
 	else
-		log_line(&cmd, "ip -%c rule add not fwmark %u table %u", fam_flag(family),
+		log_line(&cmd, "ip -%c rule add not fwmark %u table %u", ip_family_flag(family),
 			 c->fwmark, c->fwmark);
 	if (c->dry_run)
 		return 0;
@@ -186,9 +182,9 @@ static int add_rule(struct fulltunnel_ctx *c, int family, bool suppress)
 		return r;
 	if (suppress)
 		snprintf(u.cmd, sizeof(u.cmd), "ip -%c rule delete table main suppress_prefixlength 0",
-			 fam_flag(family));
+			 ip_family_flag(family));
 	else
-		snprintf(u.cmd, sizeof(u.cmd), "ip -%c rule delete table %u", fam_flag(family),
+		snprintf(u.cmd, sizeof(u.cmd), "ip -%c rule delete table %u", ip_family_flag(family),
 			 c->fwmark);
 	return plan_push_undo(c->plan, undo_rule, &u, sizeof(u));
 }
@@ -197,7 +193,7 @@ static int add_default_route(struct fulltunnel_ctx *c, const struct route_entry 
 {
 	struct log_line cmd;
 
-	log_line(&cmd, "ip -%c route add %s dev %s table %u", fam_flag(e->family), e->text,
+	log_line(&cmd, "ip -%c route add %s dev %s table %u", ip_family_flag(e->family), e->text,
 		 c->ifname, c->fwmark);
 	if (c->dry_run)
 		return 0;

@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The steps of `up` that exist only with a target namespace (killswitch-netns §5.3,
-// §5.4), and reload's part there; the other steps are cmd-up.c's, working on the
+// §5.4), and reload's part there; the other steps are up.c's, working on the
 // socket of wherever the link is.
 #pragma once
 

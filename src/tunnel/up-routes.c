@@ -33,7 +33,7 @@ static void route_cmd(const struct up_ctx *c, const struct route_entry *e, struc
 	const char *table = c->t.cfg.table_mode == CFG_TABLE_ID ? c->t.cfg.table_text : NULL;
 
 	snprintf(l->text, sizeof(l->text), "%s -%c route add %s dev %s%s%s", c->t.ip,
-		 e->family == AF_INET6 ? '6' : '4', e->text, c->t.ifname, table ? " table " : "",
+		 ip_family_flag(e->family), e->text, c->t.ifname, table ? " table " : "",
 		 table ? table : "");
 }
 

@@ -196,7 +196,7 @@ static int step_addresses(void *ctx)
 		struct log_line cmd;
 
 		log_line(&cmd, "%s -%c address add %s dev %s", c->t.ip,
-			 a->family == AF_INET6 ? '6' : '4', a->text, c->t.ifname);
+			 ip_family_flag(a->family), a->text, c->t.ifname);
 		if (c->t.dry_run)
 			continue;
 		int r = plan_change(&c->t.plan);
