@@ -10,9 +10,10 @@
 
 int cmd_down(const char *arg, const struct cmd_opts *opts)
 {
-	_cleanup_(down_ctx_free) struct down_ctx c = { .dry_run = opts->dry_run,
-						       .ns = { .fd = -1 } };
-	int r = cmd_load(arg, CFG_LOAD_LENIENT, &c.file, &c.cfg, &c.rtnl);
+	_cleanup_(down_ctx_free) struct down_ctx c = {
+		.t = { .dry_run = opts->dry_run, .ns = { .fd = -1 } },
+	};
+	int r = cmd_load(arg, CFG_LOAD_LENIENT, &c.t.file, &c.t.cfg, &c.t.rtnl);
 
 	return r < 0 ? r : down_run(&c, opts->netns);
 }

@@ -31,12 +31,12 @@
 /* The rtnetlink and generic netlink sockets of the namespace IF is in. */
 static struct nl_sock *dev_rtnl(const struct down_ctx *c)
 {
-	return c->in_target ? c->ns.socks.rtnl : c->rtnl;
+	return c->in_target ? c->t.ns.socks.rtnl : c->t.rtnl;
 }
 
 static struct nl_sock *dev_genl(const struct down_ctx *c)
 {
-	return c->in_target ? c->ns.socks.genl : NULL;
+	return c->in_target ? c->t.ns.socks.genl : NULL;
 }
 
 /* The rules are this tunnel's when the config still makes it a full tunnel or its
@@ -44,10 +44,10 @@ static struct nl_sock *dev_genl(const struct down_ctx *c)
  * needs no route dump comes first. */
 static int delete_family_rules(struct down_ctx *c, int family, uint32_t mark)
 {
-	if (!fulltunnel_wanted(&c->cfg, &c->dev, family) &&
-	    !fulltunnel_table_routes_through(c->rtnl, family, mark, c->ifindex))
+	if (!fulltunnel_wanted(&c->t.cfg, &c->dev, family) &&
+	    !fulltunnel_table_routes_through(c->t.rtnl, family, mark, c->t.ifindex))
 		return 0;
-	return fulltunnel_del_rules(c->rtnl, family, mark, c->dry_run, NULL);
+	return fulltunnel_del_rules(c->t.rtnl, family, mark, c->t.dry_run, NULL);
 }
 
 static int delete_rules(struct down_ctx *c)
@@ -57,7 +57,7 @@ static int delete_rules(struct down_ctx *c)
 
 	if (!c->dev.fwmark)
 		return 0;
-	int r = c->dry_run ? 0 : lock_take(&lock);
+	int r = c->t.dry_run ? 0 : lock_take(&lock);
 
 	if (r < 0) {
 		log_error("%s: %s", LOCK_PATH, strerror(-r));
@@ -85,7 +85,7 @@ static bool rules_may_exist(struct down_ctx *c)
 		_cleanup_free_ struct rtnl_rule *rules = NULL;
 		size_t n = 0;
 
-		if (rtnl_rule_dump(c->rtnl, families[i], &rules, &n) < 0)
+		if (rtnl_rule_dump(c->t.rtnl, families[i], &rules, &n) < 0)
 			return true;
 		for (size_t j = 0; j < n; j++)
 			if (rules[j].fwmark && fulltunnel_rule_is_fwmark(&rules[j], rules[j].fwmark))
@@ -99,7 +99,7 @@ static int read_device(struct down_ctx *c)
 {
 	if (!rules_may_exist(c))
 		return 0;
-	int r = wg_get_device(NULL, c->ifname, &c->dev);
+	int r = wg_get_device(NULL, c->t.ifname, &c->dev);
 
 	if (r < 0)
 		log_step_error("wg show", r);
@@ -111,15 +111,15 @@ static int delete_link(struct down_ctx *c)
 	char ip[PATH_MAX + 8];
 	struct log_line cmd;
 
-	netns_ip_prefix(c->in_target ? &c->ns : NULL, ip, sizeof(ip));
-	log_line(&cmd, "%s link delete dev %s", ip, c->ifname);
-	if (c->dry_run)
+	netns_ip_prefix(c->in_target ? &c->t.ns : NULL, ip, sizeof(ip));
+	log_line(&cmd, "%s link delete dev %s", ip, c->t.ifname);
+	if (c->t.dry_run)
 		return 0;
-	int r = c->ifindex ? rtnl_link_del(dev_rtnl(c), c->ifindex) : -ENODEV;
+	int r = c->t.ifindex ? rtnl_link_del(dev_rtnl(c), c->t.ifindex) : -ENODEV;
 
 	if (log_line_end(&cmd, r) < 0)
 		return r;
-	wg_uapi_wait_gone(c->ifname);
+	wg_uapi_wait_gone(c->t.ifname);
 	return 0;
 }
 
@@ -130,7 +130,7 @@ static void delete_firewall(struct down_ctx *c)
 {
 	_cleanup_nl_ struct nl_sock *s = NULL;
 
-	(void)fulltunnel_del_firewall(&s, c->ifname, NFPROTO_UNSPEC, c->dry_run, NULL, NULL);
+	(void)fulltunnel_del_firewall(&s, c->t.ifname, NFPROTO_UNSPEC, c->t.dry_run, NULL, NULL);
 }
 
 static int teardown(struct down_ctx *c)
@@ -143,14 +143,14 @@ static int teardown(struct down_ctx *c)
 		r = delete_link(c);
 	if (r < 0)
 		return r;
-	if (c->ns.kind == NETNS_NAME)
-		(void)netns_dns_remove(c->ns.name, c->ifname, c->dry_run, NULL);
+	if (c->t.ns.kind == NETNS_NAME)
+		(void)netns_dns_remove(c->t.ns.name, c->t.ifname, c->t.dry_run, NULL);
 	if (c->in_target)
 		return 0;
 	bool removed;
 
 	/* DNS that cannot be removed fails down, after the rest is done (issue 18). */
-	c->dns_err = down_dns(&c->cfg, c->ifname, c->dry_run, &removed, false);
+	c->dns_err = down_dns(&c->t.cfg, c->t.ifname, c->t.dry_run, &removed, false);
 	delete_firewall(c);
 	return 0;
 }
@@ -160,19 +160,19 @@ static int teardown(struct down_ctx *c)
 static int find_in_h(struct down_ctx *c, const char *hint)
 {
 	struct rtnl_link l;
-	int r = wg_interface_find(c->rtnl, c->ifname, &c->ifindex);
+	int r = wg_interface_find(c->t.rtnl, c->t.ifname, &c->t.ifindex);
 
 	/* A live UAPI socket without a link here is a device in another namespace. */
 	if (r == -ENODEV)
-		log_error("`%s' is not a WireGuard interface%s", c->ifname,
-			  rtnl_link_get(c->rtnl, c->ifname, &l) == -ENODEV ? hint : "");
+		log_error("`%s' is not a WireGuard interface%s", c->t.ifname,
+			  rtnl_link_get(c->t.rtnl, c->t.ifname, &l) == -ENODEV ? hint : "");
 	return r;
 }
 
 /* §5.7 step 3: IF in T, else in H (the move never happened). */
 static int find_in_target(struct down_ctx *c)
 {
-	int r = wg_interface_find(c->ns.socks.rtnl, c->ifname, &c->ifindex);
+	int r = wg_interface_find(c->t.ns.socks.rtnl, c->t.ifname, &c->t.ifindex);
 
 	if (r == 0)
 		c->in_target = true;
@@ -182,12 +182,12 @@ static int find_in_target(struct down_ctx *c)
 /* With a target whose sockets are open, the switch is T's (§5.6). */
 static bool ks_in_target(const struct down_ctx *c)
 {
-	return c->ns.kind != NETNS_NONE && c->ns.socks.nft;
+	return c->t.ns.kind != NETNS_NONE && c->t.ns.socks.nft;
 }
 
 static struct nl_sock **ks_nft(struct down_ctx *c)
 {
-	return ks_in_target(c) ? &c->ns.socks.nft : &c->nft;
+	return ks_in_target(c) ? &c->t.ns.socks.nft : &c->t.nft;
 }
 
 /* Quietly: is IF a WireGuard interface (either backend), in H or in T? */
@@ -195,11 +195,11 @@ static bool is_wireguard(struct down_ctx *c)
 {
 	struct rtnl_link l;
 
-	if (ks_in_target(c) && rtnl_link_get(c->ns.socks.rtnl, c->ifname, &l) == 0 &&
+	if (ks_in_target(c) && rtnl_link_get(c->t.ns.socks.rtnl, c->t.ifname, &l) == 0 &&
 	    streq(l.kind, "wireguard"))
 		return true;
-	return (rtnl_link_get(c->rtnl, c->ifname, &l) == 0 && streq(l.kind, "wireguard")) ||
-	       wg_uapi_alive(c->ifname);
+	return (rtnl_link_get(c->t.rtnl, c->t.ifname, &l) == 0 && streq(l.kind, "wireguard")) ||
+	       wg_uapi_alive(c->t.ifname);
 }
 
 static void ks_stays(const char *ifname)
@@ -212,8 +212,8 @@ static void ks_stays(const char *ifname)
 static int remove_switch(struct down_ctx *c)
 {
 	bool target = ks_in_target(c);
-	int r = kst_remove_in(ks_nft(c), target ? c->ns.given : NULL, c->ifname, c->dry_run, NULL);
-	int h = target ? kst_remove(&c->nft, c->ifname, c->dry_run, NULL) : 0;
+	int r = kst_remove_in(ks_nft(c), target ? c->t.ns.given : NULL, c->t.ifname, c->t.dry_run, NULL);
+	int h = target ? kst_remove(&c->t.nft, c->t.ifname, c->t.dry_run, NULL) : 0;
 
 	return r ?: h;
 }
@@ -228,8 +228,8 @@ static int down_switch_only(struct down_ctx *c, bool found)
 {
 	if (c->ks_level == CFG_KS_LOCKDOWN) {
 		if (!found)
-			log_error("`%s' is not a WireGuard interface", c->ifname);
-		ks_stays(c->ifname);
+			log_error("`%s' is not a WireGuard interface", c->t.ifname);
+		ks_stays(c->t.ifname);
 		return found ? 0 : -ENODEV;
 	}
 	return remove_switch(c);
@@ -240,10 +240,10 @@ static int down_switch_only(struct down_ctx *c, bool found)
  * leftovers) is left. */
 static int prepare_switch(struct down_ctx *c)
 {
-	enum cfg_ks_level installed = kst_installed_level(ks_nft(c), c->ifname);
+	enum cfg_ks_level installed = kst_installed_level(ks_nft(c), c->t.ifname);
 
-	c->ks_level = installed > c->cfg.kill_switch ? installed : c->cfg.kill_switch;
-	(void)kst_check_endpoints(&c->cfg, c->file.path, c->ks_level, true);
+	c->ks_level = installed > c->t.cfg.kill_switch ? installed : c->t.cfg.kill_switch;
+	(void)kst_check_endpoints(&c->t.cfg, c->t.file.path, c->ks_level, true);
 	if (installed != CFG_KS_OFF && !is_wireguard(c))
 		return SWITCH_ONLY;
 	return 0;
@@ -254,7 +254,7 @@ static bool link_gone(struct down_ctx *c)
 {
 	struct rtnl_link l;
 
-	return rtnl_link_get(c->rtnl, c->ifname, &l) == -ENODEV && !wg_uapi_alive(c->ifname);
+	return rtnl_link_get(c->t.rtnl, c->t.ifname, &l) == -ENODEV && !wg_uapi_alive(c->t.ifname);
 }
 
 #define NO_HINT " (brought up with --netns? pass it again)"
@@ -265,23 +265,23 @@ static int prepare(struct down_ctx *c, const char *netns)
 {
 	int r;
 
-	c->ifname = c->file.ifname;
-	netns_target_init(&c->ns, netns, c->cfg.netns);
-	if (c->ns.kind == NETNS_NONE) {
+	c->t.ifname = c->t.file.ifname;
+	netns_target_init(&c->t.ns, netns, c->t.cfg.netns);
+	if (c->t.ns.kind == NETNS_NONE) {
 		r = prepare_switch(c);
 		if (r != 0)
 			return r;
 		return link_gone(c) ? 2 : find_in_h(c, NO_HINT);
 	}
-	netns_export_env(&c->ns);
-	r = netns_open(&c->ns);
+	netns_export_env(&c->t.ns);
+	r = netns_open(&c->t.ns);
 	if (netns_gone(r))
 		return 1;
 	if (r < 0) {
-		netns_print_error(&c->ns, r, c->file.path, c->cfg.netns_line);
+		netns_print_error(&c->t.ns, r, c->t.file.path, c->t.cfg.netns_line);
 		return r;
 	}
-	r = netns_open_socks(&c->ns);
+	r = netns_open_socks(&c->t.ns);
 	r = r ?: prepare_switch(c);
 	return r ?: find_in_target(c);
 }
@@ -289,15 +289,15 @@ static int prepare(struct down_ctx *c, const char *netns)
 /* §5.7 step 2: nothing is left to delete but wgq's files and H's part of a switch. */
 static int down_gone(struct down_ctx *c)
 {
-	log_error("namespace '%s' is gone; %s went with it", c->ns.given, c->ifname);
-	if (c->cfg.save_config)
-		log_warning("SaveConfig skipped: the device of %s is gone", c->ifname);
-	int r = hook_run_all(&c->cfg, CFG_PRE_DOWN, c->ifname, c->dry_run);
+	log_error("namespace '%s' is gone; %s went with it", c->t.ns.given, c->t.ifname);
+	if (c->t.cfg.save_config)
+		log_warning("SaveConfig skipped: the device of %s is gone", c->t.ifname);
+	int r = hook_run_all(&c->t.cfg, CFG_PRE_DOWN, c->t.ifname, c->t.dry_run);
 
-	if (c->ns.kind == NETNS_NAME)
-		(void)netns_dns_remove(c->ns.name, c->ifname, c->dry_run, NULL);
-	(void)kst_remove(&c->nft, c->ifname, c->dry_run, NULL);
-	int p = hook_run_all(&c->cfg, CFG_POST_DOWN, c->ifname, c->dry_run);
+	if (c->t.ns.kind == NETNS_NAME)
+		(void)netns_dns_remove(c->t.ns.name, c->t.ifname, c->t.dry_run, NULL);
+	(void)kst_remove(&c->t.nft, c->t.ifname, c->t.dry_run, NULL);
+	int p = hook_run_all(&c->t.cfg, CFG_POST_DOWN, c->t.ifname, c->t.dry_run);
 
 	(void)r;
 	return p;
@@ -307,8 +307,8 @@ static int down_gone(struct down_ctx *c)
 static int down_switch(struct down_ctx *c)
 {
 	if (c->ks_level == CFG_KS_LOCKDOWN) {
-		if (kst_installed_level(ks_nft(c), c->ifname) != CFG_KS_OFF)
-			ks_stays(c->ifname);
+		if (kst_installed_level(ks_nft(c), c->t.ifname) != CFG_KS_OFF)
+			ks_stays(c->t.ifname);
 		return 0;
 	}
 	return remove_switch(c);
@@ -316,14 +316,8 @@ static int down_switch(struct down_ctx *c)
 
 void down_ctx_free(struct down_ctx *c)
 {
-	cfg_clear(&c->cfg);
-	cfg_file_clear(&c->file);
+	tunnel_free(&c->t);
 	wgdev_clear(&c->dev);
-	if (c->rtnl)
-		nl_close(c->rtnl);
-	netns_target_close(&c->ns);
-	if (c->nft)
-		nl_close(c->nft);
 }
 
 int down_run(struct down_ctx *c, const char *netns)
@@ -333,26 +327,26 @@ int down_run(struct down_ctx *c, const char *netns)
 	if (r == 1)
 		return down_gone(c);
 	if (r == SWITCH_ONLY) {
-		r = c->ns.kind == NETNS_NONE && link_gone(c) ?
-			    down_leftovers(c->rtnl, &c->cfg, c->ifname, c->dry_run) :
+		r = c->t.ns.kind == NETNS_NONE && link_gone(c) ?
+			    down_leftovers(c->t.rtnl, &c->t.cfg, c->t.ifname, c->t.dry_run) :
 			    -ENODEV;
 		return r == -ENODEV || r == 0 ? down_switch_only(c, r == 0) : r;
 	}
 	if (r == 2) {
-		r = down_leftovers(c->rtnl, &c->cfg, c->ifname, c->dry_run);
+		r = down_leftovers(c->t.rtnl, &c->t.cfg, c->t.ifname, c->t.dry_run);
 		return r == -ENODEV ? find_in_h(c, NO_HINT) : r;
 	}
 	if (r < 0)
 		return r;
-	r = hook_run_all(&c->cfg, CFG_PRE_DOWN, c->ifname, c->dry_run);
+	r = hook_run_all(&c->t.cfg, CFG_PRE_DOWN, c->t.ifname, c->t.dry_run);
 	if (r < 0)
 		return r; /* a failing PreDown stops down: the interface stays up */
-	if (c->cfg.save_config && !c->dry_run) {
-		r = save_config(dev_rtnl(c), dev_genl(c), &c->file, &c->cfg);
+	if (c->t.cfg.save_config && !c->t.dry_run) {
+		r = save_config(dev_rtnl(c), dev_genl(c), &c->t.file, &c->t.cfg);
 		if (r < 0)
 			return r;
-	} else if (c->cfg.save_config) {
-		log_cmd("wg showconf %s", c->ifname);
+	} else if (c->t.cfg.save_config) {
+		log_cmd("wg showconf %s", c->t.ifname);
 	}
 	r = c->in_target ? 0 : read_device(c);
 	if (r < 0)
@@ -362,7 +356,7 @@ int down_run(struct down_ctx *c, const char *netns)
 	plan_signals_catch();
 	r = teardown(c);
 	if (r == 0) {
-		r = hook_run_all(&c->cfg, CFG_POST_DOWN, c->ifname, c->dry_run);
+		r = hook_run_all(&c->t.cfg, CFG_POST_DOWN, c->t.ifname, c->t.dry_run);
 		int k = c->ks_level != CFG_KS_OFF ? down_switch(c) : 0;
 
 		r = r ?: k;

@@ -10,23 +10,19 @@
 #include "config/file.h"
 #include "netlink/nl.h"
 #include "system/netns.h"
+#include "tunnel/tunnel.h"
 
+/* down works on the tunnel's state (tunnel.h: its plan is unused, down has no undo)
+ * and on what only down keeps. */
 struct down_ctx {
-	struct cfg_file file;
-	struct cfg cfg;
-	const char *ifname;
-	bool dry_run;
-	struct nl_sock *rtnl;
-	int ifindex;
+	struct tunnel t; /* t.ns: killswitch-netns §5.7; kind NETNS_NONE: none */
 	struct wg_device dev;
-	struct netns_target ns; /* killswitch-netns §5.7; kind NETNS_NONE: none */
-	bool in_target;		/* IF was found in T (else in H) */
-	struct nl_sock *nft;
+	bool in_target;		    /* IF was found in T (else in H) */
 	enum cfg_ks_level ks_level; /* the higher of the file's and tun-IF's */
-	int dns_err;		/* DNS left behind: down ends in failure (issue 18) */
+	int dns_err;		    /* DNS left behind: down ends in failure (issue 18) */
 };
 
-/* After the config is loaded into c (file, cfg, rtnl): find IF (in the target netns
+/* After the config is loaded into c->t (file, cfg, rtnl): find IF (in the target netns
  * names, or the config's) and take it down, SaveConfig and hooks included. 0 or
  * -errno (printed). */
 int down_run(struct down_ctx *c, const char *netns);

@@ -33,6 +33,13 @@ enum cfg_ks_level kst_level(const struct cfg *cfg, int flag)
 	return (int)cfg->kill_switch > flag ? cfg->kill_switch : (enum cfg_ks_level)flag;
 }
 
+int kst_prepare(const struct cfg *cfg, const char *path, int flag, enum cfg_ks_level *level)
+{
+	*level = kst_level(cfg, flag);
+	kst_warn_allows(cfg, path, *level);
+	return kst_check_endpoints(cfg, path, *level, false);
+}
+
 int kst_check_endpoints(const struct cfg *cfg, const char *path, enum cfg_ks_level level,
 			bool warn_only)
 {

@@ -16,6 +16,9 @@ enum cfg_ks_level kst_level(const struct cfg *cfg, int flag);
 /* §2.4: a lockdown refuses host-name endpoints. warn_only (down): warnings. -EINVAL. */
 int kst_check_endpoints(const struct cfg *cfg, const char *path, enum cfg_ks_level level,
 			bool warn_only);
+/* up's and reload's first checks: *level the effective level, its warning for allows
+ * (§2.4) and the endpoints a lockdown refuses. 0 or -EINVAL (printed). */
+int kst_prepare(const struct cfg *cfg, const char *path, int flag, enum cfg_ks_level *level);
 /* §2.4: the warning for allows while the effective level is off. */
 void kst_warn_allows(const struct cfg *cfg, const char *path, enum cfg_ks_level level);
 /* §4.4: warn when SSH_CONNECTION names a client outside the allows. */

@@ -239,7 +239,6 @@ static int step_mtu(void *ctx)
 {
 	struct reload_ctx *c = ctx;
 	uint32_t mtu = c->t.cfg.mtu;
-	struct log_line cmd;
 	int r;
 
 	if (!mtu && reload_any(c->ft0))
@@ -248,13 +247,8 @@ static int step_mtu(void *ctx)
 		return r;
 	if (mtu == c->mtu0)
 		return 0;
-	log_line(&cmd, "%s link set mtu %u dev %s", c->t.ip, mtu, c->t.ifname);
-	if (c->t.dry_run)
-		return 0;
-	r = plan_change(&c->t.plan);
-	if (r == 0)
-		r = rtnl_link_set_mtu(tunnel_rtnl(&c->t), c->t.ifindex, mtu);
-	if (log_line_end(&cmd, r) < 0)
+	r = tunnel_set_mtu(&c->t, mtu, false);
+	if (r < 0 || c->t.dry_run)
 		return r;
 	return reload_push_undo(c, undo_mtu);
 }
@@ -369,9 +363,7 @@ int reload_prepare(struct reload_ctx *c, int kill_switch, const char *netns)
 	int r;
 
 	c->t.ifname = c->t.file.ifname;
-	c->ks_want = kst_level(&c->t.cfg, kill_switch);
-	kst_warn_allows(&c->t.cfg, c->t.file.path, c->ks_want);
-	r = kst_check_endpoints(&c->t.cfg, c->t.file.path, c->ks_want, false);
+	r = kst_prepare(&c->t.cfg, c->t.file.path, kill_switch, &c->ks_want);
 	r = r ?: reload_netns_find(&c->t, netns);
 	if (r == 0 && c->t.moved)
 		ks_target_untouched(c);

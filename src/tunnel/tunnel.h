@@ -8,6 +8,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/plan.h"
 #include "config/config.h"
@@ -53,3 +54,6 @@ static inline struct nl_sock *tunnel_genl(const struct tunnel *t)
 
 /* Free what t holds: the plan, the config, the sockets, the namespace. */
 void tunnel_free(struct tunnel *t);
+/* The link's MTU set (and with up, the link set up), logged as `ip link set mtu M [up]
+ * dev IF`; a plan_change, no undo. 0 or -errno (printed). */
+int tunnel_set_mtu(struct tunnel *t, uint32_t mtu, bool up);

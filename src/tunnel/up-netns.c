@@ -13,6 +13,7 @@
 #include "base/macro.h"
 #include "netlink/rtnl.h"
 #include "system/netns-dns.h"
+#include "tunnel/fulltunnel.h"
 #include "wg/device.h"
 
 static int check_link_in_target(struct tunnel *c)
@@ -37,19 +38,6 @@ static int check_link_in_target(struct tunnel *c)
 	if (r != -ENODEV)
 		log_step_error("ip link show", r);
 	return r == -ENODEV ? 0 : r;
-}
-
-static bool wants_default(const struct cfg *cfg, int family)
-{
-	for (size_t i = 0; i < cfg->dev.n_peers; i++) {
-		const struct wg_peer *p = &cfg->dev.peers[i];
-
-		for (size_t j = 0; j < p->n_allowedips; j++)
-			if (p->allowedips[j].family == family && !p->allowedips[j].cidr &&
-			    !p->allowedips[j].remove)
-				return true;
-	}
-	return false;
 }
 
 static void refuse_default(const struct tunnel *c, const struct rtnl_route *rt)
@@ -82,7 +70,7 @@ static int check_default_routes(struct tunnel *c)
 		_cleanup_free_ struct rtnl_route *rt = NULL;
 		size_t n = 0;
 
-		if (!wants_default(&c->cfg, families[i]))
+		if (!fulltunnel_wanted(&c->cfg, &c->cfg.dev, families[i]))
 			continue;
 		int r = rtnl_route_dump(c->ns.socks.rtnl, families[i], RT_TABLE_MAIN, &rt, &n);
 

@@ -239,7 +239,6 @@ static int step_mtu(void *ctx)
 {
 	struct up_ctx *c = ctx;
 	uint32_t mtu = c->t.cfg.mtu;
-	struct log_line cmd;
 	int r = up_read_device(c);
 
 	if (r < 0)
@@ -251,13 +250,7 @@ static int step_mtu(void *ctx)
 			return r;
 		}
 	}
-	log_line(&cmd, "%s link set mtu %u up dev %s", c->t.ip, mtu, c->t.ifname);
-	if (c->t.dry_run)
-		return 0;
-	r = plan_change(&c->t.plan);
-	if (r == 0)
-		r = rtnl_link_set_mtu_up(tunnel_rtnl(&c->t), c->t.ifindex, mtu);
-	return log_line_end(&cmd, r);
+	return tunnel_set_mtu(&c->t, mtu, true);
 }
 
 struct dns_undo {
@@ -356,9 +349,7 @@ int up_prepare(struct up_ctx *c, int kill_switch, const char *netns)
 	int r;
 
 	c->t.ifname = c->t.file.ifname;
-	c->ks_level = kst_level(&c->t.cfg, kill_switch);
-	kst_warn_allows(&c->t.cfg, c->t.file.path, c->ks_level);
-	r = kst_check_endpoints(&c->t.cfg, c->t.file.path, c->ks_level, false);
+	r = kst_prepare(&c->t.cfg, c->t.file.path, kill_switch, &c->ks_level);
 	r = r ?: up_netns_prepare(&c->t, netns);
 	if (r < 0)
 		return r;
