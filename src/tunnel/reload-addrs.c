@@ -84,7 +84,7 @@ static int add_addrs(struct reload_ctx *c)
  * once the addresses are back. */
 static void undo_vanished_routes(const void *data)
 {
-	const struct ctx_undo *u = data;
+	const struct reload_undo_ref *u = data;
 	struct reload_ctx *c = u->c;
 	_cleanup_free_ struct rtnl_route *rt = NULL;
 	size_t n = 0;

@@ -313,7 +313,7 @@ static int swap_finish(struct reload_ctx *c, int family, uint32_t mark,
  * first is replaced; rebuilding one not replaced yet changes nothing. */
 static void undo_swap_firewalls(const void *data)
 {
-	const struct ctx_undo *u = data;
+	const struct reload_undo_ref *u = data;
 	const struct reload_ctx *c = u->c;
 
 	for (size_t i = ARRAY_SIZE(reload_families); i-- > 0;) {

@@ -24,7 +24,7 @@ const int reload_families[2] = { AF_INET, AF_INET6 };
 
 int reload_push_undo(struct reload_ctx *c, plan_undo_fn fn)
 {
-	struct ctx_undo u = { .c = c };
+	struct reload_undo_ref u = { .c = c };
 
 	return plan_push_undo(&c->t.plan, fn, &u, sizeof(u));
 }
@@ -153,7 +153,7 @@ static int read_state(struct reload_ctx *c)
 
 static void undo_device(const void *data)
 {
-	const struct ctx_undo *u = data;
+	const struct reload_undo_ref *u = data;
 	const struct reload_ctx *c = u->c;
 	struct log_line cmd;
 
@@ -189,7 +189,7 @@ static int step_device(void *ctx)
 
 static void undo_mtu(const void *data)
 {
-	const struct ctx_undo *u = data;
+	const struct reload_undo_ref *u = data;
 	const struct reload_ctx *c = u->c;
 	struct log_line cmd;
 
@@ -257,7 +257,7 @@ static int step_mtu(void *ctx)
 
 static void undo_dns(const void *data)
 {
-	const struct ctx_undo *u = data;
+	const struct reload_undo_ref *u = data;
 	const struct reload_ctx *c = u->c;
 
 	if (c->dns0)

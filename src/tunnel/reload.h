@@ -48,15 +48,18 @@ struct reload_ctx {
 	struct tunnel t;      /* plan, config, sockets, interface, namespace */
 };
 
+/* The index of family in the per-family arrays. */
 static inline size_t reload_fi(int family)
 {
 	return family == AF_INET6;
 }
 
+/* Either family? */
 static inline bool reload_any(const bool v[2])
 {
 	return v[0] || v[1];
 }
+
 /* After the config is loaded into c->t (file, cfg, rtnl): up's checks (§3.0), then the
  * state read back; nothing changes. kill_switch: the --kill-switch level (0: none);
  * netns: --netns or NULL. 0 or -errno (printed). */
@@ -68,11 +71,11 @@ void reload_ctx_free(struct reload_ctx *c);
 /* --- between reload's files --- */
 
 /* The data of an undo that reads the state before from the context at rollback. */
-struct ctx_undo {
+struct reload_undo_ref {
 	struct reload_ctx *c;
 };
 
-/* Push an undo whose data is a struct ctx_undo for c. */
+/* Push an undo whose data is a struct reload_undo_ref for c. */
 int reload_push_undo(struct reload_ctx *c, plan_undo_fn fn);
 /* The full-tunnel steps' view of the tunnel (always in wgq's own namespace). */
 struct fulltunnel_ctx reload_ft_ctx(struct reload_ctx *c);
