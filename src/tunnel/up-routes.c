@@ -14,7 +14,7 @@
 #include "tunnel/up.h"
 
 /*
- * The routes of step_routes go to the kernel in batches (rtnl_route_add_batch): the
+ * The routes of up_step_routes go to the kernel in batches (rtnl_route_add_batch): the
  * [#] lines of a batch are printed, then its routes are sent in one message. The
  * lines keep the order and text of one `ip route add` per route.
  */
