@@ -369,8 +369,9 @@ int up_prepare(struct up_ctx *c, int kill_switch, const char *netns)
 	}
 	up_prepare_switch(c);
 	/* §3.0 step 4 and §6 i: DNS must be settable before anything changes. */
-	if (!c->t.no_dns && c->t.ns.kind == NETNS_NONE)
-		r = dns_check(&c->t.cfg, c->t.file.path, &c->t.dns_tool);
+	r = c->t.no_dns || c->t.ns.kind != NETNS_NONE
+		    ? 0
+		    : dns_check(&c->t.cfg, c->t.file.path, &c->t.dns_tool);
 	if (r == 0 && c->t.dns_tool != DNS_TOOL_NONE)
 		dns_prefix(c->t.dns_prefix, sizeof(c->t.dns_prefix));
 	struct preflight pf = {
