@@ -28,6 +28,7 @@
 #include "cli/commands.h"
 #include "tunnel/up.h"
 #include "wg/device.h"
+#include "wg/uapi.h"
 
 struct down_ctx {
 	struct cfg_file file;

@@ -16,6 +16,7 @@
 #include "firewall/killswitch.h"
 #include "cli/cmd-common.h"
 #include "config/file.h"
+#include "config/endpoint.h"
 #include "system/dns.h"
 #include "system/lock.h"
 #include "base/log.h"

@@ -24,6 +24,7 @@
 #include "cli/commands.h"
 #include "base/util.h"
 #include "wg/device.h"
+#include "wg/uapi.h"
 
 int wg_interface_find(struct nl_sock *rtnl, const char *ifname, int *ifindex)
 {

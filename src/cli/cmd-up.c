@@ -8,6 +8,7 @@
 
 #include "cli/cmd-common.h"
 #include "config/file.h"
+#include "config/endpoint.h"
 #include "system/hooks.h"
 #include "tunnel/ks-tunnel.h"
 #include "system/lock.h"
@@ -20,6 +21,7 @@
 #include "tunnel/up-netns.h"
 #include "tunnel/up.h"
 #include "wg/device.h"
+#include "wg/uapi.h"
 
 /* The ifindex a dry run pretends the new link has. */
 #define DRY_RUN_IFINDEX (-1)

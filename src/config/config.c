@@ -18,6 +18,7 @@
 
 #include "config/file.h"
 #include "config/endpoint.h"
+#include "config/rt-tables.h"
 #include "base/ip.h"
 #include "base/key.h"
 #include "base/macro.h"

@@ -12,7 +12,7 @@
 #include <netdb.h>
 #include <time.h>
 
-#include "config/file.h"
+#include "config/config.h"
 #include "base/ip.h"
 #include "base/log.h"
 #include "base/macro.h"

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "config/file.h"
+#include "config/rt-tables.h"
 #include "base/macro.h"
 
 static const char *const default_dirs[] = {"/etc/iproute2", "/usr/share/iproute2", NULL};

@@ -13,7 +13,7 @@
 #include "base/macro.h"
 #include "system/netns-dns.h"
 #include "tunnel/save.h"
-#include "wg/device.h"
+#include "wg/uapi.h"
 
 static int check_link_in_target(struct up_ctx *c)
 {

@@ -8,6 +8,8 @@
 #include "wg/device.h"
 
 #include "base/macro.h"
+#include "wg/genl.h"
+#include "wg/uapi.h"
 
 static bool valid_ifname(const char *ifname)
 {

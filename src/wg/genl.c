@@ -3,7 +3,7 @@
 //
 // The kernel backend: generic netlink family "wireguard" (spec §7.2, §7.3).
 
-#include "wg/device.h"
+#include "wg/genl.h"
 
 #include <assert.h>
 #include <linux/genetlink.h>

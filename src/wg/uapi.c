@@ -5,7 +5,7 @@
 // (spec §3.2, §7.5). Keys cross the socket in hex and go nowhere else: the stdio
 // buffers and line buffers that held them are ours, and wiped.
 
-#include "wg/device.h"
+#include "wg/uapi.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>

@@ -15,8 +15,9 @@
 
 #include <cmocka.h>
 
-#include "config/file.h"
+#include "config/config.h"
 #include "config/endpoint.h"
+#include "config/rt-tables.h"
 #include "base/ip.h"
 #include "base/key.h"
 #include "base/macro.h"
