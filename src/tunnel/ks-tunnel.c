@@ -12,6 +12,7 @@
 #include "firewall/killswitch.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/number.h"
 #include "netlink/rtnl.h"
 #include "tunnel/up.h"
 
@@ -96,9 +97,12 @@ static pid_t parent_of(pid_t pid)
 
 	if (fgets(line, sizeof(line), f)) {
 		char *p = strrchr(line, ')');
+		struct number n;
 
-		if (p)
-			sscanf(p + 1, " %*c %d", &ppid);
+		/* ") S PPID ...": the state (one character), then the parent's pid. */
+		if (p && p[1] == ' ' && p[2] && p[3] == ' ' &&
+		    number_scan(p + 4, NUMBER_DECIMAL, &n) == 0 && n.value <= INT_MAX)
+			ppid = (int)n.value;
 	}
 	fclose(f);
 	return (pid_t)ppid;
