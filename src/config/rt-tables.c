@@ -13,6 +13,7 @@
 #include "config/rt-tables.h"
 #include "base/macro.h"
 #include "base/number.h"
+#include "base/readfile.h"
 
 static const char *const default_dirs[] = {"/etc/iproute2", "/usr/share/iproute2", NULL};
 
@@ -77,26 +78,24 @@ static int rt_parse_line(char *line, uint32_t *id, char **name)
 	return skip ? 0 : 1;
 }
 
-/* -errno of fopen, so the caller can tell an absent file. */
+/* One line for read_file_lines: 1 stops at a corrupted line. */
+static int rt_read_line(char *line, void *data)
+{
+	uint32_t id = 0;
+	char *name = NULL;
+	int r = rt_parse_line(line, &id, &name);
+
+	if (r > 0)
+		rt_consider(data, id, name);
+	return r < 0;
+}
+
+/* -errno of open, so the caller can tell an absent file. */
 static int rt_read_file(const char *path, struct rt_match *m)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
+	int r = read_file_lines(path, rt_read_line, m);
 
-	if (!f)
-		return -errno;
-	while (getline(&line, &cap, f) >= 0) {
-		uint32_t id = 0;
-		char *name = NULL;
-		int r = rt_parse_line(line, &id, &name);
-
-		if (r < 0)
-			break;
-		if (r > 0)
-			rt_consider(m, id, name);
-	}
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 static int rt_conf_filter(const struct dirent *de)
