@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "base/macro.h"
+#include "base/number.h"
 
 static unsigned family_bits(int family)
 {
@@ -170,17 +171,10 @@ int ip_parse(const char *s, int *family, uint8_t addr[16])
  * AllowedIPs. */
 static int parse_len(const char *s, unsigned max, uint8_t *len)
 {
-	unsigned v = 0;
+	uint32_t v = 0;
 
-	if (!*s)
+	if (parse_u32(s, NUMBER_DECIMAL, 0, max, &v) < 0)
 		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v > max)
-			return -EINVAL;
-	}
 	*len = (uint8_t)v;
 	return 0;
 }

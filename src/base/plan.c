@@ -8,6 +8,7 @@
 #include "config-build.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/number.h"
 #include "base/util.h"
 
 static volatile sig_atomic_t interrupted;
@@ -68,12 +69,13 @@ int plan_change(struct plan *p)
 	/* Tests only: WGQ_FAIL_STEP=N fails the Nth change; WGQ_SIGNAL_STEP=N:SIG sends
 	 * SIG to ourselves just before it, so the change is made and then undone. */
 	const char *fail = getenv("WGQ_FAIL_STEP"), *sig = getenv("WGQ_SIGNAL_STEP");
-	char *end;
+	struct number n = { 0 }, signo = { 0 };
 
-	if (fail && strtoul(fail, NULL, 10) == p->changes)
+	if (fail && number_scan(fail, NUMBER_DECIMAL, &n) == 0 && n.value == p->changes)
 		return -EIO;
-	if (sig && strtoul(sig, &end, 10) == p->changes && *end == ':')
-		raise((int)strtol(end + 1, NULL, 10));
+	if (sig && number_scan(sig, NUMBER_DECIMAL, &n) == 0 && n.value == p->changes &&
+	    *n.end == ':' && number_scan(n.end + 1, NUMBER_DECIMAL, &signo) == 0)
+		raise((int)signo.value);
 	if (getenv("WGQ_COUNT_STEPS"))
 		fprintf(stderr, "wgq-fault-injection: change %u\n", p->changes);
 #endif

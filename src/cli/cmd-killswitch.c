@@ -13,6 +13,7 @@
 #include "tunnel/ks-tunnel.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/readfile.h"
 #include "system/netns.h"
 #include "netlink/rtnl.h"
 #include "cli/commands.h"
@@ -286,14 +287,9 @@ static bool read_quietly(const char *arg, struct cfg *cfg, char **path)
 		*path = NULL;
 		return false;
 	}
-	FILE *f = fopen(*path, "re");
-
-	if (!f)
+	if (read_file(*path, 1 << 20, READ_FILE_SECRET, &text, &len) < 0)
 		return false;
-	text = malloc(1 << 20);
-	len = text ? fread(text, 1, 1 << 20, f) : 0;
-	fclose(f);
-	if (text && cfg_parser_new(&p, cfg, &opts) == 0 &&
+	if (cfg_parser_new(&p, cfg, &opts) == 0 &&
 	    cfg_parser_feed_buffer(p, text, len) == 0 && cfg_parser_finish(p) == 0)
 		ok = true;
 	cfg_parser_free(p);

@@ -10,6 +10,7 @@
 #include "tunnel/save.h"
 #include "cli/commands.h"
 #include "wg/device.h"
+#include "wg/uapi.h"
 
 int cmd_save(const char *arg, const struct cmd_opts *opts)
 {

@@ -9,7 +9,6 @@
 #include "config/config.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <endian.h>
 #include <netdb.h>
 #include <resolv.h>
@@ -18,9 +17,11 @@
 
 #include "config/file.h"
 #include "config/endpoint.h"
+#include "config/rt-tables.h"
 #include "base/ip.h"
 #include "base/key.h"
 #include "base/macro.h"
+#include "base/number.h"
 
 #include "base/util.h"
 
@@ -203,24 +204,6 @@ static bool quotable(const char *s, size_t n)
 			return false;
 	}
 	return true;
-}
-
-/* Decimal digits only, at most max. */
-static int parse_decimal(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (!is_digit(*s))
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > max)
-			return -ERANGE;
-	}
-	*out = v;
-	return 0;
 }
 
 /* The array grown to hold n + 1 elements, or NULL (arr untouched) without memory. */
@@ -443,13 +426,11 @@ static char *next_word(char **s)
  * plain decimal is accepted. A dotted IPv4 netmask must be contiguous. */
 static int parse_address_len(const char *s, int family, uint8_t *len)
 {
-	uint64_t v;
+	uint32_t v;
 
 	if (family == AF_INET && strchr(s, '.'))
 		return ip_netmask_len(s, len);
-	if (s[0] == '0' && s[1])
-		return -EINVAL;
-	if (parse_decimal(s, family == AF_INET ? 32 : 128, &v) < 0)
+	if (parse_u32(s, NUMBER_DECIMAL_NO_LEADING_ZERO, 0, family == AF_INET ? 32 : 128, &v) < 0)
 		return -EINVAL;
 	*len = (uint8_t)v;
 	return 0;
@@ -633,50 +614,16 @@ static int own_mtu(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
 		   const struct cfg_line *l)
 {
 	const char *v = l->value;
-	uint64_t mtu = 0;
+	uint32_t mtu = 0;
 
 	p->cfg->mtu = 0;
 	p->cfg->mtu_line = 0;
 	if (!*v)
 		return 0;
-	if (v[0] == '0' || parse_decimal(v, 65535, &mtu) < 0 || mtu < 68)
+	if (parse_u32(v, NUMBER_DECIMAL_NO_LEADING_ZERO, 68, 65535, &mtu) < 0)
 		return fail_own(p, "MTU: '%s' is not a number from 68 to 65535", v);
-	p->cfg->mtu = (uint32_t)mtu;
+	p->cfg->mtu = mtu;
 	p->cfg->mtu_line = p->line;
-	return 0;
-}
-
-/* iproute2's number: strtoul base 0 (decimal, 0x hex, leading-0 octal), up to
- * 4294967295, but with a digit first (strtoul would also take a sign or a space). */
-static int parse_table_number(const char *s, uint32_t *id)
-{
-	unsigned base = 10;
-	uint64_t v = 0;
-
-	if (!is_digit(s[0]))
-		return -EINVAL;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2]) {
-		base = 16;
-		s += 2;
-	} else if (s[0] == '0') {
-		base = 8;
-	}
-	for (; *s; s++) {
-		unsigned d;
-
-		if (is_digit(*s))
-			d = (unsigned)(*s - '0');
-		else if ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
-			d = (unsigned)((*s | 0x20) - 'a' + 10);
-		else
-			return -EINVAL;
-		if (d >= base)
-			return -EINVAL;
-		v = v * base + d;
-		if (v > UINT32_MAX)
-			return -EINVAL;
-	}
-	*id = (uint32_t)v;
 	return 0;
 }
 
@@ -699,7 +646,8 @@ static int own_table(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
 		cfg->table_mode = CFG_TABLE_OFF;
 	} else if (!strcasecmp(v, "auto")) {
 		cfg->table_mode = CFG_TABLE_AUTO;
-	} else if (rt_table_lookup(v, p->rt_dirs, &id) == 0 || parse_table_number(v, &id) == 0) {
+	} else if (rt_table_lookup(v, p->rt_dirs, &id) == 0 ||
+		   parse_u32(v, NUMBER_BASE0, 0, UINT32_MAX, &id) == 0) {
 		cfg->table_mode = CFG_TABLE_ID;
 		/* The kernel puts a route for table 0 (unspecified) into main. */
 		cfg->table = id ? id : CFG_RT_TABLE_MAIN;
@@ -880,28 +828,14 @@ static int dev_listen_port(struct cfg_parser *p, const struct cfg_dev_key *k, ch
 	return 0;
 }
 
-/* wg: "off", or a digit first, then hex after a lower-case "0x", else decimal. */
+/* wg: "off", or a number (hex after a lower-case "0x"). */
 static int parse_fwmark(const char *v, uint32_t *mark)
 {
-	uint64_t n = 0;
-
 	if (!strcasecmp(v, "off")) {
 		*mark = 0;
 		return 0;
 	}
-	if (v[0] == '0' && v[1] == 'x' && v[2]) {
-		for (v += 2; *v; v++) {
-			if (!isxdigit((unsigned char)*v))
-				return -EINVAL;
-			n = n * 16 + (uint64_t)(is_digit(*v) ? *v - '0' : (*v | 0x20) - 'a' + 10);
-			if (n > UINT32_MAX)
-				return -EINVAL;
-		}
-	} else if (parse_decimal(v, UINT32_MAX, &n) < 0) {
-		return -EINVAL;
-	}
-	*mark = (uint32_t)n;
-	return 0;
+	return parse_u32(v, NUMBER_HEX_LOWER_0X, 0, UINT32_MAX, mark);
 }
 
 static int dev_fwmark(struct cfg_parser *p, const struct cfg_dev_key *k, char *v)
@@ -1012,9 +946,9 @@ static int peer_endpoint(struct cfg_parser *p, const struct cfg_dev_key *k, char
 static int peer_keepalive(struct cfg_parser *p, const struct cfg_dev_key *k, char *v)
 {
 	struct wg_peer *peer = cur_peer(p);
-	uint64_t n = 0;
+	uint32_t n = 0;
 
-	if (strcasecmp(v, "off") && parse_decimal(v, 65535, &n) < 0)
+	if (strcasecmp(v, "off") && parse_u32(v, NUMBER_DECIMAL, 0, 65535, &n) < 0)
 		return fail(p, p->line, "%s: '%s' is neither 0/off nor 1-65535", k->name, v);
 	peer->keepalive = (uint16_t)n;
 	peer->flags |= WGPEER_HAS_KEEPALIVE;

@@ -12,11 +12,11 @@
 #include <netdb.h>
 #include <time.h>
 
-#include "config/file.h"
+#include "config/config.h"
 #include "base/ip.h"
 #include "base/log.h"
 #include "base/macro.h"
-#include "base/util.h"
+#include "base/number.h"
 
 #define RETRIES_DEFAULT 15
 #define WAIT_FIRST_USEC 1000000UL
@@ -51,17 +51,13 @@ void endpoint_set_ops(const struct endpoint_ops *new_ops)
 
 int endpoint_parse_port(const char *s, uint16_t *port)
 {
-	unsigned long v = 0;
+	uint32_t v = 0;
+	int r = parse_u32(s, NUMBER_DECIMAL, 0, 65535, &v);
 
-	if (str_all_digits(s)) {
-		for (; *s; s++) {
-			v = v * 10 + (unsigned long)(*s - '0');
-			if (v > 65535)
-				return -ERANGE;
-		}
+	if (r == 0)
 		*port = (uint16_t)v;
-		return 0;
-	}
+	if (r != -EINVAL)
+		return r;
 	if (!*s)
 		return -EINVAL;
 	const struct servent *se = getservbyname(s, "udp");
@@ -127,7 +123,6 @@ int endpoint_split(const char *text, char *host, size_t hostsize, char *port, si
 /* An interface name first, then a number, as glibc reads a scope. */
 static int parse_zone(const char *zone, uint32_t *scope)
 {
-	unsigned long v = 0;
 	unsigned idx;
 
 	if (!*zone)
@@ -137,15 +132,7 @@ static int parse_zone(const char *zone, uint32_t *scope)
 		*scope = idx;
 		return 0;
 	}
-	if (!str_all_digits(zone))
-		return -EINVAL;
-	for (; *zone; zone++) {
-		v = v * 10 + (unsigned long)(*zone - '0');
-		if (v > UINT32_MAX)
-			return -EINVAL;
-	}
-	*scope = (uint32_t)v;
-	return 0;
+	return parse_u32(zone, NUMBER_DECIMAL, 0, UINT32_MAX, scope) < 0 ? -EINVAL : 0;
 }
 
 /* IPv4, or IPv6 with an optional %zone. */
@@ -192,7 +179,7 @@ int endpoint_parse_literal(const char *host, const char *port, union wg_endpoint
 
 int endpoint_parse_retries(const char *s, long *out)
 {
-	long v = 0;
+	uint32_t v = 0;
 
 	if (!s) {
 		*out = RETRIES_DEFAULT;
@@ -204,13 +191,8 @@ int endpoint_parse_retries(const char *s, long *out)
 	}
 	/* wg uses strtoul, which also takes "", " 5", "+5" and "-0"; spec §2.10 asks for a
 	 * decimal number. */
-	if (!str_all_digits(s))
+	if (parse_u32(s, NUMBER_DECIMAL, 0, INT_MAX, &v) < 0)
 		return -EINVAL;
-	for (; *s; s++) {
-		v = v * 10 + (*s - '0');
-		if (v > INT_MAX)
-			return -EINVAL;
-	}
 	*out = v;
 	return 0;
 }

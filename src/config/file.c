@@ -6,11 +6,11 @@
 
 #include "config/file.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/readfile.h"
 #include "base/util.h"
 
 #define CFG_DIR	   "/etc/wireguard"
@@ -23,7 +23,7 @@ static const char ifname_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR
  * first len bytes were ever written: wiping the rest would only fault in fresh pages. */
 struct cfg_bytes {
 	char *data;
-	size_t len, cap;
+	size_t len;
 };
 
 static void cfg_bytes_clear(struct cfg_bytes *b)
@@ -154,54 +154,6 @@ static void warn_world_accessible(const char *path)
 	}
 }
 
-static int bytes_reserve(struct cfg_bytes *b, size_t need)
-{
-	size_t cap = b->cap ? 2 * b->cap : 4096;
-	char *n;
-
-	if (need <= b->cap)
-		return 0;
-	if (cap < need)
-		cap = need;
-	n = malloc(cap);
-	if (!n)
-		return -ENOMEM;
-	if (b->data) {
-		memcpy(n, b->data, b->len);
-		explicit_zero(b->data, b->len);
-		free(b->data);
-	}
-	b->data = n;
-	b->cap = cap;
-	return 0;
-}
-
-/* One allocation of the size fstat gives; more only for files that lie about it. */
-static int read_all(const char *path, struct cfg_bytes *b)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	ssize_t n;
-	int r;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	r = bytes_reserve(b, (size_t)st.st_size + 1);
-	for (; r == 0; r = bytes_reserve(b, b->len + 1)) {
-		n = read(fd, b->data + b->len, b->cap - b->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		b->len += (size_t)n;
-	}
-	return r;
-}
-
 static void print_warnings(struct cfg_parser *p, const char *path)
 {
 	const char *msg;
@@ -240,7 +192,7 @@ int cfg_load(const char *arg, unsigned flags, struct cfg_file *file, struct cfg 
 	if (r < 0)
 		return r;
 	warn_world_accessible(file->path);
-	r = read_all(file->path, &bytes);
+	r = read_file(file->path, SIZE_MAX, READ_FILE_SECRET, &bytes.data, &bytes.len);
 	if (r < 0)
 		log_error("Unable to read `%s': %s", file->path, strerror(-r));
 	else

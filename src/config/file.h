@@ -34,13 +34,3 @@ bool cfg_is_ifname(const char *arg);
 #define NETNS_NAME_MAX 255
 /* Is name a valid Namespace value: 1-255 bytes, no '/', not "." or ".."? */
 bool cfg_is_netns_name(const char *name);
-
-/* rt_tables lookup (§3.8): built-ins, then the files. 0 or -ENOENT. */
-int rt_table_lookup(const char *name, const char *const *dirs, uint32_t *id);
-
-/* Resolve every Endpoint host name of cfg before any change (§2.10): retries from
- * WG_ENDPOINT_RESOLUTION_RETRIES, the retry lines on stderr. Prints the final error
- * as `wgq: FILE:LINE: Endpoint: cannot resolve …`. 0 or -errno. */
-int cfg_resolve_endpoints(struct cfg *cfg, const char *path);
-/* Text appended to that final error (NULL: none). */
-void cfg_endpoint_error_note(const char *note);

@@ -117,7 +117,7 @@ int rtnl_route_dump(struct nl_sock *s, int family, uint32_t table, struct rtnl_r
 #define RTNL_ROUTE_BATCH_BYTES (64 * 1024)
 int rtnl_route_add_batch(struct nl_sock *s, const struct rtnl_route *routes, size_t n,
 			 size_t *failed);
-/* Delete a route rtnl_route_add made (in rtnl-route-del.c). */
+/* Delete a route rtnl_route_add made. */
 int rtnl_route_del(struct nl_sock *s, int ifindex, int family, const uint8_t *dst,
 		   uint8_t dst_len, uint32_t table);
 /* MTU towards an endpoint (spec §3.6 step 2): the route's MTU metric unless locked,
@@ -137,13 +137,16 @@ int rtnl_rule_del(struct nl_sock *s, const struct rtnl_rule *rule);
 /* Add exactly this rule back, at its priority (reload's rollback of a delete). */
 int rtnl_rule_add(struct nl_sock *s, const struct rtnl_rule *rule);
 
-/* Helpers shared by the rtnl-*.c files only. */
+/* Helpers shared by the rtnl-*.c files only (netlink/rtnl.c, the core). */
 /* 4 for AF_INET, 16 for AF_INET6, else 0. */
 size_t rtnl_addr_len(int family);
 /* nl_talk() for a builder's message; -EINVAL when the builder refused (NULL). */
 int rtnl_send(struct nl_sock *s, struct nlmsghdr *nlh);
 /* A u32 attribute's value; -EBADMSG when it has the wrong size. */
 int rtnl_attr_u32(const struct nlattr *attr, uint32_t *value);
+/* A string attribute into dst (size bytes), truncated rather than failing: no name we
+ * compare with comes near the limit. -EBADMSG when it is not NUL-terminated. */
+int rtnl_attr_strcpy(char *dst, size_t size, const struct nlattr *attr);
 
 /*
  * A dump read into a malloc'd array. For each reply of type, keep() parses it and

@@ -4,6 +4,7 @@
 #include "system/lock.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/number.h"
 #include "base/util.h"
 
 int lock_take(int *fd)
@@ -51,10 +53,12 @@ static long holder_pid(int fd)
 	for (int i = 0; i < 20; i++) {
 		char buf[32] = "";
 		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-		long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
+		struct number pid = { 0 };
 
-		if (pid > 0)
-			return pid;
+		/* "PID\n", as write_pid puts it. */
+		if (n > 0 && number_scan(buf, NUMBER_DECIMAL, &pid) == 0 && pid.value > 0 &&
+		    pid.value <= LONG_MAX)
+			return (long)pid.value;
 		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
 	}
 	return 0;

@@ -12,6 +12,7 @@
 
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/readfile.h"
 #include "base/util.h"
 
 #define NSCD_SOCKET   "/run/nscd/socket"
@@ -32,14 +33,14 @@ static void file_path(char *out, size_t size, const char *name, size_t i)
 /* 1: the first line is IF's marker; 0: it is not; -errno (-ENOENT: no file). */
 static int has_marker(const char *path, const char *ifname)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char marker[128], line[160];
+	_cleanup_free_ char *line = NULL;
+	char marker[128];
+	/* The first 159 bytes are enough to tell (fgets into 160 did the same). */
+	int r = read_file(path, 159, 0, &line, NULL);
 
-	if (!f)
-		return -errno;
+	if (r < 0)
+		return r;
 	netns_dns_marker(marker, sizeof(marker), ifname);
-	if (!fgets(line, sizeof(line), f))
-		return 0;
 	line[strcspn(line, "\n")] = '\0';
 	return streq(line, marker);
 }
@@ -157,22 +158,9 @@ char *netns_dns_nsswitch_text(const char *host, const char *ifname)
 	return text_close(&o);
 }
 
-static char *read_text(const char *path)
-{
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char *text = NULL;
-	size_t cap = 0;
-
-	if (!f || getdelim(&text, &cap, '\0', f) < 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
 static char *read_host_nsswitch(void)
 {
-	return read_text(HOST_NSSWITCH);
+	return read_file_text(HOST_NSSWITCH);
 }
 
 static int make_dirs(const char *name)
@@ -332,7 +320,7 @@ int netns_dns_remove(const char *name, const char *ifname, bool dry_run, struct 
 	if (log_line_end(&cmd, r) < 0)
 		return r;
 	for (size_t i = 0; i < 2 && !dry_run; i++) {
-		_cleanup_free_ char *old = p && ours[i] ? read_text(path[i]) : NULL;
+		_cleanup_free_ char *old = p && ours[i] ? read_file_text(path[i]) : NULL;
 
 		if (old && (r = push_restore(p, name, i, old)) < 0)
 			return r;
@@ -352,7 +340,7 @@ int netns_dns_sync(const char *name, const struct cfg *cfg, const char *ifname, 
 					      : netns_dns_resolv_text(cfg, ifname);
 
 		file_path(path, sizeof(path), name, i);
-		_cleanup_free_ char *have = read_text(path);
+		_cleanup_free_ char *have = read_file_text(path);
 
 		if (!want)
 			return -ENOMEM;

@@ -27,6 +27,7 @@
 #include "system/spawn.h"
 #include "tunnel/fulltunnel.h"
 #include "wg/device.h"
+#include "wg/uapi.h"
 
 /* The rtnetlink and generic netlink sockets of the namespace IF is in. */
 static struct nl_sock *dev_rtnl(const struct down_ctx *c)

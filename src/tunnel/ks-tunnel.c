@@ -12,6 +12,8 @@
 #include "firewall/killswitch.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/number.h"
+#include "base/readfile.h"
 #include "netlink/rtnl.h"
 #include "tunnel/fulltunnel.h"
 
@@ -70,17 +72,13 @@ void kst_warn_allows(const struct cfg *cfg, const char *path, enum cfg_ks_level 
 /* SSH_CONNECTION of pid's environment (sudo may have dropped ours). */
 static bool env_of(pid_t pid, char *out, size_t size)
 {
-	char path[64], buf[65536];
-	FILE *f;
-	size_t n;
+	_cleanup_free_ char *buf = NULL;
+	char path[64];
+	size_t n = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
+	if (read_file(path, 65535, 0, &buf, &n) < 0)
 		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
 	for (size_t i = 0; i < n; i += strlen(buf + i) + 1) {
 		if (!strncmp(buf + i, "SSH_CONNECTION=", 15)) {
 			snprintf(out, size, "%s", buf + i + 15);
@@ -92,24 +90,22 @@ static bool env_of(pid_t pid, char *out, size_t size)
 
 static pid_t parent_of(pid_t pid)
 {
+	_cleanup_free_ char *line = NULL;
 	char path[64];
 	int ppid = 0;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
+	if (read_file(path, 1023, 0, &line, NULL) < 0)
 		return 0;
+	line[strcspn(line, "\n")] = '\0';
 	/* The name may hold spaces and parentheses: parse after the last ')'. */
-	char line[1024];
+	char *p = strrchr(line, ')');
+	struct number n;
 
-	if (fgets(line, sizeof(line), f)) {
-		char *p = strrchr(line, ')');
-
-		if (p)
-			sscanf(p + 1, " %*c %d", &ppid);
-	}
-	fclose(f);
+	/* ") S PPID ...": the state (one character), then the parent's pid. */
+	if (p && p[1] == ' ' && p[2] && p[3] == ' ' &&
+	    number_scan(p + 4, NUMBER_DECIMAL, &n) == 0 && n.value <= INT_MAX)
+		ppid = (int)n.value;
 	return (pid_t)ppid;
 }
 

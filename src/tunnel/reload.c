@@ -19,6 +19,7 @@
 #include "tunnel/up-netns.h"
 #include "wg/device.h"
 #include "wg/sync.h"
+#include "config/endpoint.h"
 
 const int reload_families[2] = { AF_INET, AF_INET6 };
 

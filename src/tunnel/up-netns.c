@@ -15,6 +15,7 @@
 #include "system/netns-dns.h"
 #include "tunnel/fulltunnel.h"
 #include "wg/device.h"
+#include "wg/uapi.h"
 
 static int check_link_in_target(struct tunnel *c)
 {

@@ -20,6 +20,8 @@
 #include "tunnel/preflight.h"
 #include "tunnel/up-netns.h"
 #include "wg/device.h"
+#include "wg/uapi.h"
+#include "config/endpoint.h"
 
 /* c: read at rollback time (where the link is now, its index after a move). */
 struct link_undo {

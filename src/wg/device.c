@@ -11,6 +11,8 @@
 #include "base/macro.h"
 #include "base/util.h"
 #include "netlink/rtnl.h"
+#include "wg/genl.h"
+#include "wg/uapi.h"
 
 static bool valid_ifname(const char *ifname)
 {

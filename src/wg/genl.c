@@ -3,7 +3,7 @@
 //
 // The kernel backend: generic netlink family "wireguard" (spec §7.2, §7.3).
 
-#include "wg/device.h"
+#include "wg/genl.h"
 
 #include <assert.h>
 #include <linux/genetlink.h>
@@ -294,7 +294,7 @@ static int parse_endpoint(const struct nlattr *attr, struct wg_peer *peer)
 	return 0;
 }
 
-static int parse_u64(const struct nlattr *attr, uint64_t *out)
+static int attr_u64(const struct nlattr *attr, uint64_t *out)
 {
 	if (!attr)
 		return 0;
@@ -326,8 +326,8 @@ static int parse_peer_numbers(const struct nlattr **tb, struct wg_peer *peer)
 		peer->last_handshake_sec = ts[0];
 		peer->last_handshake_nsec = ts[1];
 	}
-	if (parse_u64(tb[WGPEER_A_RX_BYTES], &peer->rx_bytes) < 0 ||
-	    parse_u64(tb[WGPEER_A_TX_BYTES], &peer->tx_bytes) < 0)
+	if (attr_u64(tb[WGPEER_A_RX_BYTES], &peer->rx_bytes) < 0 ||
+	    attr_u64(tb[WGPEER_A_TX_BYTES], &peer->tx_bytes) < 0)
 		return -EBADMSG;
 	return 0;
 }

@@ -5,7 +5,7 @@
 // (spec §3.2, §7.5). Keys cross the socket in hex and go nowhere else: the stdio
 // buffers and line buffers that held them are ours, and wiped.
 
-#include "wg/device.h"
+#include "wg/uapi.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -16,6 +16,7 @@
 
 #include "base/key.h"
 #include "base/macro.h"
+#include "base/number.h"
 
 /* --- writing a set=1 request --- */
 
@@ -126,17 +127,7 @@ static int next_line(FILE *f, struct line *l, char **key, char **value)
 /* A decimal number without sign or spaces, at most max. */
 static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EPROTO;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-
-	if (errno || *end || v > max)
-		return -EPROTO;
-	*out = v;
-	return 0;
+	return parse_u64(s, NUMBER_DECIMAL, 0, max, out) < 0 ? -EPROTO : 0;
 }
 
 /* "errno=N" as -N. wireguard-go up to at least 0.0.20220316 writes the negative

@@ -22,6 +22,7 @@
 #include "base/key.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/readfile.h"
 
 #ifndef TEST_DATA
 #define TEST_DATA "tests/data"
@@ -1238,9 +1239,54 @@ static int teardown(void **state _unused_)
 	return rm_tree(tmpdir) == 0 ? 0 : -1;
 }
 
+/* ---- base/readfile ---- */
+
+static int count_line(char *line, void *data)
+{
+	char *seen = data;
+
+	strcat(seen, line);
+	strcat(seen, "|");
+	return streq(line, "stop");
+}
+
+static void test_read_file(void **state)
+{
+	char path[128], seen[64] = "";
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/readfile", tmpdir);
+	write_file(path, "a\n\nb\0c\nstop\nd", 13, 0600);
+	assert_int_equal(read_file(path, SIZE_MAX, 0, &text, &len), 0);
+	assert_int_equal(len, 13);
+	assert_memory_equal(text, "a\n\nb\0c\nstop\nd", 14);
+	free(text);
+	assert_int_equal(read_file(path, 3, READ_FILE_SECRET, &text, &len), 0);
+	assert_int_equal(len, 3);
+	assert_string_equal(text, "a\n\n");
+	/* Lines without their '\n', a NUL ending one early, fn's value stops. */
+	assert_int_equal(read_file_lines(path, count_line, seen), 1);
+	assert_string_equal(seen, "a||b|stop|");
+	free(text);
+	text = read_file_text(path);
+	assert_string_equal(text, "a\n\nb");
+	free(text);
+	write_str(path, "", 0600);
+	assert_null(read_file_text(path));
+	assert_int_equal(read_file_lines(path, count_line, seen), 0);
+	snprintf(path, sizeof(path), "%s/absent", tmpdir);
+	assert_int_equal(read_file_lines(path, count_line, seen), -ENOENT);
+	assert_int_equal(read_file(path, SIZE_MAX, 0, &text, NULL), -ENOENT);
+	assert_null(text);
+	assert_int_equal(read_file(tmpdir, SIZE_MAX, 0, &text, NULL), -EISDIR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_peer1_model),

@@ -18,7 +18,8 @@
 
 #include "base/macro.h"
 #include "wg/sync.h"
-#include "wg/device.h"
+#include "wg/genl.h"
+#include "wg/uapi.h"
 
 #define FAMILY_ID 0x1d
 #define BIG_BUF	  (64 * 1024)
