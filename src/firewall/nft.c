@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "base/macro.h"
+#include "firewall/nft-expr.h"
 
 #define NFT_TABLE_PREFIX "wg-quick-"
 
@@ -141,121 +142,39 @@ static int batch_chain(struct batch *b, int family, const char *table, const str
 	return batch_append(b, nlh);
 }
 
-struct expr_u32 {
-	uint16_t attr;
-	uint32_t value;
-};
-
-/* Append expression `name` to r with these u32 attributes set, in order. */
-static struct nftnl_expr *expr_put(struct nftnl_rule *r, const char *name,
-				   const struct expr_u32 *attrs, size_t n)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc(name);
-
-	if (!e)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		nftnl_expr_set_u32(e, attrs[i].attr, attrs[i].value);
-	nftnl_rule_add_expr(r, e);
-	return e;
-}
-
-#define EXPR(r, name, ...)                                                                \
-	expr_put(r, name, (const struct expr_u32[]){ __VA_ARGS__ },                       \
-		 sizeof((const struct expr_u32[]){ __VA_ARGS__ }) / sizeof(struct expr_u32))
-
-/* All expressions use register 1 (the 16-byte NFT_REG_1), as nft 1.0.6 does. */
-static int expr_meta_load(struct nftnl_rule *r, uint32_t key)
-{
-	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key },
-		    { NFTNL_EXPR_META_DREG, NFT_REG_1 }) ? 0 : -ENOMEM;
-}
-
-static int expr_meta_set(struct nftnl_rule *r, uint32_t key)
-{
-	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key },
-		    { NFTNL_EXPR_META_SREG, NFT_REG_1 }) ? 0 : -ENOMEM;
-}
-
-static int expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
-{
-	struct nftnl_expr *e = EXPR(r, "cmp", { NFTNL_EXPR_CMP_SREG, NFT_REG_1 },
-				    { NFTNL_EXPR_CMP_OP, op });
-
-	if (!e)
-		return -ENOMEM;
-	return nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len) < 0 ? -EINVAL : 0;
-}
-
-static int expr_network_load(struct nftnl_rule *r, uint32_t offset, uint32_t len)
-{
-	return EXPR(r, "payload", { NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1 },
-		    { NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER },
-		    { NFTNL_EXPR_PAYLOAD_OFFSET, offset },
-		    { NFTNL_EXPR_PAYLOAD_LEN, len }) ? 0 : -ENOMEM;
-}
-
-/* `fib saddr type`: the address type of the packet's source address. */
-static int expr_fib_saddr_type(struct nftnl_rule *r)
-{
-	return EXPR(r, "fib", { NFTNL_EXPR_FIB_DREG, NFT_REG_1 },
-		    { NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE },
-		    { NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR }) ? 0 : -ENOMEM;
-}
-
-static int expr_drop(struct nftnl_rule *r)
-{
-	return EXPR(r, "immediate", { NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT },
-		    { NFTNL_EXPR_IMM_VERDICT, (uint32_t)NF_DROP }) ? 0 : -ENOMEM;
-}
-
-static int expr_ct(struct nftnl_rule *r, uint16_t reg_attr, uint32_t key)
-{
-	return EXPR(r, "ct", { NFTNL_EXPR_CT_KEY, key }, { reg_attr, NFT_REG_1 }) ? 0 : -ENOMEM;
-}
-
 /* iifname != "IF" ip daddr A fib saddr type != local drop */
 static int rule_preraw(struct nftnl_rule *r, int family, const char *ifname,
 		       const struct rtnl_addr *a)
 {
-	char name[IFNAMSIZ] = {0}; /* nft compares the whole NUL-padded name */
 	uint32_t local = RTN_LOCAL;
 	bool v4 = family == AF_INET;
 	uint32_t off = v4 ? offsetof(struct iphdr, daddr) : offsetof(struct ip6_hdr, ip6_dst);
-	uint32_t alen = v4 ? 4 : 16;
+	uint32_t alen = v4 ? sizeof(struct in_addr) : sizeof(struct in6_addr);
 
-	memcpy(name, ifname, strlen(ifname));
-	return expr_meta_load(r, NFT_META_IIFNAME) ?:
-	       expr_cmp(r, NFT_CMP_NEQ, name, sizeof(name)) ?:
-	       expr_network_load(r, off, alen) ?:
-	       expr_cmp(r, NFT_CMP_EQ, a->addr, alen) ?:
-	       expr_fib_saddr_type(r) ?:
-	       expr_cmp(r, NFT_CMP_NEQ, &local, sizeof(local)) ?:
-	       expr_drop(r);
+	return nft_expr_ifname(r, NFT_META_IIFNAME, NFT_CMP_NEQ, ifname) ?:
+	       nft_expr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, off, alen) ?:
+	       nft_expr_cmp(r, NFT_CMP_EQ, a->addr, alen) ?:
+	       nft_expr_fib_saddr_type(r) ?:
+	       nft_expr_cmp(r, NFT_CMP_NEQ, &local, sizeof(local)) ?:
+	       nft_expr_verdict(r, NF_DROP, NULL);
 }
 
 /* meta l4proto udp mark N ct mark set mark */
 static int rule_postmangle(struct nftnl_rule *r, uint32_t fwmark)
 {
-	uint8_t udp = IPPROTO_UDP;
-
-	return expr_meta_load(r, NFT_META_L4PROTO) ?:
-	       expr_cmp(r, NFT_CMP_EQ, &udp, sizeof(udp)) ?:
-	       expr_meta_load(r, NFT_META_MARK) ?:
-	       expr_cmp(r, NFT_CMP_EQ, &fwmark, sizeof(fwmark)) ?:
-	       expr_meta_load(r, NFT_META_MARK) ?:
-	       expr_ct(r, NFTNL_EXPR_CT_SREG, NFT_CT_MARK);
+	return nft_expr_l4proto(r, IPPROTO_UDP) ?:
+	       nft_expr_meta_load(r, NFT_META_MARK) ?:
+	       nft_expr_cmp(r, NFT_CMP_EQ, &fwmark, sizeof(fwmark)) ?:
+	       nft_expr_meta_load(r, NFT_META_MARK) ?:
+	       nft_expr_ct_set(r, NFT_CT_MARK);
 }
 
 /* meta l4proto udp meta mark set ct mark */
 static int rule_premangle(struct nftnl_rule *r)
 {
-	uint8_t udp = IPPROTO_UDP;
-
-	return expr_meta_load(r, NFT_META_L4PROTO) ?:
-	       expr_cmp(r, NFT_CMP_EQ, &udp, sizeof(udp)) ?:
-	       expr_ct(r, NFTNL_EXPR_CT_DREG, NFT_CT_MARK) ?:
-	       expr_meta_set(r, NFT_META_MARK);
+	return nft_expr_l4proto(r, IPPROTO_UDP) ?:
+	       nft_expr_ct_load(r, NFT_CT_MARK) ?:
+	       nft_expr_meta_set(r, NFT_META_MARK);
 }
 
 /* The rule's expressions are in r already; add its header and append it. */
