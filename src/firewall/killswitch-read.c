@@ -18,21 +18,30 @@
 #include "firewall/killswitch-rules.h"
 #include "firewall/killswitch.h"
 #include "base/macro.h"
+#include "firewall/nft-read.h"
 
 #define SIG_MAX 4096
-
-struct read_state {
-	struct ks_state *st;
-	int err;
-};
+#define GROW_FIRST 4 /* elements of a first allocation */
 
 static void *grow(void *arr, size_t n, size_t size)
 {
 	/* Doubling at powers of two; n is the count before the new element. */
 	if (n & (n - 1) || n == 1)
 		return arr;
-	return realloc(arr, (n ? n * 2 : 4) * size);
+	return realloc(arr, (n ? n * 2 : GROW_FIRST) * size);
 }
+
+/* A zeroed new element at the end of arr (n elements so far, arr may move); the caller
+ * counts it. NULL: no memory, arr unchanged. */
+#define NEW_SLOT(arr, n)                                                                  \
+	({                                                                                \
+		__typeof__(arr) _a = grow(arr, n, sizeof(*(arr)));                        \
+		if (_a) {                                                                 \
+			(arr) = _a;                                                       \
+			memset(&_a[n], 0, sizeof(*_a));                                   \
+		}                                                                         \
+		_a ? &_a[n] : NULL;                                                       \
+	})
 
 static int comment_cb(const struct nftnl_udata *attr, void *data)
 {
@@ -56,28 +65,14 @@ static enum cfg_ks_level chain_level(const struct nftnl_chain *c)
 	return !strncmp(comment, "wgq on", len) ? CFG_KS_ON : CFG_KS_OFF;
 }
 
-static int chain_cb(const struct nlmsghdr *nlh, void *data)
+static int chain_cb(struct nftnl_chain *c, void *data)
 {
-	struct read_state *rs = data;
-	struct ks_state *st = rs->st;
-	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct ks_state *st = data;
+	struct ks_chain *k = NEW_SLOT(st->chains, st->n_chains);
 
-	if (!c || nftnl_chain_nlmsg_parse(nlh, c) < 0) {
-		rs->err = -ENOMEM;
-		goto out;
-	}
-	if (!streq(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE) ?: "", KS_TABLE))
-		goto out;
-	struct ks_chain *arr = grow(st->chains, st->n_chains, sizeof(*arr));
-
-	if (!arr) {
-		rs->err = -ENOMEM;
-		goto out;
-	}
-	st->chains = arr;
-	struct ks_chain *k = &arr[st->n_chains++];
-
-	*k = (struct ks_chain){ 0 };
+	if (!k)
+		return -ENOMEM;
+	st->n_chains++;
 	snprintf(k->name, sizeof(k->name), "%s", nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
 	k->base = nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM);
 	k->hook = k->base ? nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM) : 0;
@@ -85,10 +80,7 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 			    ? nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY)
 			    : NF_ACCEPT;
 	k->level = chain_level(c);
-out:
-	if (c)
-		nftnl_chain_free(c);
-	return MNL_CB_OK;
+	return 0;
 }
 
 struct expr_walk {
@@ -189,89 +181,40 @@ static int describe(struct nftnl_rule *nr, struct ks_rule *r)
 	return 0;
 }
 
-static int rule_cb(const struct nlmsghdr *nlh, void *data)
+static int rule_cb(struct nftnl_rule *nr, void *data)
 {
-	struct read_state *rs = data;
-	struct ks_state *st = rs->st;
-	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct ks_state *st = data;
+	struct ks_rule *r = NEW_SLOT(st->rules, st->n_rules);
 
-	if (!nr || nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
-		rs->err = -ENOMEM;
-		goto out;
-	}
-	if (!streq(nftnl_rule_get_str(nr, NFTNL_RULE_TABLE) ?: "", KS_TABLE))
-		goto out;
-	struct ks_rule *arr = grow(st->rules, st->n_rules, sizeof(*arr));
-
-	if (!arr) {
-		rs->err = -ENOMEM;
-		goto out;
-	}
-	st->rules = arr;
-	struct ks_rule *r = &arr[st->n_rules];
-
-	*r = (struct ks_rule){ 0 };
+	if (!r)
+		return -ENOMEM;
 	snprintf(r->chain, sizeof(r->chain), "%s", nftnl_rule_get_str(nr, NFTNL_RULE_CHAIN));
 	r->handle = nftnl_rule_get_u64(nr, NFTNL_RULE_HANDLE);
-	rs->err = describe(nr, r);
-	if (!rs->err)
+	int err = describe(nr, r);
+
+	if (!err)
 		st->n_rules++;
-out:
-	if (nr)
-		nftnl_rule_free(nr);
-	return MNL_CB_OK;
-}
-
-static void reset(void *data)
-{
-	struct read_state *rs = data;
-
-	ks_state_clear(rs->st);
-	rs->err = 0;
-}
-
-static int dump(struct nl_sock *s, uint16_t type, mnl_cb_t cb, struct read_state *rs)
-{
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, NLM_F_DUMP, 0);
-	int err = nl_dump(s, nlh, cb, NULL, rs);
-
-	return err ?: rs->err;
-}
-
-/* Does the table exist (a plain GETTABLE, no dump)? 0, -ENOENT or -errno. */
-static int table_exists(struct nl_sock *s)
-{
-	char buf[256] = { 0 };
-	struct nftnl_table *t = nftnl_table_alloc();
-
-	if (!t)
-		return -ENOMEM;
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, KS_TABLE);
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, 0, 0);
-
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
-	return nl_talk(s, nlh, NULL, NULL);
+	return err;
 }
 
 int ks_read(struct nl_sock *s, struct ks_state *st)
 {
-	struct read_state rs = { .st = st };
+	/* No reset: a repeated dump adds to what the first one read. */
+	const struct nft_read rd = { .family = NFPROTO_INET, .table = KS_TABLE, .data = st };
 
 	/* Most namespaces have no switch: one GETTABLE answers that, without dumping
 	 * every inet chain and rule while other runs commit. */
-	reset(&rs);
-	int err = table_exists(s);
+	ks_state_clear(st);
+	int err = nft_read_table_exists(s, NFPROTO_INET, KS_TABLE);
 
 	st->table = err == 0;
 	if (err < 0)
 		return err == -ENOENT ? 0 : err;
 	/* Chains then rules: a change in between shows as "not intact", which the
 	 * caller reports; a retry reads again. */
-	err = dump(s, NFT_MSG_GETCHAIN, chain_cb, &rs);
+	err = nft_read_chains(s, &rd, chain_cb);
 	if (err == 0)
-		err = dump(s, NFT_MSG_GETRULE, rule_cb, &rs);
+		err = nft_read_rules(s, &rd, rule_cb);
 	if (err == -ENOENT)
 		err = 0;
 	return err;

@@ -19,6 +19,7 @@
 
 #include "base/macro.h"
 #include "firewall/nft-expr.h"
+#include "firewall/nft-read.h"
 
 #define NFT_TABLE_PREFIX "wg-quick-"
 
@@ -310,11 +311,9 @@ int nft_replace(struct nl_sock *s, int family, const char *ifname, uint32_t fwma
 }
 
 struct find_state {
-	const char *table;
 	int *families;
 	size_t max;
 	size_t n;
-	int err;
 };
 
 static void find_reset(void *data)
@@ -322,54 +321,31 @@ static void find_reset(void *data)
 	struct find_state *st = data;
 
 	st->n = 0;
-	st->err = 0;
 }
 
-static int find_cb(const struct nlmsghdr *nlh, void *data)
+static int find_table(struct nftnl_table *t, void *data)
 {
 	struct find_state *st = data;
-	_cleanup_table_ struct nftnl_table *t = NULL;
 
-	if (st->err || NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWTABLE)
-		return MNL_CB_OK;
-	t = nftnl_table_alloc();
-	if (!t) {
-		st->err = -ENOMEM;
-		return MNL_CB_OK;
-	}
-	if (nftnl_table_nlmsg_parse(nlh, t) < 0 || !nftnl_table_is_set(t, NFTNL_TABLE_NAME)) {
-		st->err = -EBADMSG;
-		return MNL_CB_OK;
-	}
-	if (!streq(nftnl_table_get_str(t, NFTNL_TABLE_NAME), st->table))
-		return MNL_CB_OK;
-	/* Keep reading to the end of the dump so the socket stays in step. */
 	if (st->n == st->max)
-		st->err = -ENOBUFS;
-	else
-		st->families[st->n++] = (int)nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
-	return MNL_CB_OK;
+		return -ENOBUFS;
+	st->families[st->n++] = (int)nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
+	return 0;
 }
 
 int nft_find_tables(struct nl_sock *s, const char *ifname, int *families, size_t max, size_t *n)
 {
 	char table[IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)];
-	struct find_state st = {.table = table, .families = families, .max = max};
-	union msg_buf m = {0};
+	struct find_state st = {.families = families, .max = max};
+	const struct nft_read rd = {
+		.family = NFPROTO_UNSPEC, .table = table, .reset = find_reset, .data = &st};
 
 	*n = 0;
 	int err = table_name(table, ifname);
 
+	err = err ?: nft_read_tables(s, &rd, find_table);
 	if (err < 0)
 		return err;
-	struct nlmsghdr *nlh =
-		nftnl_nlmsg_build_hdr(m.data, NFT_MSG_GETTABLE, NFPROTO_UNSPEC, NLM_F_DUMP, 0);
-
-	err = nl_dump(s, nlh, find_cb, find_reset, &st);
-	if (err < 0)
-		return err;
-	if (st.err < 0)
-		return st.err;
 	*n = st.n;
 	return 0;
 }
