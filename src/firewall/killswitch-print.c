@@ -23,7 +23,7 @@ static const char *const output_fixed[] = {
 /* Jumps, newest first: this tunnel's, then the others' as they are now. */
 static void print_jumps(FILE *f, const struct ks_state *st, const char *chain, const char *ifname)
 {
-	char own[32];
+	char own[KS_NAME_MAX];
 
 	snprintf(own, sizeof(own), "tun-%s", ifname);
 	fprintf(f, "\t\tjump %s\n", own);

@@ -231,7 +231,7 @@ void ks_state_clear(struct ks_state *st)
 
 const struct ks_chain *ks_find(const struct ks_state *st, const char *ifname)
 {
-	char name[32];
+	char name[KS_NAME_MAX];
 
 	snprintf(name, sizeof(name), "tun-%s", ifname);
 	for (size_t i = 0; i < st->n_chains; i++)
@@ -291,7 +291,7 @@ static unsigned count_jumps(const struct ks_state *st, const char *chain, const 
 
 bool ks_intact(const struct ks_state *st, const char *ifname)
 {
-	char name[32];
+	char name[KS_NAME_MAX];
 
 	snprintf(name, sizeof(name), "tun-%s", ifname);
 	return st->table && base_ok(st, 0) && base_ok(st, 1) && ks_find(st, ifname) &&
@@ -337,7 +337,7 @@ static int collect_sig(struct nftnl_rule *nr, void *data)
 bool ks_tun_matches(const struct ks_state *st, const struct ks_params *p)
 {
 	struct sig_list l = { .cap = 8 + 2 * p->n_dns + p->n_allows };
-	char name[32];
+	char name[KS_NAME_MAX];
 	bool ok;
 	size_t k = 0;
 

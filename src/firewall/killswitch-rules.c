@@ -219,6 +219,16 @@ static int emit_one(const struct emitter *em, tun_rule_fn fn, const void *arg)
 	return err;
 }
 
+/* ct state established,related */
+static int ct_established(struct nftnl_rule *r)
+{
+	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
+	uint32_t zero = 0;
+
+	return nft_expr_ct_load(r, NFT_CT_STATE) ?: nft_expr_bitwise(r, &mask, sizeof(mask)) ?:
+	       nft_expr_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
+}
+
 /* oifname "IF" accept */
 static int rule_oif(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
 {
@@ -231,7 +241,7 @@ static int rule_replies(struct nftnl_rule *r, const struct ks_params *p, const v
 {
 	(void)arg;
 	return nft_expr_ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, p->ifname) ?:
-	       ksr_ct_established(r) ?: accept_(r);
+	       ct_established(r) ?: accept_(r);
 }
 
 /* meta mark N accept */
@@ -305,14 +315,4 @@ int ksr_tun_rules(const struct ks_params *p, int (*emit)(struct nftnl_rule *r, v
 	for (size_t i = 0; !err && i < p->n_allows; i++)
 		err = emit_one(&em, rule_allow, &p->allows[i]);
 	return err;
-}
-
-/* ct state established,related */
-int ksr_ct_established(struct nftnl_rule *r)
-{
-	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
-	uint32_t zero = 0;
-
-	return nft_expr_ct_load(r, NFT_CT_STATE) ?: nft_expr_bitwise(r, &mask, sizeof(mask)) ?:
-	       nft_expr_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
 }

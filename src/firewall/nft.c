@@ -18,21 +18,15 @@
 #include <stddef.h>
 
 #include "base/macro.h"
+#include "firewall/nft-batch.h"
 #include "firewall/nft-expr.h"
 #include "firewall/nft-read.h"
 
 #define NFT_TABLE_PREFIX "wg-quick-"
 
-/* Every message is first built in a scratch buffer of this size, because libnftnl puts
- * attributes without bounds checks. The longest one, an IPv6 preraw rule, is about
- * 420 bytes: names are bounded by IFNAMSIZ and addresses by 16 bytes. */
+/* The longest message, an IPv6 preraw rule, is about 420 bytes: names are bounded by
+ * IFNAMSIZ and addresses by 16 bytes. Batches are sized with this per message. */
 #define NFT_MSG_MAX 1024
-
-static void table_freep(struct nftnl_table **t)
-{
-	if (*t)
-		nftnl_table_free(*t);
-}
 
 static void chain_freep(struct nftnl_chain **c)
 {
@@ -46,72 +40,8 @@ static void rule_freep(struct nftnl_rule **r)
 		nftnl_rule_free(*r);
 }
 
-#define _cleanup_table_ _cleanup_(table_freep)
 #define _cleanup_chain_ _cleanup_(chain_freep)
 #define _cleanup_rule_	_cleanup_(rule_freep)
-
-/* A batch being written into a caller's buffer. */
-struct batch {
-	char *buf;
-	size_t size;
-	size_t len;
-	struct nl_sock *sock; /* NULL: seqs count from 1 */
-	uint32_t seq;
-};
-
-/* Scratch space for one message, aligned for struct nlmsghdr. Declare it zeroed
- * (`= {0}` clears all of data): libmnl 1.0.4 does not clear attribute padding, and
- * stack garbage must not go to the kernel. */
-union msg_buf {
-	char data[NFT_MSG_MAX];
-	struct nlmsghdr nlh;
-};
-
-static uint32_t batch_seq(struct batch *b)
-{
-	if (b->sock)
-		return nl_next_seq(b->sock);
-	return ++b->seq;
-}
-
-static int batch_append(struct batch *b, const struct nlmsghdr *nlh)
-{
-	return nl_batch_put(b->buf, b->size, &b->len, nlh);
-}
-
-static int batch_begin(struct batch *b)
-{
-	union msg_buf m = {0};
-
-	return batch_append(b, nftnl_batch_begin(m.data, batch_seq(b)));
-}
-
-static int batch_end(struct batch *b)
-{
-	union msg_buf m = {0};
-
-	return batch_append(b, nftnl_batch_end(m.data, batch_seq(b)));
-}
-
-/* NEWTABLE like `nft add table` (no EXCL, flags 0 sent as nft does), or DELTABLE. */
-static int batch_table(struct batch *b, uint16_t type, int family, const char *name)
-{
-	_cleanup_table_ struct nftnl_table *t = nftnl_table_alloc();
-	uint16_t flags = NLM_F_ACK;
-	union msg_buf m = {0};
-
-	if (!t || nftnl_table_set_str(t, NFTNL_TABLE_NAME, name) < 0)
-		return -ENOMEM;
-	if (type == NFT_MSG_NEWTABLE) {
-		nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
-		flags |= NLM_F_CREATE;
-	}
-	struct nlmsghdr *nlh =
-		nftnl_nlmsg_build_hdr(m.data, type, (uint16_t)family, flags, batch_seq(b));
-
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	return batch_append(b, nlh);
-}
 
 static const struct chain_def {
 	const char *name;
@@ -124,10 +54,10 @@ static const struct chain_def {
 	{"postmangle", NF_INET_POST_ROUTING, -150},
 };
 
-static int batch_chain(struct batch *b, int family, const char *table, const struct chain_def *def)
+static int batch_chain(struct nft_batch *b, int family, const char *table,
+		       const struct chain_def *def)
 {
 	_cleanup_chain_ struct nftnl_chain *c = nftnl_chain_alloc();
-	union msg_buf m = {0};
 
 	if (!c || nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table) < 0 ||
 	    nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, def->name) < 0 ||
@@ -136,11 +66,10 @@ static int batch_chain(struct batch *b, int family, const char *table, const str
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, def->hook);
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, def->prio);
 	/* No policy: the kernel's default is accept, and nft sends none either. */
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(m.data, NFT_MSG_NEWCHAIN, (uint16_t)family,
-						     NLM_F_CREATE | NLM_F_ACK, batch_seq(b));
-
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	return batch_append(b, nlh);
+	return nft_batch_put(b, &(struct nft_msg){.type = NFT_MSG_NEWCHAIN,
+						  .family = (uint16_t)family,
+						  .flags = NLM_F_CREATE,
+						  .chain = c});
 }
 
 /* iifname != "IF" ip daddr A fib saddr type != local drop */
@@ -179,23 +108,19 @@ static int rule_premangle(struct nftnl_rule *r)
 }
 
 /* The rule's expressions are in r already; add its header and append it. */
-static int batch_rule(struct batch *b, int family, const char *table, const char *chain,
+static int batch_rule(struct nft_batch *b, int family, const char *table, const char *chain,
 		      struct nftnl_rule *r)
 {
-	union msg_buf m = {0};
-
 	if (nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table) < 0 ||
 	    nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain) < 0)
 		return -ENOMEM;
-	struct nlmsghdr *nlh =
-		nftnl_nlmsg_build_hdr(m.data, NFT_MSG_NEWRULE, (uint16_t)family,
-				      NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK, batch_seq(b));
-
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	return batch_append(b, nlh);
+	return nft_batch_put(b, &(struct nft_msg){.type = NFT_MSG_NEWRULE,
+						  .family = (uint16_t)family,
+						  .flags = NLM_F_CREATE | NLM_F_APPEND,
+						  .rule = r});
 }
 
-static int batch_preraw(struct batch *b, int family, const char *table, const char *ifname,
+static int batch_preraw(struct nft_batch *b, int family, const char *table, const char *ifname,
 			const struct rtnl_addr *a)
 {
 	_cleanup_rule_ struct nftnl_rule *r = nftnl_rule_alloc();
@@ -207,7 +132,7 @@ static int batch_preraw(struct batch *b, int family, const char *table, const ch
 	return err ?: batch_rule(b, family, table, "preraw", r);
 }
 
-static int batch_mangle(struct batch *b, int family, const char *table, uint32_t fwmark)
+static int batch_mangle(struct nft_batch *b, int family, const char *table, uint32_t fwmark)
 {
 	_cleanup_rule_ struct nftnl_rule *post = nftnl_rule_alloc();
 	_cleanup_rule_ struct nftnl_rule *pre = nftnl_rule_alloc();
@@ -238,7 +163,7 @@ static int build_table(void *buf, size_t size, struct nl_sock *s, int family,
 		       const char *ifname, uint32_t fwmark, const struct rtnl_addr *addrs,
 		       size_t n_addrs, bool replace)
 {
-	struct batch b = {.buf = buf, .size = size, .sock = s};
+	struct nft_batch b = {.buf = buf, .size = size, .sock = s};
 	char table[IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)];
 	int err = table_name(table, ifname);
 
@@ -246,10 +171,10 @@ static int build_table(void *buf, size_t size, struct nl_sock *s, int family,
 		return err;
 	if (family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
-	err = batch_begin(&b);
+	err = nft_batch_begin(&b);
 	if (!err && replace)
-		err = batch_table(&b, NFT_MSG_DELTABLE, family, table);
-	err = err ?: batch_table(&b, NFT_MSG_NEWTABLE, family, table);
+		err = nft_batch_table(&b, NFT_MSG_DELTABLE, (uint16_t)family, table);
+	err = err ?: nft_batch_table(&b, NFT_MSG_NEWTABLE, (uint16_t)family, table);
 	for (size_t i = 0; !err && i < ARRAY_SIZE(chain_defs); i++)
 		err = batch_chain(&b, family, table, &chain_defs[i]);
 	/* Addresses of the other family are skipped, so a caller may pass either list. */
@@ -257,7 +182,7 @@ static int build_table(void *buf, size_t size, struct nl_sock *s, int family,
 		if (addrs[i].family == family)
 			err = batch_preraw(&b, family, table, ifname, &addrs[i]);
 	}
-	err = err ?: batch_mangle(&b, family, table, fwmark) ?: batch_end(&b);
+	err = err ?: batch_mangle(&b, family, table, fwmark) ?: nft_batch_end(&b);
 	if (err < 0)
 		return err;
 	return (int)b.len;
@@ -353,16 +278,16 @@ int nft_find_tables(struct nl_sock *s, const char *ifname, int *families, size_t
 int nft_build_delete(void *buf, size_t size, struct nl_sock *s, const char *ifname,
 		     const int *families, size_t n)
 {
-	struct batch b = {.buf = buf, .size = size, .sock = s};
+	struct nft_batch b = {.buf = buf, .size = size, .sock = s};
 	char table[IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)];
 	int err = table_name(table, ifname);
 
 	if (err < 0)
 		return err;
-	err = batch_begin(&b);
+	err = nft_batch_begin(&b);
 	for (size_t i = 0; !err && i < n; i++)
-		err = batch_table(&b, NFT_MSG_DELTABLE, families[i], table);
-	err = err ?: batch_end(&b);
+		err = nft_batch_table(&b, NFT_MSG_DELTABLE, (uint16_t)families[i], table);
+	err = err ?: nft_batch_end(&b);
 	if (err < 0)
 		return err;
 	return (int)b.len;
