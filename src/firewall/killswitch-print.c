@@ -36,7 +36,7 @@ static void print_jumps(FILE *f, const struct ks_state *st, const char *chain, c
 static void print_prefix(FILE *f, const struct ks_prefix *p)
 {
 	char text[64];
-	bool host = p->len == (p->family == AF_INET ? 32 : 128);
+	bool host = p->len == ks_host_len(p->family);
 
 	if (host)
 		ip_format(text, sizeof(text), p->family, p->addr);

@@ -4,6 +4,7 @@
 // Reading the kill switch's table back, and the "intact" check (killswitch-netns
 // §2.3): rules are compared by the text of their expressions, counters left out.
 
+#include <limits.h>
 #include <netinet/in.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
@@ -21,6 +22,21 @@
 #include "firewall/nft-read.h"
 
 #define SIG_MAX 4096
+#define SIG_EXPR_ROOM 256 /* room one expression's text may need */
+/* Rules of tun-IF besides two per nameserver and one per allow, at the most: oifname,
+ * iifname, two marks, two returns (and room to spare). */
+#define TUN_FIXED_RULES 8
+#define WALK_EXPRS_MAX 24 /* expressions remembered for analyse() */
+/* The expressions of the rules analyse() recognises: `jump X`; `meta mark N accept`;
+ * `ip daddr P accept` (meta, cmp, payload, cmp, immediate), with a bitwise when P does
+ * not end on a byte. Indices are into those. */
+#define JUMP_EXPRS	  1
+#define MARK_EXPRS	  3
+#define PREFIX_EXPRS	  5
+#define PREFIX_MASK_EXPRS 6
+#define PREFIX_NFPROTO	  1 /* the cmp of meta nfproto */
+#define PREFIX_PAYLOAD	  2
+#define PREFIX_BITWISE	  3
 #define GROW_FIRST 4 /* elements of a first allocation */
 
 static void *grow(void *arr, size_t n, size_t size)
@@ -87,7 +103,7 @@ struct expr_walk {
 	char *sig;
 	size_t len;
 	struct ks_rule *r;
-	const struct nftnl_expr *e[24];
+	const struct nftnl_expr *e[WALK_EXPRS_MAX];
 	size_t n;
 };
 
@@ -102,7 +118,7 @@ static int expr_cb(struct nftnl_expr *e, void *data)
 		w->r->packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
 		return MNL_CB_OK;
 	}
-	if (w->len + 256 >= SIG_MAX)
+	if (w->len + SIG_EXPR_ROOM >= SIG_MAX)
 		return MNL_CB_OK;
 	w->len += (size_t)snprintf(w->sig + w->len, SIG_MAX - w->len, "[%s ", name);
 	int n = nftnl_expr_snprintf(w->sig + w->len, SIG_MAX - w->len, e, NFTNL_OUTPUT_DEFAULT, 0);
@@ -130,15 +146,16 @@ static void analyse_prefix(struct expr_walk *w)
 	const uint8_t *d = nftnl_expr_get(w->e[w->n - 2], NFTNL_EXPR_CMP_DATA, &dlen);
 	const uint8_t *mask = NULL;
 	struct ks_prefix *p = &w->r->allow;
-	uint8_t fam = *(const uint8_t *)nftnl_expr_get(w->e[1], NFTNL_EXPR_CMP_DATA, &mlen);
+	uint8_t fam = *(const uint8_t *)nftnl_expr_get(w->e[PREFIX_NFPROTO], NFTNL_EXPR_CMP_DATA,
+						       &mlen);
 
 	p->family = fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
-	if (w->n == 6)
-		mask = nftnl_expr_get(w->e[3], NFTNL_EXPR_BITWISE_MASK, &mlen);
-	if (!d || dlen > 16 || (mask && mlen != dlen))
+	if (w->n == PREFIX_MASK_EXPRS)
+		mask = nftnl_expr_get(w->e[PREFIX_BITWISE], NFTNL_EXPR_BITWISE_MASK, &mlen);
+	if (!d || dlen > sizeof(p->addr) || (mask && mlen != dlen))
 		return;
 	memcpy(p->addr, d, dlen);
-	p->len = (uint8_t)(dlen * 8);
+	p->len = (uint8_t)(dlen * CHAR_BIT);
 	if (mask) {
 		p->len = 0;
 		for (uint32_t i = 0; i < mlen; i++)
@@ -152,18 +169,18 @@ static void analyse(struct expr_walk *w)
 {
 	const struct nftnl_expr *last = w->n ? w->e[w->n - 1] : NULL;
 
-	if (w->n == 1 && is_verdict(last, NFT_JUMP))
+	if (w->n == JUMP_EXPRS && is_verdict(last, NFT_JUMP))
 		snprintf(w->r->jump, sizeof(w->r->jump), "%s",
 			 nftnl_expr_get_str(last, NFTNL_EXPR_IMM_CHAIN));
-	if (w->n == 3 && is_name(w->e[0], "meta") &&
+	if (w->n == MARK_EXPRS && is_name(w->e[0], "meta") &&
 	    nftnl_expr_get_u32(w->e[0], NFTNL_EXPR_META_KEY) == NFT_META_MARK &&
 	    is_verdict(last, NF_ACCEPT)) {
 		w->r->mark = nftnl_expr_get_u32(w->e[1], NFTNL_EXPR_CMP_DATA);
 		w->r->is_mark = true;
 	}
-	if ((w->n == 5 || w->n == 6) && is_name(w->e[0], "meta") &&
+	if ((w->n == PREFIX_EXPRS || w->n == PREFIX_MASK_EXPRS) && is_name(w->e[0], "meta") &&
 	    nftnl_expr_get_u32(w->e[0], NFTNL_EXPR_META_KEY) == NFT_META_NFPROTO &&
-	    is_name(w->e[2], "payload") && is_verdict(last, NF_ACCEPT))
+	    is_name(w->e[PREFIX_PAYLOAD], "payload") && is_verdict(last, NF_ACCEPT))
 		analyse_prefix(w);
 }
 
@@ -336,7 +353,7 @@ static int collect_sig(struct nftnl_rule *nr, void *data)
 
 bool ks_tun_matches(const struct ks_state *st, const struct ks_params *p)
 {
-	struct sig_list l = { .cap = 8 + 2 * p->n_dns + p->n_allows };
+	struct sig_list l = { .cap = TUN_FIXED_RULES + 2 * p->n_dns + p->n_allows };
 	char name[KS_NAME_MAX];
 	bool ok;
 	size_t k = 0;

@@ -176,7 +176,7 @@ static int tun_dns(struct nftnl_rule *r, const struct ks_prefix *ns, uint8_t pro
 {
 	struct ks_prefix host = *ns;
 
-	host.len = (uint8_t)(addr_len(ns->family) * CHAR_BIT);
+	host.len = ks_host_len(ns->family);
 	return prefix_match(r, &host, false) ?: dport53(r, proto) ?: accept_(r);
 }
 

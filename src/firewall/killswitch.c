@@ -6,6 +6,7 @@
 
 #include "firewall/killswitch.h"
 
+#include <limits.h>
 #include <netinet/in.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
@@ -30,6 +31,9 @@
  * (BEGIN, table, chains, fixed and tunnel rules, jumps, END), with room to spare. */
 #define KS_INSTALL_FIXED 32
 #define KS_COMMENT_MAX	 32 /* "wgq lockdown" */
+/* Messages of a removal besides the jumps: BEGIN, DELCHAIN or DELTABLE, END, and one
+ * to spare. */
+#define KS_REMOVE_FIXED 4
 
 static const char *const base_names[2] = { "output", "forward" };
 
@@ -241,9 +245,9 @@ int ks_install(struct nl_sock *s, const struct ks_params *p)
 
 static int send_simple(struct nl_sock *s, const struct ks_state *st, const char *ifname)
 {
-	char buf[KS_MSG_MAX * 4];
+	char buf[KS_MSG_MAX * KS_REMOVE_FIXED];
 	_cleanup_free_ char *big = NULL;
-	size_t size = (st->n_rules + 4) * KS_MSG_MAX;
+	size_t size = (st->n_rules + KS_REMOVE_FIXED) * KS_MSG_MAX;
 	struct nft_batch b = { .buf = buf, .size = sizeof(buf), .sock = s };
 
 	if (ifname && size > sizeof(buf)) {
@@ -309,6 +313,12 @@ int ks_marks(struct nl_sock *s, uint32_t **marks, size_t *n)
 	return err;
 }
 
+uint8_t ks_host_len(int family)
+{
+	return (uint8_t)((family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr)) *
+			 CHAR_BIT);
+}
+
 const char *ks_level_name(enum cfg_ks_level level)
 {
 	static const char *const names[] = {
@@ -323,7 +333,7 @@ const char *ks_level_name(enum cfg_ks_level level)
 static void prefix_of(const struct cfg_address *a, struct ks_prefix *p)
 {
 	p->family = a->family;
-	memcpy(p->addr, a->addr, 16);
+	memcpy(p->addr, a->addr, sizeof(p->addr));
 	p->len = a->prefixlen;
 }
 
@@ -343,7 +353,7 @@ int ks_params_from_cfg(const struct cfg *cfg, struct ks_prefix *allows, struct k
 		if (ip_parse(text, &family, dns[k].addr) < 0)
 			continue;
 		dns[k].family = family;
-		dns[k++].len = family == AF_INET ? 32 : 128;
+		dns[k++].len = ks_host_len(family);
 	}
 	p->allows = allows;
 	p->n_allows = cfg->n_ks_allows;

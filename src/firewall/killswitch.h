@@ -107,3 +107,5 @@ void ks_print(FILE *f, const struct ks_state *st, const struct ks_params *p);
 int ks_params_from_cfg(const struct cfg *cfg, struct ks_prefix *allows, struct ks_prefix *dns,
 		       struct ks_params *p);
 const char *ks_level_name(enum cfg_ks_level level);
+/* The prefix length of one address of family: 32 or 128. */
+uint8_t ks_host_len(int family);

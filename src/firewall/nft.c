@@ -27,6 +27,11 @@
 /* The longest message, an IPv6 preraw rule, is about 420 bytes: names are bounded by
  * IFNAMSIZ and addresses by 16 bytes. Batches are sized with this per message. */
 #define NFT_MSG_MAX 1024
+/* Messages of an up batch besides the preraw rules: BEGIN, DELTABLE, NEWTABLE, 3
+ * chains, 2 mangle rules, END. */
+#define NFT_UP_FIXED 9
+/* ... and of a delete batch besides its DELTABLEs: BEGIN, END. */
+#define NFT_DELETE_FIXED 2
 
 static void chain_freep(struct nftnl_chain **c)
 {
@@ -202,10 +207,10 @@ int nft_build_replace(void *buf, size_t size, struct nl_sock *s, int family,
 }
 
 /* Enough for the batch: no message is longer than NFT_MSG_MAX, and there are at most
- * nine besides the preraw rules. */
+ * NFT_UP_FIXED besides the preraw rules. */
 static size_t up_size(size_t n_addrs)
 {
-	return (n_addrs + 9) * NFT_MSG_MAX;
+	return (n_addrs + NFT_UP_FIXED) * NFT_MSG_MAX;
 }
 
 static int send_table(struct nl_sock *s, int family, const char *ifname, uint32_t fwmark,
@@ -295,7 +300,7 @@ int nft_build_delete(void *buf, size_t size, struct nl_sock *s, const char *ifna
 
 static int send_delete(struct nl_sock *s, const char *ifname, const int *families, size_t n)
 {
-	size_t size = (n + 2) * NFT_MSG_MAX;
+	size_t size = (n + NFT_DELETE_FIXED) * NFT_MSG_MAX;
 	_cleanup_free_ void *buf = malloc(size);
 
 	if (!buf)
