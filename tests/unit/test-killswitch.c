@@ -232,6 +232,26 @@ static size_t check_tun(const struct batch *b, size_t i)
 	return i;
 }
 
+/* Present (test_replace): tun-wg0 and tun-wg1, and their jumps. */
+static struct ks_chain replaced_chains[] = {
+	{ .name = "output", .base = true },
+	{ .name = "forward", .base = true },
+	{ .name = "tun-wg0" },
+	{ .name = "tun-wg1" },
+};
+static struct ks_rule replaced_rules[] = {
+	{ .chain = "output", .handle = 34, .jump = "tun-wg0", .sig = (char *)"" },
+	{ .chain = "output", .handle = 36, .jump = "tun-wg1", .sig = (char *)"" },
+	{ .chain = "forward", .handle = 35, .jump = "tun-wg0", .sig = (char *)"" },
+};
+static const struct ks_state replaced = {
+	.table = true,
+	.chains = replaced_chains,
+	.n_chains = ARRAY_SIZE(replaced_chains),
+	.rules = replaced_rules,
+	.n_rules = ARRAY_SIZE(replaced_rules),
+};
+
 /* No table yet: table, both base chains with their fixed rules, tun-wg0, jumps. */
 static void test_install_fresh(void **state)
 {
@@ -258,20 +278,7 @@ static void test_install_fresh(void **state)
 static void test_replace(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
-	struct ks_chain chains[] = {
-		{ .name = "output", .base = true },
-		{ .name = "forward", .base = true },
-		{ .name = "tun-wg0" },
-		{ .name = "tun-wg1" },
-	};
-	struct ks_rule rules[] = {
-		{ .chain = "output", .handle = 34, .jump = "tun-wg0", .sig = (char *)"" },
-		{ .chain = "output", .handle = 36, .jump = "tun-wg1", .sig = (char *)"" },
-		{ .chain = "forward", .handle = 35, .jump = "tun-wg0", .sig = (char *)"" },
-	};
-	struct ks_state st = {
-		.table = true, .chains = chains, .n_chains = 4, .rules = rules, .n_rules = 3
-	};
+	struct ks_state st = replaced;
 	struct batch b;
 	size_t i = 0;
 
@@ -400,21 +407,8 @@ static void check_golden(const char *buf, int len, const struct golden_msg *want
 static void test_golden_bytes(void **state)
 {
 	_cleanup_free_ char *buf = calloc(1, BUF_SIZE);
-	struct ks_chain chains[] = {
-		{ .name = "output", .base = true },
-		{ .name = "forward", .base = true },
-		{ .name = "tun-wg0" },
-		{ .name = "tun-wg1" },
-	};
-	struct ks_rule rules[] = {
-		{ .chain = "output", .handle = 34, .jump = "tun-wg0", .sig = (char *)"" },
-		{ .chain = "output", .handle = 36, .jump = "tun-wg1", .sig = (char *)"" },
-		{ .chain = "forward", .handle = 35, .jump = "tun-wg0", .sig = (char *)"" },
-	};
 	struct ks_state fresh = { 0 };
-	struct ks_state st = {
-		.table = true, .chains = chains, .n_chains = 4, .rules = rules, .n_rules = 3
-	};
+	struct ks_state st = replaced;
 
 	(void)state;
 	assert_non_null(buf);
