@@ -7,14 +7,11 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <libnftnl/chain.h>
-#include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
-#include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 
 #include "firewall/killswitch-rules.h"
 #include "firewall/killswitch.h"

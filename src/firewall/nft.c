@@ -4,13 +4,10 @@
 #include "firewall/nft.h"
 
 #include <libnftnl/chain.h>
-#include <libnftnl/common.h>
-#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
