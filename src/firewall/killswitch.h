@@ -17,6 +17,8 @@
 #include "netlink/nl.h"
 
 #define KS_TABLE "wgq-killswitch"
+/* A chain name: "tun-" and an interface name, or a base chain. */
+#define KS_NAME_MAX 32
 
 /* A destination prefix (an allow, or a nameserver as a host prefix). */
 struct ks_prefix {
@@ -41,7 +43,7 @@ struct ks_params {
 
 /* A chain of the table as read back. */
 struct ks_chain {
-	char name[32];
+	char name[KS_NAME_MAX];
 	bool base;
 	uint32_t hook;
 	uint32_t policy;
@@ -50,10 +52,10 @@ struct ks_chain {
 
 /* A rule as read back: enough to compare it and to report on it. */
 struct ks_rule {
-	char chain[32];
+	char chain[KS_NAME_MAX];
 	uint64_t handle;
 	char *sig;	  /* its expressions as text, counters left out */
-	char jump[32];	  /* the target when the rule is only `jump X` */
+	char jump[KS_NAME_MAX];	  /* the target when the rule is only `jump X` */
 	uint64_t packets; /* of its counter */
 	uint32_t mark;	  /* `meta mark N accept` */
 	bool is_mark;
@@ -86,8 +88,6 @@ bool ks_intact(const struct ks_state *st, const char *ifname);
  * Seqs from nl_next_seq(s), or from 1 when s is NULL. Length, or -errno. */
 int ks_build_install(void *buf, size_t size, struct nl_sock *s, const struct ks_state *st,
 		     const struct ks_params *p);
-/* Bytes enough for that batch. */
-size_t ks_install_size(const struct ks_state *st, const struct ks_params *p);
 /* Read, build, send one batch, read again and verify tun-IF holds exactly p's rules.
  * -EPROTO when the check fails. 0 or -errno. */
 int ks_install(struct nl_sock *s, const struct ks_params *p);
@@ -107,3 +107,5 @@ void ks_print(FILE *f, const struct ks_state *st, const struct ks_params *p);
 int ks_params_from_cfg(const struct cfg *cfg, struct ks_prefix *allows, struct ks_prefix *dns,
 		       struct ks_params *p);
 const char *ks_level_name(enum cfg_ks_level level);
+/* The prefix length of one address of family: 32 or 128. */
+uint8_t ks_host_len(int family);
