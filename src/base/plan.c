@@ -34,7 +34,8 @@ void plan_signals_catch(void)
 	set_handler(on_signal);
 }
 
-void plan_signals_ignore(void)
+/* Ignore SIGINT, SIGTERM and SIGHUP from now on (rollback, teardown); the flag stays. */
+static void plan_signals_ignore(void)
 {
 	set_handler(SIG_IGN);
 }
@@ -80,7 +81,8 @@ int plan_change(struct plan *p)
 	return 0;
 }
 
-void plan_rollback(struct plan *p, void *ctx)
+/* Undo every recorded change in reverse order, with signals ignored. */
+static void plan_rollback(struct plan *p, void *ctx)
 {
 	plan_signals_ignore();
 	while (p->n_undo > 0) {
