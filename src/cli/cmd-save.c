@@ -40,7 +40,9 @@ int wg_interface_find(struct nl_sock *rtnl, const char *ifname, int *ifindex)
 	return -ENODEV;
 }
 
-int wg_interface_check(struct nl_sock *rtnl, const char *ifname, int *ifindex)
+/* wg_interface_find that prints "`IF' is not a WireGuard interface" when not.
+ * 0 or -errno. */
+static int wg_interface_check(struct nl_sock *rtnl, const char *ifname, int *ifindex)
 {
 	int r = wg_interface_find(rtnl, ifname, ifindex);
 

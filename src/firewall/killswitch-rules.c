@@ -298,6 +298,8 @@ static int rule_oif(struct nftnl_rule *r, const struct ks_params *p, const void 
 	return ifname_is(r, NFT_META_OIFNAME, p->ifname) ?: accept_(r);
 }
 
+static int ksr_ct_established(struct nftnl_rule *r);
+
 /* iifname "IF" ct state established,related accept */
 static int rule_replies(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
 {
@@ -378,7 +380,7 @@ int ksr_tun_rules(const struct ks_params *p, int (*emit)(struct nftnl_rule *r, v
 }
 
 /* ct state established,related */
-int ksr_ct_established(struct nftnl_rule *r)
+static int ksr_ct_established(struct nftnl_rule *r)
 {
 	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
 	uint32_t zero = 0;

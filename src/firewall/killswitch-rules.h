@@ -18,8 +18,6 @@ int ksr_output_fixed(struct nftnl_rule *r, unsigned i);
 int ksr_forward_fixed(struct nftnl_rule *r, unsigned i);
 /* jump CHAIN */
 int ksr_jump(struct nftnl_rule *r, const char *chain);
-/* ct state established,related */
-int ksr_ct_established(struct nftnl_rule *r);
 /* Is nameserver i of p inside one of its allows? */
 bool ksr_dns_allowed(const struct ks_params *p, size_t i);
 /* Build tun-IF's rules in order; emit gets each (and must not keep it). */

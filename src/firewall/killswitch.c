@@ -244,7 +244,8 @@ int ks_build_install(void *buf, size_t size, struct nl_sock *s, const struct ks_
 	return err < 0 ? err : (int)b.len;
 }
 
-size_t ks_install_size(const struct ks_state *st, const struct ks_params *p)
+/* Bytes enough for the install batch of ks_build_install. */
+static size_t ks_install_size(const struct ks_state *st, const struct ks_params *p)
 {
 	return (st->n_rules + p->n_allows + 2 * p->n_dns + 32) * KS_MSG_MAX;
 }

@@ -86,8 +86,6 @@ bool ks_intact(const struct ks_state *st, const char *ifname);
  * Seqs from nl_next_seq(s), or from 1 when s is NULL. Length, or -errno. */
 int ks_build_install(void *buf, size_t size, struct nl_sock *s, const struct ks_state *st,
 		     const struct ks_params *p);
-/* Bytes enough for that batch. */
-size_t ks_install_size(const struct ks_state *st, const struct ks_params *p);
 /* Read, build, send one batch, read again and verify tun-IF holds exactly p's rules.
  * -EPROTO when the check fails. 0 or -errno. */
 int ks_install(struct nl_sock *s, const struct ks_params *p);

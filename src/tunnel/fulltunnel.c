@@ -220,7 +220,8 @@ static int add_default_route(struct up_ctx *c, const struct route_entry *e)
 	return r;
 }
 
-int sysctl_src_valid_mark(struct plan *p, bool dry_run)
+/* Read net.ipv4.conf.all.src_valid_mark and set it to 1 when it is not (logged). */
+static int sysctl_src_valid_mark(struct plan *p, bool dry_run)
 {
 	static const char cmd[] = "sysctl -q net.ipv4.conf.all.src_valid_mark=1";
 	char buf[16] = "";

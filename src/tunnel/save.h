@@ -25,9 +25,6 @@ int save_format(FILE *f, const struct cfg *cfg, const struct rtnl_addr *addrs, s
 		const char *resolv_record, const struct wg_device *dev, uint32_t link_mtu);
 
 /* Is IF a WireGuard interface (kernel link of kind wireguard, or a live UAPI socket)?
- * Prints "`IF' is not a WireGuard interface" when not. 0 or -errno. */
-int wg_interface_check(struct nl_sock *rtnl, const char *ifname, int *ifindex);
-/* The same without the message, and a UAPI socket counts only with a link of that
- * name in rtnl's namespace (the socket is shared by every namespace). -ENODEV when
- * not (other errors printed). */
+ * A UAPI socket counts only with a link of that name in rtnl's namespace (the socket
+ * is shared by every namespace). -ENODEV when not (other errors printed). */
 int wg_interface_find(struct nl_sock *rtnl, const char *ifname, int *ifindex);

@@ -58,8 +58,6 @@ static inline struct nl_sock *up_genl(const struct up_ctx *c)
 /* The full-tunnel procedure of spec §3.9 for one /0 entry. */
 int fulltunnel_add(struct up_ctx *c, const struct route_entry *e);
 
-/* Read net.ipv4.conf.all.src_valid_mark and set it to 1 when it is not (logged). */
-int sysctl_src_valid_mark(struct plan *p, bool dry_run);
 
 /* Rules of exactly wgq's shapes (spec §3.9 steps 2 and 3, §4.1 step 5). */
 bool fulltunnel_rule_is_fwmark(const struct rtnl_rule *r, uint32_t mark);
