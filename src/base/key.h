@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define KEY_LEN     32 /* bytes */
+#define KEY_LEN	    32 /* bytes */
 #define KEY_B64_LEN 44 /* without the NUL */
 #define KEY_HEX_LEN 64
 

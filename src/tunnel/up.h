@@ -58,7 +58,6 @@ static inline struct nl_sock *up_genl(const struct up_ctx *c)
 /* The full-tunnel procedure of spec §3.9 for one /0 entry. */
 int fulltunnel_add(struct up_ctx *c, const struct route_entry *e);
 
-
 /* Rules of exactly wgq's shapes (spec §3.9 steps 2 and 3, §4.1 step 5). */
 bool fulltunnel_rule_is_fwmark(const struct rtnl_rule *r, uint32_t mark);
 bool fulltunnel_rule_is_suppress(const struct rtnl_rule *r);
