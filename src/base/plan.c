@@ -35,7 +35,8 @@ void plan_signals_catch(void)
 	set_handler(on_signal);
 }
 
-void plan_signals_ignore(void)
+/* Ignore them from now on (rollback, teardown); the flag stays. */
+static void plan_signals_ignore(void)
 {
 	set_handler(SIG_IGN);
 }
@@ -82,7 +83,8 @@ int plan_change(struct plan *p)
 	return 0;
 }
 
-void plan_rollback(struct plan *p)
+/* Undo every recorded change in reverse order, with signals ignored. */
+static void plan_rollback(struct plan *p)
 {
 	plan_signals_ignore();
 	while (p->n_undo > 0) {

@@ -33,8 +33,6 @@ struct plan {
 
 /* Catch SIGINT, SIGTERM and SIGHUP into a flag (plan_interrupted). */
 void plan_signals_catch(void);
-/* Ignore them from now on (rollback, teardown); the flag stays. */
-void plan_signals_ignore(void);
 bool plan_interrupted(void);
 
 /* Record that a change was made and how to undo it. Copies size bytes of data. */
@@ -45,6 +43,4 @@ int plan_change(struct plan *p);
 /* Run the steps, each given ctx; on failure or signal roll back and return the error
  * (-EINTR for a signal). */
 int plan_run(struct plan *p, const struct plan_step *steps, size_t n, void *ctx);
-/* Undo every recorded change in reverse order, with signals ignored. */
-void plan_rollback(struct plan *p);
 void plan_free(struct plan *p);

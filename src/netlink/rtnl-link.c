@@ -210,34 +210,3 @@ int rtnl_link_set_up(struct nl_sock *s, int ifindex)
 
 	return nl_talk(s, rtnl_build_link_set_up(buf, ifindex), NULL, NULL);
 }
-
-static int link_keep(const struct nlmsghdr *nlh, struct rtnl_list *l)
-{
-	const char *kind = l->filter;
-	struct rtnl_link link;
-	int r = parse_link(nlh, &link);
-
-	if (r < 0 || !streq(link.kind, kind))
-		return r;
-	return rtnl_list_add(l, &link);
-}
-
-int rtnl_link_list_kind(struct nl_sock *s, const char *kind, struct rtnl_link **out, size_t *n)
-{
-	_Alignas(8) char buf[NL_BUF_SIZE];
-	_cleanup_(rtnl_list_free) struct rtnl_list l =
-		RTNL_LIST_INIT(RTM_NEWLINK, sizeof(**out), link_keep, kind);
-	struct nlmsghdr *nlh = put_link_msg(buf, RTM_GETLINK, NLM_F_DUMP, 0);
-	struct nlattr *info;
-
-	/* Kernels that know the kind filter the dump; we filter again for the rest. */
-	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
-	mnl_attr_nest_end(nlh, info);
-	int r = rtnl_list_dump(s, nlh, &l);
-
-	if (r < 0)
-		return r;
-	*out = rtnl_list_take(&l, n);
-	return 0;
-}

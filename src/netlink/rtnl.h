@@ -92,8 +92,6 @@ int rtnl_link_set_mtu_up(struct nl_sock *s, int ifindex, uint32_t mtu);
 int rtnl_link_set_mtu(struct nl_sock *s, int ifindex, uint32_t mtu);
 int rtnl_link_set_netns(struct nl_sock *s, int ifindex, int nsfd);
 int rtnl_link_set_up(struct nl_sock *s, int ifindex);
-/* All links of a kind (e.g. "wireguard"): names, malloc'd array. */
-int rtnl_link_list_kind(struct nl_sock *s, const char *kind, struct rtnl_link **out, size_t *n);
 
 /* Addresses. list: family AF_UNSPEC for both; kernel order, kept to ifindex. */
 int rtnl_addr_add(struct nl_sock *s, int ifindex, int family, const uint8_t *addr,

@@ -25,8 +25,6 @@ extern const char *const netns_dns_files[2];
 int netns_dns_check(const struct netns_target *t, const struct cfg *cfg, const char *path,
 		    const char *ifname);
 
-/* The marker line (without '\n'). */
-void netns_dns_marker(char *out, size_t size, const char *ifname);
 /* Contents: resolv.conf from cfg; nsswitch.conf from the host's text (may be NULL).
  * malloc'd, NULL without memory. */
 char *netns_dns_resolv_text(const struct cfg *cfg, const char *ifname);

@@ -204,7 +204,8 @@ static int add_default_route(struct fulltunnel_ctx *c, const struct route_entry 
 	return log_line_end(&cmd, r);
 }
 
-int sysctl_src_valid_mark(struct plan *p, bool dry_run)
+/* Read net.ipv4.conf.all.src_valid_mark and set it to 1 when it is not (logged). */
+static int sysctl_src_valid_mark(struct plan *p, bool dry_run)
 {
 	struct log_line cmd;
 	char buf[16] = "";

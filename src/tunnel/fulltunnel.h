@@ -33,9 +33,6 @@ struct fulltunnel_ctx {
  * fwmark, used as the table when set (else a free one is chosen and set). */
 int fulltunnel_add(struct fulltunnel_ctx *c, const struct route_entry *e, uint32_t dev_fwmark);
 
-/* Read net.ipv4.conf.all.src_valid_mark and set it to 1 when it is not (logged). */
-int sysctl_src_valid_mark(struct plan *p, bool dry_run);
-
 /* Rules of exactly wgq's shapes (spec §3.9 steps 2 and 3, §4.1 step 5). */
 bool fulltunnel_rule_is_fwmark(const struct rtnl_rule *r, uint32_t mark);
 bool fulltunnel_rule_is_suppress(const struct rtnl_rule *r);

@@ -15,7 +15,8 @@ static int cmp_entry(const void *pa, const void *pb)
 	return -strcmp(a->text, b->text);
 }
 
-void routes_sort(struct route_entry *r, size_t n)
+/* Sort: prefix length descending, then the whole text byte by byte descending. */
+static void routes_sort(struct route_entry *r, size_t n)
 {
 	if (n > 1)
 		qsort(r, n, sizeof(*r), cmp_entry);

@@ -22,8 +22,6 @@ struct route_entry {
 
 /* Every allowed IP of every peer, masked, each prefix once, in wg-quick's order. */
 int routes_from_device(const struct wg_device *dev, struct route_entry **out, size_t *n);
-/* Sort: prefix length descending, then the whole text byte by byte descending. */
-void routes_sort(struct route_entry *r, size_t n);
 /* The routes of one table (0: all tables) of both families, IPv4 first, each in
  * kernel order (rtnl_route_dump twice). malloc'd. 0 or -errno. */
 int routes_dump(struct nl_sock *s, uint32_t table, struct rtnl_route **out, size_t *n);
