@@ -98,7 +98,7 @@ int cfgp_add_address(struct cfg_parser *p, char *entry)
 		return cfgp_fail_own(p, "Address: '%s' is not an IP address or prefix", entry);
 	if ((kind = unassignable(&a)))
 		return cfgp_fail_own(p, "Address: '%s' is %s, which no interface can have", entry,
-				kind);
+				     kind);
 	if (find_address(cfg, &a))
 		return cfgp_fail_own(p, "Address: '%s' is listed twice", entry);
 	return push_address(&cfg->addresses, &p->cap_addresses, &cfg->n_addresses, a, entry);
@@ -120,8 +120,10 @@ int cfgp_add_ks_allow(struct cfg_parser *p, char *entry)
 	if (parse_address(entry, &a) < 0)
 		return cfgp_fail_own(p, "KillSwitchAllow: '%s' is not an IP prefix", entry);
 	if (a.prefixlen == 0)
-		return cfgp_fail_own(p, "KillSwitchAllow: '%s' allows everything; use KillSwitch = off",
-				entry);
+		return cfgp_fail_own(p,
+				     "KillSwitchAllow: '%s' allows everything; use "
+				     "KillSwitch = off",
+				     entry);
 	if (has_host_bits(&a))
 		return cfgp_fail_own(p, "KillSwitchAllow: '%s' has host bits set", entry);
 	return push_address(&cfg->ks_allows, &p->cap_ks_allows, &cfg->n_ks_allows, a, entry);

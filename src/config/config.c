@@ -5,6 +5,11 @@
 // (is it one of its own [Interface] keys?), and every other line through wg(8)'s. The
 // parser does no I/O of its own beyond rt_tables names (§3.8) and /etc/services.
 // No message ever holds the value of a key.
+//
+// This file is the core: splitting lines, sections, feeding, the whole-file checks,
+// errors and warnings, and hiding keys in messages. The keys themselves are read in
+// keys-wgquick.c (wg-quick's own) and keys-device.c (wg's); parser.h holds the state
+// they share.
 
 #include "config/config.h"
 
@@ -16,10 +21,10 @@
 #include "base/macro.h"
 #include "base/util.h"
 
-#define CFG_LINE_MAX	  65535
-#define CFG_QUOTE_MAX	  32
-#define MSG_UNRECOGNIZED  "unrecognized line (expected '[Section]' or 'Key = Value')"
-#define MSG_HIDDEN_KEY	  "(hidden key)"
+#define CFG_LINE_MAX	 65535
+#define CFG_QUOTE_MAX	 32
+#define MSG_UNRECOGNIZED "unrecognized line (expected '[Section]' or 'Key = Value')"
+#define MSG_HIDDEN_KEY	 "(hidden key)"
 
 static bool is_space(char c)
 {
@@ -351,7 +356,7 @@ static int feed_device_line(struct cfg_parser *p, const struct cfg_line *l)
 		return unknown_key(p, l);
 	if (k->sect != p->sect)
 		return cfgp_fail(p, p->line, "'%s' is not valid in [%s]", k->name,
-			    p->sect == SEC_PEER ? "Peer" : "Interface");
+				 p->sect == SEC_PEER ? "Peer" : "Interface");
 	/* wg only matches "KEY=" followed by something (§2.8). */
 	if (!*l->dvalue)
 		return cfgp_fail(p, p->line, "%s: missing value", k->name);
@@ -538,7 +543,8 @@ static int finish_checks(struct cfg_parser *p)
 	}
 	if (mtu_bad) {
 		p->line = cfg->mtu_line;
-		return cfgp_fail_own(p, "MTU: %u is below 1280, which IPv6 addresses need", cfg->mtu);
+		return cfgp_fail_own(p, "MTU: %u is below 1280, which IPv6 addresses need",
+				     cfg->mtu);
 	}
 	return 0;
 }

@@ -51,8 +51,8 @@ static int dev_listen_port(struct cfg_parser *p, const struct cfg_dev_key *k, ch
 
 	if (endpoint_parse_port(v, &port) < 0)
 		return cfgp_fail(p, p->line,
-			    "%s: '%s' is not a port from 0 to 65535 or a UDP service name", k->name,
-			    v);
+				 "%s: '%s' is not a port from 0 to 65535 or a UDP service name",
+				 k->name, v);
 	p->cfg->dev.listen_port = port;
 	p->cfg->dev.flags |= WGDEV_HAS_LISTEN_PORT;
 	return 0;
@@ -73,7 +73,8 @@ static int dev_fwmark(struct cfg_parser *p, const struct cfg_dev_key *k, char *v
 	uint32_t mark = 0;
 
 	if (parse_fwmark(v, &mark) < 0)
-		return cfgp_fail(p, p->line, "%s: '%s' is neither 0/off nor 0-0xffffffff", k->name, v);
+		return cfgp_fail(p, p->line, "%s: '%s' is neither 0/off nor 0-0xffffffff", k->name,
+				 v);
 	p->cfg->dev.fwmark = mark;
 	p->cfg->dev.flags |= WGDEV_HAS_FWMARK;
 	p->cfg->has_fwmark_line = true;

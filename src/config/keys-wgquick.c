@@ -170,9 +170,9 @@ static int own_table(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
 		cfg->table = id ? id : CFG_RT_TABLE_MAIN;
 	} else {
 		return cfgp_fail_own(p,
-				"Table: '%s' is not off, auto, a table number or a name from "
-				"rt_tables",
-				v);
+				     "Table: '%s' is not off, auto, a table number or a name from "
+				     "rt_tables",
+				     v);
 	}
 	cfg->table_text = strdup(v);
 	if (!cfg->table_text)
@@ -189,7 +189,7 @@ static int own_hook(struct cfg_parser *p, const struct cfg_own_key *k, const str
 	size_t n;
 
 	h = cfgp_grow_array(cfg->hooks[k->hook], &p->cap_hooks[k->hook], cfg->n_hooks[k->hook],
-		       sizeof(*h));
+			    sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	cfg->hooks[k->hook] = h;
