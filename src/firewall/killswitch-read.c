@@ -211,10 +211,30 @@ static int rule_cb(struct nftnl_rule *nr, void *data)
 	return err;
 }
 
+/* A dump the kernel interrupted (NLM_F_DUMP_INTR) is repeated from the start: forget
+ * what its first pass read. */
+static void chains_reset(void *data)
+{
+	struct ks_state *st = data;
+
+	st->n_chains = 0;
+}
+
+static void rules_reset(void *data)
+{
+	struct ks_state *st = data;
+
+	for (size_t i = 0; i < st->n_rules; i++)
+		free(st->rules[i].sig);
+	st->n_rules = 0;
+}
+
 int ks_read(struct nl_sock *s, struct ks_state *st)
 {
-	/* No reset: a repeated dump adds to what the first one read. */
-	const struct nft_read rd = { .family = NFPROTO_INET, .table = KS_TABLE, .data = st };
+	const struct nft_read chains = { .family = NFPROTO_INET, .table = KS_TABLE, .data = st,
+					 .reset = chains_reset };
+	const struct nft_read rules = { .family = NFPROTO_INET, .table = KS_TABLE, .data = st,
+					.reset = rules_reset };
 
 	/* Most namespaces have no switch: one GETTABLE answers that, without dumping
 	 * every inet chain and rule while other runs commit. */
@@ -226,9 +246,9 @@ int ks_read(struct nl_sock *s, struct ks_state *st)
 		return err == -ENOENT ? 0 : err;
 	/* Chains then rules: a change in between shows as "not intact", which the
 	 * caller reports; a retry reads again. */
-	err = nft_read_chains(s, &rd, chain_cb);
+	err = nft_read_chains(s, &chains, chain_cb);
 	if (err == 0)
-		err = nft_read_rules(s, &rd, rule_cb);
+		err = nft_read_rules(s, &rules, rule_cb);
 	if (err == -ENOENT)
 		err = 0;
 	return err;
