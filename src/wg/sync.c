@@ -83,9 +83,28 @@ static struct wg_allowedip *aip_set(const struct wg_peer *p, size_t *n)
 	return s;
 }
 
+/* Do both lists hold the same masked prefixes in the same order? The common case
+ * (a peer that did not change), answered without copying and sorting. */
+static bool same_in_order(const struct wg_peer *a, const struct wg_peer *b)
+{
+	if (a->n_allowedips != b->n_allowedips)
+		return false;
+	for (size_t i = 0; i < a->n_allowedips; i++) {
+		struct wg_allowedip x = a->allowedips[i], y = b->allowedips[i];
+
+		ip_mask(x.family, x.raw, x.cidr);
+		ip_mask(y.family, y.raw, y.cidr);
+		if (cmp_aip(&x, &y) != 0)
+			return false;
+	}
+	return true;
+}
+
 /* 1 when both lists hold the same prefixes, 0 when not, -ENOMEM. */
 static int same_allowedips(const struct wg_peer *a, const struct wg_peer *b)
 {
+	if (same_in_order(a, b))
+		return 1;
 	size_t na = 0, nb = 0;
 	_cleanup_free_ struct wg_allowedip *sa = aip_set(a, &na);
 	_cleanup_free_ struct wg_allowedip *sb = aip_set(b, &nb);

@@ -381,15 +381,18 @@ static int read_status(FILE *f)
 
 /* --- the connection --- */
 
-/* Room for many lines per send; larger buys nothing on a local socket. */
+/* Room for many lines per send; larger buys nothing on a local socket. A get=1
+ * reply of a server is megabytes: read in larger pieces, it takes an eighth of the
+ * recv calls. */
 #define UAPI_BUF_SIZE 8192
+#define UAPI_RBUF_SIZE 65536
 
 struct uapi_conn {
 	int fd;
 	int err; /* first error of send or recv */
 	FILE *w, *r;
 	char wbuf[UAPI_BUF_SIZE];
-	char rbuf[UAPI_BUF_SIZE];
+	char rbuf[UAPI_RBUF_SIZE];
 };
 
 static int connect_socket(const char *ifname, int *out)
