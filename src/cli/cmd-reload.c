@@ -52,6 +52,7 @@ struct reload_ctx {
 	enum cfg_ks_level ks_want; /* the kill switch: the file's and the flag's level, */
 	enum cfg_ks_level ks_have; /* the one installed, */
 	uint32_t ks_mark, ks_mark_old; /* the mark it accepts, and the old one for now */
+	struct wg_uapi_ahead *ahead;   /* the device's get=1, sent before the config is read */
 };
 
 static size_t fi(int family)
@@ -309,7 +310,11 @@ static int read_state(struct reload_ctx *c)
 {
 	struct rtnl_link l;
 	char cmd[64];
-	int r = wg_get_device(up_genl(&c->up), c->up.ifname, &c->cur);
+	int r;
+
+	if (c->up.ns.kind != NETNS_NONE)
+		wg_uapi_ahead_free(&c->ahead); /* asked in H: the device may be T's */
+	r = wg_get_device_ahead(up_genl(&c->up), c->up.ifname, &c->ahead, &c->cur);
 
 	snprintf(cmd, sizeof(cmd), "wg showconf %s", c->up.ifname);
 	if (r == 0) {
@@ -1320,6 +1325,10 @@ static void ks_target_untouched(struct reload_ctx *c)
  * state read back. */
 static int prepare(struct reload_ctx *c, const char *arg, const struct cmd_opts *opts)
 {
+	/* A userspace implementation builds its reply (10s of ms for a server) while the
+	 * config is parsed; read_state takes it. */
+	if (!opts->netns && cfg_is_ifname(arg))
+		c->ahead = wg_uapi_get_ahead(arg);
 	int r = cmd_load(arg, 0, &c->up.file, &c->up.cfg, &c->up.rtnl);
 
 	if (r < 0)
@@ -1364,6 +1373,7 @@ static void reload_ctx_free(struct reload_ctx *c)
 	free(c->addrs0);
 	free(c->snap);
 	free(c->dns0);
+	wg_uapi_ahead_free(&c->ahead);
 	if (c->up.rtnl)
 		nl_close(c->up.rtnl);
 	if (c->up.nft)

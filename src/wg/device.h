@@ -36,6 +36,18 @@ int wg_set_fwmark(struct nl_sock *genl, const char *ifname, uint32_t fwmark);
  * a peer split across dump messages merged. 0 or -errno (-ENODEV when absent). */
 int wg_get_device(struct nl_sock *genl, const char *ifname, struct wg_device *out);
 
+/* A get=1 sent ahead to IF's userspace implementation, which builds its reply (10s of
+ * ms for a server with many peers) while the caller parses its config. */
+struct wg_uapi_ahead;
+/* NULL when IF has no live UAPI socket or the request fails: nothing is printed and
+ * nothing removed, the read that counts does both. */
+struct wg_uapi_ahead *wg_uapi_get_ahead(const char *ifname);
+void wg_uapi_ahead_free(struct wg_uapi_ahead **a);
+/* wg_get_device, taking the reply to *ahead when it was asked of IF's userspace
+ * device; asked again when that read failed. *ahead is used up (NULL after). */
+int wg_get_device_ahead(struct nl_sock *genl, const char *ifname, struct wg_uapi_ahead **ahead,
+			struct wg_device *out);
+
 /* --- the two backends, chosen by wg-device.c (added by the wg module) --- */
 
 int wg_genl_set_device(struct nl_sock *genl, const struct wg_device *dev);
@@ -43,6 +55,9 @@ int wg_genl_set_device(struct nl_sock *genl, const struct wg_device *dev);
 int wg_genl_get_device(struct nl_sock *genl, const char *ifname, struct wg_device *out);
 int wg_uapi_set_device(const struct wg_device *dev);
 int wg_uapi_get_device(const char *ifname, struct wg_device *out);
+/* The reply to *ahead (used up) when it was asked of ifname: 0 or -errno as
+ * wg_uapi_get_device; 1 when there is none for ifname. */
+int wg_uapi_take_ahead(struct wg_uapi_ahead **ahead, const char *ifname, struct wg_device *out);
 
 /* --- generic netlink, exposed for tests --- */
 
