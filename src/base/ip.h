@@ -21,6 +21,9 @@ void ip_mask(int family, uint8_t addr[16], uint8_t len);
 /* Does prefix (a/alen) cover (b/blen)? Same family; alen <= blen and b masked to alen
  * equals a. */
 bool ip_covers(int family, const uint8_t *a, uint8_t alen, const uint8_t *b, uint8_t blen);
+/* memcmp's order of two addresses (4 bytes for AF_INET, 16 for AF_INET6, none for
+ * another family), without its call: a server's route sorts make millions. */
+int ip_addr_cmp(int family, const uint8_t *a, const uint8_t *b);
 /* Standard text (inet_ntop: lower case, compressed IPv6). */
 void ip_format(char *out, size_t size, int family, const uint8_t *addr);
 /* "ADDR/LEN" */
