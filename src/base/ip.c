@@ -245,22 +245,6 @@ bool ip_covers(int family, const uint8_t *a, uint8_t alen, const uint8_t *b, uin
 	return memcmp(ma, mb, bytes) == 0;
 }
 
-int ip_addr_cmp(int family, const uint8_t *a, const uint8_t *b)
-{
-	size_t n = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
-
-	for (size_t i = 0; i < n; i += 4) {
-		uint32_t x = (uint32_t)a[i] << 24 | (uint32_t)a[i + 1] << 16 |
-			     (uint32_t)a[i + 2] << 8 | a[i + 3];
-		uint32_t y = (uint32_t)b[i] << 24 | (uint32_t)b[i + 1] << 16 |
-			     (uint32_t)b[i + 2] << 8 | b[i + 3];
-
-		if (x != y)
-			return x < y ? -1 : 1;
-	}
-	return 0;
-}
-
 /* n (0-255) in decimal at p, without leading zeros; returns the end. */
 static char *put_uint8(char *p, unsigned n)
 {

@@ -744,7 +744,7 @@ static int covering_routes(struct reload_ctx *c, const struct route_plan *p,
 		const struct rtnl_route *r = &p->rt[i];
 
 		if (r->table != RT_TABLE_MAIN ||
-		    (wgq_route(c, r) && (was_allowed(p, r) || in_own_table(c, r))) ||
+		    (wgq_route(c, r) && (in_own_table(c, r) || was_allowed(p, r))) ||
 		    (c->up.dry_run && r->protocol == RTPROT_KERNEL))
 			continue;
 		cov[k++] = *r;
@@ -833,7 +833,7 @@ static int sync_routes(struct reload_ctx *c)
 	for (size_t i = 0; r == 0 && i < p.n_rt; i++) {
 		const struct rtnl_route *rt = &p.rt[i];
 
-		if (!wgq_route(c, rt) || !(was_allowed(&p, rt) || in_own_table(c, rt)) ||
+		if (!wgq_route(c, rt) || !(in_own_table(c, rt) || was_allowed(&p, rt)) ||
 		    full_tunnel_route(c, rt) || wanted(&p, rt))
 			continue;
 		r = change_route(c, false, rt->family, rt->dst, rt->dst_len, rt->table, NULL);
