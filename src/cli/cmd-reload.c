@@ -619,8 +619,9 @@ struct want_route {
 };
 
 struct route_plan {
-	struct rtnl_route *old; /* the allowed IPs before, as table 0 routes, sorted */
+	struct rtnl_route *old; /* the allowed IPs before, as table 0 routes, */
 	size_t n_old;
+	bool old_sorted; /* sorted at the first was_allowed(), which is often never */
 	struct want_route *want;
 	size_t n_want;
 	struct rtnl_route *rt; /* every route now */
@@ -640,10 +641,13 @@ static void route_plan_free(struct route_plan *p)
 	free(p->present);
 }
 
-static bool was_allowed(const struct route_plan *p, const struct rtnl_route *r)
+static bool was_allowed(struct route_plan *p, const struct rtnl_route *r)
 {
 	struct rtnl_route key = { .family = r->family, .dst_len = r->dst_len };
 
+	if (!p->old_sorted)
+		qsort(p->old, p->n_old, sizeof(*p->old), route_cmp);
+	p->old_sorted = true;
 	memcpy(key.dst, r->dst, 16);
 	return bsearch(&key, p->old, p->n_old, sizeof(*p->old), route_cmp);
 }
@@ -660,8 +664,8 @@ static bool present(const struct route_plan *p, const struct want_route *w)
 	return bsearch(&key, p->present, p->n_present, sizeof(key), route_cmp);
 }
 
-/* The allowed IPs before, masked and sorted for was_allowed() (repeats do no harm
- * there: no text and no wg-quick order needed, which cost a server 10s of ms). */
+/* The allowed IPs before, masked, for was_allowed() (repeats do no harm there: no
+ * text and no wg-quick order needed, which cost a server 10s of ms). */
 static int read_old(struct reload_ctx *c, struct route_plan *p)
 {
 	size_t n = 0;
@@ -683,7 +687,6 @@ static int read_old(struct reload_ctx *c, struct route_plan *p)
 			ip_mask(a->family, k->dst, a->cidr);
 		}
 	}
-	qsort(p->old, p->n_old, sizeof(*p->old), route_cmp);
 	return 0;
 }
 
@@ -731,7 +734,7 @@ static bool full_tunnel_route(const struct reload_ctx *c, const struct rtnl_rout
 /* The main table's routes through IF that may cover an allowed IP (spec §3.8): all
  * but wgq's own. A dry run has not changed the addresses: their prefixes stand in
  * for the kernel's prefix routes, as in up's dry run. */
-static int covering_routes(struct reload_ctx *c, const struct route_plan *p,
+static int covering_routes(struct reload_ctx *c, struct route_plan *p,
 			   struct rtnl_route **out, size_t *n)
 {
 	const struct cfg *cfg = &c->up.cfg;

@@ -311,13 +311,15 @@ static int read_field(const struct uapi_field *f, void *obj, uint32_t *flags, co
 
 static int peer_field(struct wg_peer *peer, const char *key, const char *value)
 {
-	const struct uapi_field *f = find_field(peer_fields, ARRAY_SIZE(peer_fields), key);
+	const struct uapi_field *f;
 	int r;
 
-	if (f)
-		return read_field(f, peer, &peer->flags, value);
+	/* The most frequent line first: a server's reply is mostly allowed IPs. */
 	if (streq(key, "allowed_ip"))
 		return parse_allowedip(value, peer);
+	f = find_field(peer_fields, ARRAY_SIZE(peer_fields), key);
+	if (f)
+		return read_field(f, peer, &peer->flags, value);
 	if (!streq(key, "endpoint"))
 		return 0;
 	r = parse_endpoint(value, &peer->endpoint);
