@@ -16,6 +16,7 @@ int cmd_reload(const char *arg, const struct cmd_opts *opts)
 
 	c.t.plan.dry_run = opts->dry_run;
 	/* Before any change a signal just ends the run. */
+	reload_ask_ahead(&c, arg, opts->netns);
 	int r = cmd_load(arg, 0, &c.t.file, &c.t.cfg, &c.t.rtnl);
 
 	r = r ?: reload_prepare(&c, opts->kill_switch, opts->netns);

@@ -114,7 +114,7 @@ bool reload_wgq_route(const struct reload_ctx *c, const struct rtnl_route *r)
 
 static int addr_cmp(int family, const uint8_t *a, const uint8_t *b)
 {
-	return memcmp(a, b, rtnl_addr_len(family));
+	return ip_addr_cmp(family, a, b);
 }
 
 static int num_cmp(long long a, long long b)

@@ -20,8 +20,9 @@ struct want_route {
 };
 
 struct route_plan {
-	struct rtnl_route *old; /* the allowed IPs before, as table 0 routes, sorted */
+	struct rtnl_route *old; /* the allowed IPs before, as table 0 routes, */
 	size_t n_old;
+	bool old_sorted; /* sorted at the first was_allowed(), which is often never */
 	struct want_route *want;
 	size_t n_want;
 	struct rtnl_route *rt; /* every route now */
@@ -41,10 +42,13 @@ static void route_plan_free(struct route_plan *p)
 	free(p->present);
 }
 
-static bool was_allowed(const struct route_plan *p, const struct rtnl_route *r)
+static bool was_allowed(struct route_plan *p, const struct rtnl_route *r)
 {
 	struct rtnl_route key = { .family = r->family, .dst_len = r->dst_len };
 
+	if (!p->old_sorted)
+		qsort(p->old, p->n_old, sizeof(*p->old), reload_route_cmp);
+	p->old_sorted = true;
 	memcpy(key.dst, r->dst, 16);
 	return bsearch(&key, p->old, p->n_old, sizeof(*p->old), reload_route_cmp);
 }
@@ -61,20 +65,29 @@ static bool present(const struct route_plan *p, const struct want_route *w)
 	return bsearch(&key, p->present, p->n_present, sizeof(key), reload_route_cmp);
 }
 
-/* The allowed IPs before, sorted for was_allowed(). */
+/* The allowed IPs before, masked, for was_allowed() (repeats do no harm there: no
+ * text and no wg-quick order needed, which cost a server 10s of ms). */
 static int read_old(struct reload_ctx *c, struct route_plan *p)
 {
-	_cleanup_free_ struct route_entry *list = NULL;
-	int r = routes_from_device(&c->cur, &list, &p->n_old);
+	size_t n = 0;
 
-	if (r < 0)
-		return r;
-	p->old = calloc(p->n_old + 1, sizeof(*p->old));
+	for (size_t i = 0; i < c->cur.n_peers; i++)
+		n += c->cur.peers[i].n_allowedips;
+	p->old = calloc(n + 1, sizeof(*p->old));
 	if (!p->old)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->n_old; i++)
-		p->old[i] = reload_route_key(&list[i], 0);
-	qsort(p->old, p->n_old, sizeof(*p->old), reload_route_cmp);
+	for (size_t i = 0; i < c->cur.n_peers; i++) {
+		const struct wg_peer *peer = &c->cur.peers[i];
+
+		for (size_t j = 0; j < peer->n_allowedips; j++) {
+			const struct wg_allowedip *a = &peer->allowedips[j];
+			struct rtnl_route *k = &p->old[p->n_old++];
+
+			*k = (struct rtnl_route){ .family = a->family, .dst_len = a->cidr };
+			memcpy(k->dst, a->raw, 16);
+			ip_mask(a->family, k->dst, a->cidr);
+		}
+	}
 	return 0;
 }
 
@@ -122,7 +135,7 @@ static bool full_tunnel_route(const struct reload_ctx *c, const struct rtnl_rout
 /* The main table's routes through IF that may cover an allowed IP (spec §3.8): all
  * but wgq's own. A dry run has not changed the addresses: their prefixes stand in
  * for the kernel's prefix routes, as in up's dry run. */
-static int covering_routes(struct reload_ctx *c, const struct route_plan *p,
+static int covering_routes(struct reload_ctx *c, struct route_plan *p,
 			   struct rtnl_route **out, size_t *n)
 {
 	const struct cfg *cfg = &c->t.cfg;
@@ -135,7 +148,7 @@ static int covering_routes(struct reload_ctx *c, const struct route_plan *p,
 		const struct rtnl_route *r = &p->rt[i];
 
 		if (r->table != RT_TABLE_MAIN ||
-		    (reload_wgq_route(c, r) && (was_allowed(p, r) || in_own_table(c, r))) ||
+		    (reload_wgq_route(c, r) && (in_own_table(c, r) || was_allowed(p, r))) ||
 		    (c->t.dry_run && r->protocol == RTPROT_KERNEL))
 			continue;
 		cov[k++] = *r;
@@ -224,7 +237,7 @@ int reload_sync_routes(struct reload_ctx *c)
 	for (size_t i = 0; r == 0 && i < p.n_rt; i++) {
 		const struct rtnl_route *rt = &p.rt[i];
 
-		if (!reload_wgq_route(c, rt) || !(was_allowed(&p, rt) || in_own_table(c, rt)) ||
+		if (!reload_wgq_route(c, rt) || !(in_own_table(c, rt) || was_allowed(&p, rt)) ||
 		    full_tunnel_route(c, rt) || wanted(&p, rt))
 			continue;
 		r = reload_change_route(c, false, rt->family, rt->dst, rt->dst_len, rt->table, NULL);

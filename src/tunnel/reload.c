@@ -20,6 +20,7 @@
 #include "wg/device.h"
 #include "wg/sync.h"
 #include "config/endpoint.h"
+#include "wg/uapi.h"
 
 const int reload_families[2] = { AF_INET, AF_INET6 };
 
@@ -122,7 +123,11 @@ static int read_state(struct reload_ctx *c)
 {
 	struct rtnl_link l;
 	char cmd[64];
-	int r = wg_get_device(tunnel_genl(&c->t), c->t.ifname, &c->cur);
+	int r;
+
+	if (c->t.ns.kind != NETNS_NONE)
+		wg_uapi_ahead_free(&c->ahead); /* asked in H: the device may be T's */
+	r = wg_get_device_ahead(tunnel_genl(&c->t), c->t.ifname, &c->ahead, &c->cur);
 
 	snprintf(cmd, sizeof(cmd), "wg showconf %s", c->t.ifname);
 	if (r == 0) {
@@ -359,6 +364,12 @@ static void ks_target_untouched(struct reload_ctx *c)
 
 /* Everything that can fail without changing the system: up's checks (§3.0), then the
  * state read back. */
+void reload_ask_ahead(struct reload_ctx *c, const char *arg, const char *netns)
+{
+	if (!netns && cfg_is_ifname(arg))
+		c->ahead = wg_uapi_get_ahead(arg);
+}
+
 int reload_prepare(struct reload_ctx *c, int kill_switch, const char *netns)
 {
 	int r;
@@ -399,6 +410,7 @@ void reload_ctx_free(struct reload_ctx *c)
 	free(c->addrs0);
 	free(c->snap);
 	free(c->dns0);
+	wg_uapi_ahead_free(&c->ahead);
 }
 
 int reload_run(struct reload_ctx *c)

@@ -45,6 +45,7 @@ struct reload_ctx {
 	uint32_t ks_mark, ks_mark_old; /* the mark it accepts, and the old one for now */
 	struct wg_device dev; /* read back for the MTU when the device step changed it */
 	uint32_t ft_mark;     /* the full tunnel's table and mark as fulltunnel_add left it */
+	struct wg_uapi_ahead *ahead; /* the device's get=1, sent before the config is read */
 	struct tunnel t;      /* plan, config, sockets, interface, namespace */
 };
 
@@ -60,6 +61,10 @@ static inline bool reload_any(const bool v[2])
 	return v[0] || v[1];
 }
 
+/* Before the config is read: ask IF's userspace implementation for its state now, so
+ * that it builds its reply (10s of ms for a server) while the config is parsed; the
+ * read of the device before the steps takes it. Not with a namespace or a path. */
+void reload_ask_ahead(struct reload_ctx *c, const char *arg, const char *netns);
 /* After the config is loaded into c->t (file, cfg, rtnl): up's checks (§3.0), then the
  * state read back; nothing changes. kill_switch: the --kill-switch level (0: none);
  * netns: --netns or NULL. 0 or -errno (printed). */

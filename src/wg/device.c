@@ -41,18 +41,41 @@ int wg_set_fwmark(struct nl_sock *genl, const char *ifname, uint32_t fwmark)
 	return wg_set_device(genl, &dev);
 }
 
+/* The reply asked for ahead, else (none, or its read failed) a new request. */
+static int uapi_get(const char *ifname, struct wg_uapi_ahead **ahead, struct wg_device *out)
+{
+	int r = wg_uapi_take_ahead(ahead, ifname, out);
+
+	if (r == 0)
+		return 0;
+	wgdev_clear(out);
+	memcpy(out->name, ifname, strlen(ifname) + 1);
+	return wg_uapi_get_device(ifname, out);
+}
+
 int wg_get_device(struct nl_sock *genl, const char *ifname, struct wg_device *out)
 {
+	return wg_get_device_ahead(genl, ifname, NULL, out);
+}
+
+int wg_get_device_ahead(struct nl_sock *genl, const char *ifname, struct wg_uapi_ahead **ahead,
+			struct wg_device *out)
+{
+	struct wg_uapi_ahead *none = NULL;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (!valid_ifname(ifname))
+	ahead = ahead ? ahead : &none;
+	if (!valid_ifname(ifname)) {
+		wg_uapi_ahead_free(ahead);
 		return -EINVAL;
+	}
 	memcpy(out->name, ifname, strlen(ifname) + 1);
 	if (wg_uapi_alive(ifname))
-		r = wg_uapi_get_device(ifname, out);
+		r = uapi_get(ifname, ahead, out);
 	else
 		r = wg_genl_get_device(genl, ifname, out);
+	wg_uapi_ahead_free(ahead);
 	if (r < 0) {
 		wgdev_clear(out);
 		memcpy(out->name, ifname, strlen(ifname) + 1);

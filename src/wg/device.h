@@ -33,3 +33,9 @@ int wg_set_fwmark(struct nl_sock *genl, const char *ifname, uint32_t fwmark);
 /* Read the whole device (`wg showconf`); out is zeroed first. Peers in device order,
  * a peer split across dump messages merged. 0 or -errno (-ENODEV when absent). */
 int wg_get_device(struct nl_sock *genl, const char *ifname, struct wg_device *out);
+
+struct wg_uapi_ahead;
+/* wg_get_device, taking the reply to *ahead (wg/uapi.h) when it was asked of IF's
+ * userspace device; asked again when that read failed. *ahead is used up (NULL after). */
+int wg_get_device_ahead(struct nl_sock *genl, const char *ifname, struct wg_uapi_ahead **ahead,
+			struct wg_device *out);

@@ -23,6 +23,17 @@ void wg_uapi_wait_gone(const char *ifname);
 int wg_uapi_set_device(const struct wg_device *dev);
 int wg_uapi_get_device(const char *ifname, struct wg_device *out);
 
+/* A get=1 sent ahead to IF's userspace implementation, which builds its reply (10s of
+ * ms for a server with many peers) while the caller parses its config. */
+struct wg_uapi_ahead;
+/* NULL when IF has no live UAPI socket or the request fails: nothing is printed and
+ * nothing removed, the read that counts does both. */
+struct wg_uapi_ahead *wg_uapi_get_ahead(const char *ifname);
+void wg_uapi_ahead_free(struct wg_uapi_ahead **a);
+/* The reply to *ahead (used up) when it was asked of ifname: 0 or -errno as
+ * wg_uapi_get_device; 1 when there is none for ifname. */
+int wg_uapi_take_ahead(struct wg_uapi_ahead **ahead, const char *ifname, struct wg_device *out);
+
 /* --- UAPI text protocol, exposed for tests --- */
 
 /* Write the `set=1` request (without the final empty line's reply) to f. */
