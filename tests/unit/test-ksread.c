@@ -138,14 +138,14 @@ int nl_talk_batch(struct nl_sock *s, const void *buf, size_t len, uint32_t *fail
 	return -EIO;
 }
 
+/* ks_build_install's messages into the test's buffer, which is big enough. */
 int nl_batch_put(char *buf, size_t size, size_t *len, const struct nlmsghdr *nlh)
 {
-	size_t n = NLMSG_ALIGN(nlh->nlmsg_len);
+	size_t end = *len + NLMSG_ALIGN(nlh->nlmsg_len);
 
-	if (n > size - *len)
-		return -EMSGSIZE;
-	memcpy(buf + *len, nlh, n);
-	*len += n;
+	assert_true(end <= size);
+	memcpy(buf + *len, nlh, end - *len);
+	*len = end;
 	return 0;
 }
 
@@ -171,30 +171,30 @@ static const struct ks_params wgx = {
 	.n_dns = ARRAY_SIZE(dns),
 };
 
-/* Append one reply to buf: the object as the kernel sends it in a dump (NLM_F_MULTI,
- * with a handle). */
-static void put_chain(char *buf, size_t *len, struct nftnl_chain *c, uint64_t handle)
+/* The header of a reply at buf + len, as the kernel sends it in a dump (NLM_F_MULTI);
+ * the caller puts the object, with its handle, and counts the bytes. */
+static struct nlmsghdr *reply_start(char *buf, size_t len, uint16_t type, uint64_t handle)
 {
-	struct nlmsghdr *nlh;
-
-	assert_true(*len + MSG_ROOM <= REPLY_SIZE);
-	nftnl_chain_set_u64(c, NFTNL_CHAIN_HANDLE, handle);
-	nlh = nftnl_nlmsg_build_hdr(buf + *len, NFT_MSG_NEWCHAIN, NFPROTO_INET, NLM_F_MULTI,
-				    (uint32_t)handle);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	*len += NLMSG_ALIGN(nlh->nlmsg_len);
+	assert_true(len + MSG_ROOM <= REPLY_SIZE);
+	return nftnl_nlmsg_build_hdr(buf + len, type, NFPROTO_INET, NLM_F_MULTI, (uint32_t)handle);
 }
 
-static void put_rule(char *buf, size_t *len, struct nftnl_rule *r, uint64_t handle)
+static void put_chain(struct nftnl_chain *c, uint64_t handle)
 {
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = reply_start(fake.chains, fake.chains_len, NFT_MSG_NEWCHAIN, handle);
 
-	assert_true(*len + MSG_ROOM <= REPLY_SIZE);
+	nftnl_chain_set_u64(c, NFTNL_CHAIN_HANDLE, handle);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	fake.chains_len += NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+static void put_rule(struct nftnl_rule *r, uint64_t handle)
+{
+	struct nlmsghdr *nlh = reply_start(fake.rules, fake.rules_len, NFT_MSG_NEWRULE, handle);
+
 	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, handle);
-	nlh = nftnl_nlmsg_build_hdr(buf + *len, NFT_MSG_NEWRULE, NFPROTO_INET, NLM_F_MULTI,
-				    (uint32_t)handle);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
-	*len += NLMSG_ALIGN(nlh->nlmsg_len);
+	fake.rules_len += NLMSG_ALIGN(nlh->nlmsg_len);
 }
 
 /* One batch message (NEWCHAIN or NEWRULE) replayed as a dump reply. */
@@ -206,14 +206,14 @@ static void replay(const struct nlmsghdr *nlh, uint64_t handle)
 		struct nftnl_chain *c = nftnl_chain_alloc();
 
 		assert_int_equal(nftnl_chain_nlmsg_parse(nlh, c), 0);
-		put_chain(fake.chains, &fake.chains_len, c, handle);
+		put_chain(c, handle);
 		nftnl_chain_free(c);
 		fake.n_chains++;
 	} else if (type == NFT_MSG_NEWRULE) {
 		struct nftnl_rule *r = nftnl_rule_alloc();
 
 		assert_int_equal(nftnl_rule_nlmsg_parse(nlh, r), 0);
-		put_rule(fake.rules, &fake.rules_len, r, handle);
+		put_rule(r, handle);
 		nftnl_rule_free(r);
 		fake.n_rules++;
 	}
@@ -228,11 +228,11 @@ static void put_foreign(void)
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "filter");
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, "output");
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
-	put_chain(fake.chains, &fake.chains_len, c, 1);
+	put_chain(c, 1);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "filter");
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "output");
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
-	put_rule(fake.rules, &fake.rules_len, r, 2);
+	put_rule(r, 2);
 	nftnl_chain_free(c);
 	nftnl_rule_free(r);
 }
@@ -249,7 +249,7 @@ static void fake_installed(void)
 
 	assert_true(len > 0);
 	for (int left = len; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-		if (handle == HANDLE_0 + 3)
+		if (handle == HANDLE_0 + 3) /* after the table, output, its first rule */
 			put_foreign();
 		if (NFNL_SUBSYS_ID(nlh->nlmsg_type) == NFNL_SUBSYS_NFTABLES)
 			replay(nlh, handle++);
@@ -261,52 +261,54 @@ static void fake_installed(void)
 
 /* ---- The cases ---- */
 
-/* Read the fake kernel; the state must be the batch's. */
-static void read_installed(void)
+/* st, read from the fake kernel, must be the batch's; each interrupted dump reset once. */
+static void check_read(struct ks_state *st)
+{
+	assert_int_equal(fake.gettable, 1);
+	assert_true(st->table);
+	assert_int_equal(st->n_chains, fake.n_chains);
+	assert_int_equal(st->n_rules, fake.n_rules);
+	assert_non_null(ks_find(st, "wgx"));
+	assert_int_equal(ks_find(st, "wgx")->level, CFG_KS_LOCKDOWN);
+	assert_true(ks_intact(st, "wgx"));
+	assert_true(ks_tun_matches(st, &wgx));
+	assert_false(ks_intact(st, "wg0"));
+	assert_int_equal(fake.resets, fake.intr_chains + fake.intr_rules);
+	ks_state_clear(st);
+}
+
+/* One read of the installed switch, the dumps interrupted as asked. */
+static void read_installed(bool intr_chains, bool intr_rules)
 {
 	struct ks_state st = { 0 };
 
+	fake_installed();
+	fake.intr_chains = intr_chains;
+	fake.intr_rules = intr_rules;
 	assert_int_equal(ks_read(NULL, &st), 0);
-	assert_int_equal(fake.gettable, 1);
 	assert_int_equal(fake.dumps, 2);
-	assert_true(st.table);
-	assert_int_equal(st.n_chains, fake.n_chains);
-	assert_int_equal(st.n_rules, fake.n_rules);
-	assert_non_null(ks_find(&st, "wgx"));
-	assert_int_equal(ks_find(&st, "wgx")->level, CFG_KS_LOCKDOWN);
-	assert_true(ks_intact(&st, "wgx"));
-	assert_true(ks_tun_matches(&st, &wgx));
-	assert_false(ks_intact(&st, "wg0"));
-	ks_state_clear(&st);
+	check_read(&st);
 }
 
 static void test_plain(void **state)
 {
 	(void)state;
-	fake_installed();
-	read_installed();
-	assert_int_equal(fake.resets, 0);
+	read_installed(false, false);
 }
 
 static void test_chains_interrupted(void **state)
 {
 	(void)state;
-	fake_installed();
-	fake.intr_chains = true;
-	read_installed();
-	assert_int_equal(fake.resets, 1);
+	read_installed(true, false);
 }
 
 static void test_rules_interrupted(void **state)
 {
 	(void)state;
-	fake_installed();
-	fake.intr_rules = true;
-	read_installed();
-	assert_int_equal(fake.resets, 1);
+	read_installed(false, true);
 }
 
-/* Both, after a state that held something: ks_read starts from nothing. */
+/* Both, into a state that already held a read: ks_read starts from nothing. */
 static void test_both_interrupted(void **state)
 {
 	struct ks_state st = { 0 };
@@ -315,12 +317,9 @@ static void test_both_interrupted(void **state)
 	fake_installed();
 	assert_int_equal(ks_read(NULL, &st), 0);
 	fake.intr_chains = fake.intr_rules = true;
+	fake.gettable = 0;
 	assert_int_equal(ks_read(NULL, &st), 0);
-	assert_int_equal(fake.resets, 2);
-	assert_int_equal(st.n_chains, fake.n_chains);
-	assert_int_equal(st.n_rules, fake.n_rules);
-	assert_true(ks_intact(&st, "wgx") && ks_tun_matches(&st, &wgx));
-	ks_state_clear(&st);
+	check_read(&st);
 }
 
 /* No table: one GETTABLE, no dump. */
