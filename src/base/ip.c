@@ -6,7 +6,7 @@
 // rules are glibc's inet_pton's, which are as strict as we need: AF_INET takes only
 // four decimal parts of 0-255 without leading zeros, so iproute2's legacy shorthand
 // ("10.1") and its octal and hex parts ("010.0.0.1", "0x0a.0.0.1") are refused (spec
-// behaviour.md §2.6), and AF_INET6 takes no zone.
+// §2.6), and AF_INET6 takes no zone.
 
 #include "base/ip.h"
 
@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "base/macro.h"
+#include "base/number.h"
 
 static unsigned family_bits(int family)
 {
@@ -170,17 +171,10 @@ int ip_parse(const char *s, int *family, uint8_t addr[16])
  * AllowedIPs. */
 static int parse_len(const char *s, unsigned max, uint8_t *len)
 {
-	unsigned v = 0;
+	uint32_t v = 0;
 
-	if (!*s)
+	if (parse_u32(s, NUMBER_DECIMAL, 0, max, &v) < 0)
 		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v > max)
-			return -EINVAL;
-	}
 	*len = (uint8_t)v;
 	return 0;
 }
@@ -245,19 +239,67 @@ bool ip_covers(int family, const uint8_t *a, uint8_t alen, const uint8_t *b, uin
 	return memcmp(ma, mb, bytes) == 0;
 }
 
+/* n (0-255) in decimal at p, without leading zeros; returns the end. */
+static char *put_uint8(char *p, unsigned n)
+{
+	if (n >= 100)
+		*p++ = (char)('0' + n / 100);
+	if (n >= 10)
+		*p++ = (char)('0' + n / 10 % 10);
+	*p++ = (char)('0' + n % 10);
+	return p;
+}
+
+/* inet_ntop's IPv4 text, written directly: inet_ntop formats it with sprintf, and a
+ * server's route list formats tens of thousands of them. */
+static void format_ipv4(char out[static INET_ADDRSTRLEN], const uint8_t *addr)
+{
+	char *p = out;
+
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			*p++ = '.';
+		p = put_uint8(p, addr[i]);
+	}
+	*p = '\0';
+}
+
 void ip_format(char *out, size_t size, int family, const uint8_t *addr)
 {
+	char v4[INET_ADDRSTRLEN];
+
 	if (!size)
 		return;
+	if (family == AF_INET) {
+		format_ipv4(v4, addr);
+		if (strlen(v4) < size)
+			memcpy(out, v4, strlen(v4) + 1);
+		else
+			out[0] = '\0';
+		return;
+	}
 	if (!inet_ntop(family, addr, out, (socklen_t)size))
 		out[0] = '\0';
 }
 
 void ip_format_prefix(char *out, size_t size, int family, const uint8_t *addr, uint8_t len)
 {
-	char text[INET6_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN + 4];
+	size_t n;
 
-	ip_format(text, sizeof(text), family, addr);
-	if (size)
-		snprintf(out, size, "%s/%u", text, (unsigned)len);
+	ip_format(text, INET6_ADDRSTRLEN, family, addr);
+	n = strlen(text);
+	text[n++] = '/';
+	n = (size_t)(put_uint8(text + n, len) - text);
+	text[n] = '\0';
+	if (!size)
+		return;
+	n = n < size ? n : size - 1; /* cut short as snprintf would */
+	memcpy(out, text, n);
+	out[n] = '\0';
+}
+
+char ip_family_flag(int family)
+{
+	return family == AF_INET6 ? '6' : '4';
 }

@@ -79,16 +79,16 @@ static char b64_char(int v)
 }
 
 /* bad is negative when any character was invalid: then no half-decoded key stays. */
-static int decode_result(uint8_t key[static 32], int bad)
+static int decode_result(uint8_t key[static KEY_LEN], int bad)
 {
 	if (bad < 0) {
-		explicit_zero(key, 32);
+		explicit_zero(key, KEY_LEN);
 		return -EINVAL;
 	}
 	return 0;
 }
 
-int key_from_base64(uint8_t key[static 32], const char *s)
+int key_from_base64(uint8_t key[static KEY_LEN], const char *s)
 {
 	char last[8];
 	uint64_t bad = 0, bits;
@@ -106,13 +106,13 @@ int key_from_base64(uint8_t key[static 32], const char *s)
 	key[30] = (uint8_t)(bits >> 40);
 	key[31] = (uint8_t)(bits >> 32);
 	/* Bits beyond the 32nd byte: the two of the 43rd character must be zero too
-	 * (behaviour.md §2.8). */
+	 * (spec §2.8). */
 	bad |= bits & 0xffffffffULL;
 	explicit_zero(last, sizeof(last));
 	return decode_result(key, -(int)(bad != 0));
 }
 
-void key_to_base64(char out[static KEY_B64_LEN + 1], const uint8_t key[static 32])
+void key_to_base64(char out[static KEY_B64_LEN + 1], const uint8_t key[static KEY_LEN])
 {
 	for (int i = 0; i < 11; i++) {
 		unsigned acc = (unsigned)key[3 * i] << 16;
@@ -139,13 +139,13 @@ static int hex_value(int c)
 	return v;
 }
 
-int key_from_hex(uint8_t key[static 32], const char *s)
+int key_from_hex(uint8_t key[static KEY_LEN], const char *s)
 {
 	int bad = 0;
 
 	if (!s || strlen(s) != KEY_HEX_LEN)
 		return -EINVAL;
-	for (int i = 0; i < 32; i++) {
+	for (int i = 0; i < KEY_LEN; i++) {
 		int hi = hex_value((unsigned char)s[2 * i]);
 		int lo = hex_value((unsigned char)s[2 * i + 1]);
 
@@ -155,9 +155,9 @@ int key_from_hex(uint8_t key[static 32], const char *s)
 	return decode_result(key, bad);
 }
 
-void key_to_hex(char out[static KEY_HEX_LEN + 1], const uint8_t key[static 32])
+void key_to_hex(char out[static KEY_HEX_LEN + 1], const uint8_t key[static KEY_LEN])
 {
-	for (int i = 0; i < 32; i++) {
+	for (int i = 0; i < KEY_LEN; i++) {
 		int hi = key[i] >> 4, lo = key[i] & 15;
 
 		out[2 * i] = (char)(hi + '0' + (((9 - hi) >> 8) & ('a' - '0' - 10)));
@@ -166,11 +166,11 @@ void key_to_hex(char out[static KEY_HEX_LEN + 1], const uint8_t key[static 32])
 	out[KEY_HEX_LEN] = '\0';
 }
 
-bool key_is_zero(const uint8_t key[static 32])
+bool key_is_zero(const uint8_t key[static KEY_LEN])
 {
 	volatile uint8_t acc = 0;
 
-	for (int i = 0; i < 32; i++)
+	for (int i = 0; i < KEY_LEN; i++)
 		acc |= key[i];
 	return (1 & ((acc - 1) >> 8)) == 1;
 }

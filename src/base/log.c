@@ -95,3 +95,20 @@ void log_step_error(const char *cmd, int err)
 	else
 		log_error("%s: %s", cmd, strerror(err < 0 ? -err : err));
 }
+
+void log_line(struct log_line *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->text, sizeof(l->text), fmt, ap);
+	va_end(ap);
+	log_cmd("%s", l->text);
+}
+
+int log_line_end(const struct log_line *l, int err)
+{
+	if (err < 0)
+		log_step_error(l->text, err);
+	return err;
+}

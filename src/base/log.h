@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The [#] log and wgq's messages (behaviour.md §1.5, §5). Everything goes to stderr.
+// The [#] log and wgq's messages (spec §1.5, §5). Everything goes to stderr.
 #pragma once
+
+#include <limits.h>
 
 #include "base/macro.h"
 
@@ -28,3 +30,24 @@ void log_print(enum log_kind kind, const char *fmt, ...) _printf_format_(2, 3);
 void log_set_detail(const char *text);
 /* "PROG: CMD: strerror(-err)[: DETAIL]" for a failed step whose [#] line was CMD. */
 void log_step_error(const char *cmd, int err);
+
+/* A logged step: its [#] line is formatted once into a log_line, printed before the
+ * step runs, and named again in the error when the step fails:
+ *
+ *	struct log_line l;
+ *
+ *	log_line(&l, "ip link set mtu %u dev %s", mtu, ifname);
+ *	r = ...the step...;
+ *	return log_line_end(&l, r);
+ *
+ * LOG_LINE_MAX holds the longest line a step formats (`ip -n PATH ...`). */
+#define LOG_LINE_MAX (PATH_MAX + 256)
+
+struct log_line {
+	char text[LOG_LINE_MAX];
+};
+
+/* Format the [#] line into l and print it. */
+void log_line(struct log_line *l, const char *fmt, ...) _printf_format_(2, 3);
+/* The step's result: err < 0 is reported as log_step_error(l->text, err). Returns err. */
+int log_line_end(const struct log_line *l, int err);

@@ -8,6 +8,7 @@
 #include "config-build.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/number.h"
 #include "base/util.h"
 
 static volatile sig_atomic_t interrupted;
@@ -34,7 +35,8 @@ void plan_signals_catch(void)
 	set_handler(on_signal);
 }
 
-void plan_signals_ignore(void)
+/* Ignore them from now on (rollback, teardown); the flag stays. */
+static void plan_signals_ignore(void)
 {
 	set_handler(SIG_IGN);
 }
@@ -68,25 +70,27 @@ int plan_change(struct plan *p)
 	/* Tests only: WGQ_FAIL_STEP=N fails the Nth change; WGQ_SIGNAL_STEP=N:SIG sends
 	 * SIG to ourselves just before it, so the change is made and then undone. */
 	const char *fail = getenv("WGQ_FAIL_STEP"), *sig = getenv("WGQ_SIGNAL_STEP");
-	char *end;
+	struct number n = { 0 }, signo = { 0 };
 
-	if (fail && strtoul(fail, NULL, 10) == p->changes)
+	if (fail && number_scan(fail, NUMBER_DECIMAL, &n) == 0 && n.value == p->changes)
 		return -EIO;
-	if (sig && strtoul(sig, &end, 10) == p->changes && *end == ':')
-		raise((int)strtol(end + 1, NULL, 10));
+	if (sig && number_scan(sig, NUMBER_DECIMAL, &n) == 0 && n.value == p->changes &&
+	    *n.end == ':' && number_scan(n.end + 1, NUMBER_DECIMAL, &signo) == 0)
+		raise((int)signo.value);
 	if (getenv("WGQ_COUNT_STEPS"))
 		fprintf(stderr, "wgq-fault-injection: change %u\n", p->changes);
 #endif
 	return 0;
 }
 
-void plan_rollback(struct plan *p, void *ctx)
+/* Undo every recorded change in reverse order, with signals ignored. */
+static void plan_rollback(struct plan *p)
 {
 	plan_signals_ignore();
 	while (p->n_undo > 0) {
 		struct plan_undo *u = &p->undo[--p->n_undo];
 
-		u->fn(ctx, u->data);
+		u->fn(u->data);
 		free(u->data);
 	}
 }
@@ -95,9 +99,9 @@ int plan_run(struct plan *p, const struct plan_step *steps, size_t n, void *ctx)
 {
 	for (size_t i = 0; i <= n; i++) {
 		/* Signals are acted on between steps: the step in progress finishes and
-		 * is then undone with the others (behaviour.md §4.4). */
+		 * is then undone with the others (spec §4.4). */
 		if (plan_interrupted()) {
-			plan_rollback(p, ctx);
+			plan_rollback(p);
 			return -EINTR;
 		}
 		if (i == n)
@@ -105,7 +109,7 @@ int plan_run(struct plan *p, const struct plan_step *steps, size_t n, void *ctx)
 		int r = steps[i].run(ctx);
 
 		if (r < 0) {
-			plan_rollback(p, ctx);
+			plan_rollback(p);
 			return r;
 		}
 	}

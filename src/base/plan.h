@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `up` as a list of steps (behaviour.md §3.1, §4.4, §6 b). Each step that changes the system
+// `up` as a list of steps (spec §3.1, §4.4, §6 b). Each step that changes the system
 // pushes the undo of what it did; a failure or SIGINT/SIGTERM/SIGHUP between steps
 // undoes exactly the completed changes, in reverse order, once.
 #pragma once
@@ -14,8 +14,10 @@ struct plan_step {
 	int (*run)(void *ctx); /* 0 or -errno; prints its own error */
 };
 
-/* An undo: logs its [#] line and reverts one change. data is the plan's own copy. */
-typedef void (*plan_undo_fn)(void *ctx, const void *data);
+/* An undo: logs its [#] line and reverts one change. data is the plan's own copy and
+ * holds everything the undo needs (a pointer to a context of the undo's own type when
+ * it needs state read at rollback time): an undo gets no other context. */
+typedef void (*plan_undo_fn)(const void *data);
 
 struct plan_undo {
 	plan_undo_fn fn;
@@ -31,8 +33,6 @@ struct plan {
 
 /* Catch SIGINT, SIGTERM and SIGHUP into a flag (plan_interrupted). */
 void plan_signals_catch(void);
-/* Ignore them from now on (rollback, teardown); the flag stays. */
-void plan_signals_ignore(void);
 bool plan_interrupted(void);
 
 /* Record that a change was made and how to undo it. Copies size bytes of data. */
@@ -40,9 +40,7 @@ int plan_push_undo(struct plan *p, plan_undo_fn fn, const void *data, size_t siz
 /* Call before every state-changing operation; in a fault-injection build it fails the
  * Nth one (WGQ_FAIL_STEP=N) with -EIO. 0 otherwise. */
 int plan_change(struct plan *p);
-/* Run the steps; on failure or signal roll back and return the error (-EINTR for a
- * signal). */
+/* Run the steps, each given ctx; on failure or signal roll back and return the error
+ * (-EINTR for a signal). */
 int plan_run(struct plan *p, const struct plan_step *steps, size_t n, void *ctx);
-/* Undo every recorded change in reverse order, with signals ignored. */
-void plan_rollback(struct plan *p, void *ctx);
 void plan_free(struct plan *p);

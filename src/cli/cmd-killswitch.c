@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `killswitch on|off|status` (killswitch-netns.md §2.3).
+// `killswitch on|off|status` (killswitch-netns §2.3).
 
 #include <dirent.h>
 #include <inttypes.h>
@@ -13,6 +13,7 @@
 #include "tunnel/ks-tunnel.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/readfile.h"
 #include "system/netns.h"
 #include "netlink/rtnl.h"
 #include "cli/commands.h"
@@ -53,7 +54,7 @@ static bool running(struct nl_sock *genl, const char *ifname, uint32_t *mark)
 }
 
 /* Where the verb works: the --netns target (or the file's Namespace), through sockets
- * opened there, else wgq's own namespace (killswitch-netns.md §2.2, §5.6). */
+ * opened there, else wgq's own namespace (killswitch-netns §2.2, §5.6). */
 struct ks_at {
 	struct netns_target ns;
 	struct nl_sock *nft;  /* here: this namespace's; with a target: H's (its mark part) */
@@ -135,7 +136,7 @@ static void print_plan(struct nl_sock **nft, const char *ifname, const struct cf
 }
 
 /* With a target: T's tun-IF without a mark rule; when H has a switch and the device a
- * mark, H's mark-only part too (killswitch-netns.md §5.6). */
+ * mark, H's mark-only part too (§5.6). */
 static int on_install(struct ks_at *at, const char *ifname, const struct cfg *cfg,
 		      enum cfg_ks_level level, uint32_t mark, bool dry_run)
 {
@@ -286,14 +287,9 @@ static bool read_quietly(const char *arg, struct cfg *cfg, char **path)
 		*path = NULL;
 		return false;
 	}
-	FILE *f = fopen(*path, "re");
-
-	if (!f)
+	if (read_file(*path, 1 << 20, READ_FILE_SECRET, &text, &len) < 0)
 		return false;
-	text = malloc(1 << 20);
-	len = text ? fread(text, 1, 1 << 20, f) : 0;
-	fclose(f);
-	if (text && cfg_parser_new(&p, cfg, &opts) == 0 &&
+	if (cfg_parser_new(&p, cfg, &opts) == 0 &&
 	    cfg_parser_feed_buffer(p, text, len) == 0 && cfg_parser_finish(p) == 0)
 		ok = true;
 	cfg_parser_free(p);
@@ -310,7 +306,7 @@ static enum cfg_ks_level file_level(const char *arg)
 	return level;
 }
 
-/* off and status: the target from --netns, else from the file's Namespace (killswitch-netns.md §2.3). */
+/* off and status: the target from --netns, else from the file's Namespace (§2.3). */
 static int at_open_quietly(struct ks_at *at, const char *flag, const char *arg)
 {
 	_cleanup_free_ char *path = NULL;

@@ -1,108 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The config parser of behaviour.md §2.3-§2.8. Each line first goes through wg-quick's rules
+// The config parser of spec §2.3-§2.8. Each line first goes through wg-quick's rules
 // (is it one of its own [Interface] keys?), and every other line through wg(8)'s. The
-// parser does no I/O of its own beyond rt_tables names (behaviour.md §3.8) and /etc/services.
+// parser does no I/O of its own beyond rt_tables names (§3.8) and /etc/services.
 // No message ever holds the value of a key.
+//
+// This file is the core: splitting lines, sections, feeding, the whole-file checks,
+// errors and warnings, and hiding keys in messages. The keys themselves are read in
+// keys-wgquick.c (wg-quick's own) and keys-device.c (wg's); parser.h holds the state
+// they share.
 
 #include "config/config.h"
 
-#include <arpa/inet.h>
-#include <ctype.h>
 #include <endian.h>
-#include <netdb.h>
-#include <resolv.h>
 #include <stdarg.h>
-#include <strings.h>
 
-#include "config/file.h"
-#include "config/endpoint.h"
-#include "base/ip.h"
+#include "config/parser.h"
 #include "base/key.h"
 #include "base/macro.h"
-
 #include "base/util.h"
 
-#define CFG_LINE_MAX	  65535
-#define CFG_RT_TABLE_MAIN 254
-#define CFG_QUOTE_MAX	  32
-#define MSG_UNRECOGNIZED  "unrecognized line (expected '[Section]' or 'Key = Value')"
-#define MSG_BAD_KEY	  "not a valid key (44 base64 characters ending in '=')"
-#define MSG_HIDDEN_KEY	  "(hidden key)"
-
-enum cfg_section {
-	SEC_NONE,
-	SEC_INTERFACE,
-	SEC_PEER,
-	SEC_SKIP, /* lenient mode, after a bad header: ignore lines up to the next one */
-};
-
-struct cfg_warning {
-	unsigned line;
-	char *msg;
-};
-
-struct cfg_peer_key {
-	unsigned line; /* of the PublicKey; 0 for none yet */
-	uint32_t hash; /* of the key, once the section is over */
-};
-
-struct cfg_parser {
-	struct cfg *cfg;
-	const char *const *rt_dirs;
-	bool lenient;
-	bool failed;
-	unsigned line; /* the line being fed */
-
-	enum cfg_section sect; /* the section as wg(8) sees it */
-	bool wgq_iface;	       /* wg-quick's own test: the header is exactly [Interface] */
-	bool seen_iface;
-	struct cfg_peer_key *keys; /* per peer */
-	size_t cap_keys;
-	size_t peer_entries, peer_plain; /* AllowedIPs entries of this peer; without +/- */
-
-	char *buf; /* scratch copies of the line being parsed */
-	size_t cap_buf;
-	size_t cap_stripped, cap_addresses, cap_servers, cap_search, cap_ks_allows;
-	size_t stripped_hint; /* room for the kept lines at first: the file's size if known */
-	size_t cap_hooks[CFG_HOOK_KINDS];
-
-	char *err;
-	unsigned err_line;
-	struct cfg_warning *warnings;
-	size_t n_warnings, cap_warnings, next_warning;
-};
-
-/* One line taken apart (behaviour.md §2.4). All strings live in the parser's scratch buffer. */
-struct cfg_line {
-	const char *text; /* trimmed of spaces and tabs only: what strip prints */
-	size_t len;
-	size_t eq; /* offset of the first '=' before any '#' in text (with value) */
-	char *key; /* before the first '=' of the text cut at '#', trimmed */
-	size_t key_len;
-	char *value; /* after that '=', trimmed; NULL when there is none */
-	char *dkey;  /* key and value with all whitespace removed, as wg reads them */
-	size_t dkey_len;
-	char *dvalue;
-};
-
-/* A string literal and its length, for name_is() and the key tables. */
-#define NAME_LEN(s) s, sizeof(s) - 1
-
-struct cfg_own_key {
-	const char *name;
-	size_t len;
-	int (*parse)(struct cfg_parser *p, const struct cfg_own_key *k, const struct cfg_line *l);
-	enum cfg_hook_kind hook;
-};
-
-struct cfg_dev_key {
-	const char *name;
-	size_t len;
-	enum cfg_section sect;
-	int (*parse)(struct cfg_parser *p, const struct cfg_dev_key *k, char *value);
-};
+#define CFG_LINE_MAX	 65535
+#define CFG_QUOTE_MAX	 32
+#define MSG_UNRECOGNIZED "unrecognized line (expected '[Section]' or 'Key = Value')"
+#define MSG_HIDDEN_KEY	 "(hidden key)"
 
 static bool is_space(char c)
 {
@@ -114,9 +36,7 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* The part of s[0..n) without leading and trailing whitespace: its start, and its
- * length in *n. */
-static const char *trim_range(const char *s, size_t *n)
+const char *cfgp_trim_range(const char *s, size_t *n)
 {
 	const char *end = s + *n;
 
@@ -174,8 +94,7 @@ static char *squeeze(char *out, const char *s, size_t n)
 	return out;
 }
 
-/* s[0..n) is name in any case, as strcasecmp compares in the C locale. */
-static bool name_is(const char *s, size_t n, const char *name, size_t name_len)
+bool cfgp_name_is(const char *s, size_t n, const char *name, size_t name_len)
 {
 	if (n != name_len)
 		return false;
@@ -190,7 +109,7 @@ static bool name_is(const char *s, size_t n, const char *name, size_t name_len)
 }
 
 /* Keys and section names are quoted in messages only when they cannot be a key
- * pasted in the wrong place (behaviour.md §2.8). */
+ * pasted in the wrong place (§2.8). */
 static bool quotable(const char *s, size_t n)
 {
 	if (n < 1 || n > CFG_QUOTE_MAX)
@@ -205,26 +124,7 @@ static bool quotable(const char *s, size_t n)
 	return true;
 }
 
-/* Decimal digits only, at most max. */
-static int parse_decimal(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (!is_digit(*s))
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > max)
-			return -ERANGE;
-	}
-	*out = v;
-	return 0;
-}
-
-/* The array grown to hold n + 1 elements, or NULL (arr untouched) without memory. */
-static void *grow_array(void *arr, size_t *cap, size_t n, size_t size)
+void *cfgp_grow_array(void *arr, size_t *cap, size_t n, size_t size)
 {
 	size_t ncap = *cap ? *cap * 2 : 8;
 	void *a;
@@ -259,7 +159,7 @@ static bool is_base64(char c)
 }
 
 /* Messages quote values as written, so a key pasted into another key's value would
- * show (behaviour.md §2.8): every 43 base64 characters followed by '=' become MSG_HIDDEN_KEY. The
+ * show (§2.8): every 43 base64 characters followed by '=' become MSG_HIDDEN_KEY. The
  * text only shrinks, so this works in place. */
 static void hide_keys(char *msg)
 {
@@ -288,7 +188,7 @@ _printf_format_(4, 0) static int vfail(struct cfg_parser *p, unsigned line, bool
 		return -ENOMEM;
 	hide_keys(msg);
 	if (p->lenient && !fatal) {
-		w = grow_array(p->warnings, &p->cap_warnings, p->n_warnings, sizeof(*w));
+		w = cfgp_grow_array(p->warnings, &p->cap_warnings, p->n_warnings, sizeof(*w));
 		if (!w) {
 			free(msg);
 			return -ENOMEM;
@@ -304,8 +204,7 @@ _printf_format_(4, 0) static int vfail(struct cfg_parser *p, unsigned line, bool
 	return -EINVAL;
 }
 
-/* An error; in lenient mode (down, behaviour.md §2.11) only a warning, and parsing goes on. */
-_printf_format_(3, 4) static int fail(struct cfg_parser *p, unsigned line, const char *fmt, ...)
+int cfgp_fail(struct cfg_parser *p, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
@@ -316,8 +215,7 @@ _printf_format_(3, 4) static int fail(struct cfg_parser *p, unsigned line, const
 	return r;
 }
 
-/* An error in one of wgq's own [Interface] keys: fatal even in lenient mode. */
-_printf_format_(2, 3) static int fail_own(struct cfg_parser *p, const char *fmt, ...)
+int cfgp_fail_own(struct cfg_parser *p, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
@@ -396,9 +294,9 @@ static int split_line(struct cfg_parser *p, const char *text, size_t len, struct
 		return r;
 	if (eq) {
 		value_len = cut - key_len - 1;
-		value = trim_range(eq + 1, &value_len);
+		value = cfgp_trim_range(eq + 1, &value_len);
 	}
-	key = trim_range(text, &key_len);
+	key = cfgp_trim_range(text, &key_len);
 	*l = (struct cfg_line){.text = text, .len = len, .dkey = p->buf, .key_len = key_len};
 	out = squeeze(l->dkey, key, key_len);
 	l->dkey_len = (size_t)(out - l->dkey) - 1;
@@ -423,649 +321,32 @@ static int split_line(struct cfg_parser *p, const char *text, size_t len, struct
 	return 0;
 }
 
-/* Own keys (behaviour.md §2.6) */
-
-/* Entries of Address and DNS: commas count as spaces, then bash's word splitting. */
-static char *next_word(char **s)
-{
-	char *w = *s + strspn(*s, " \t,");
-	char *end;
-
-	if (!*w)
-		return NULL;
-	end = w + strcspn(w, " \t,");
-	*s = *end ? end + 1 : end;
-	*end = '\0';
-	return w;
-}
-
-/* ip reads a prefix length with strtoul base 0, so "024" would be octal there: only
- * plain decimal is accepted. A dotted IPv4 netmask must be contiguous. */
-static int parse_address_len(const char *s, int family, uint8_t *len)
-{
-	uint64_t v;
-
-	if (family == AF_INET && strchr(s, '.'))
-		return ip_netmask_len(s, len);
-	if (s[0] == '0' && s[1])
-		return -EINVAL;
-	if (parse_decimal(s, family == AF_INET ? 32 : 128, &v) < 0)
-		return -EINVAL;
-	*len = (uint8_t)v;
-	return 0;
-}
-
-static int parse_address(char *entry, struct cfg_address *a)
-{
-	char *slash = strchr(entry, '/');
-	int r;
-
-	if (slash)
-		*slash = '\0';
-	r = ip_parse(entry, &a->family, a->addr);
-	if (r == 0 && (a->family == AF_INET6) != (strchr(entry, ':') != NULL))
-		r = -EINVAL;
-	a->prefixlen = a->family == AF_INET ? 32 : 128;
-	if (r == 0 && slash)
-		r = parse_address_len(slash + 1, a->family, &a->prefixlen);
-	if (slash)
-		*slash = '/';
-	return r;
-}
-
-/* The kernel refuses a second copy midway through up: IPv4 compares address and
- * prefix, IPv6 the address alone. */
-static const struct cfg_address *find_address(const struct cfg *cfg, const struct cfg_address *a)
-{
-	for (size_t i = 0; i < cfg->n_addresses; i++) {
-		const struct cfg_address *o = &cfg->addresses[i];
-
-		if (o->family != a->family || memcmp(o->addr, a->addr, 16))
-			continue;
-		if (a->family == AF_INET6 || o->prefixlen == a->prefixlen)
-			return o;
-	}
-	return NULL;
-}
-
-/* Append a, with entry as its text, to the list *arr of *n entries. */
-static int push_address(struct cfg_address **arr, size_t *cap, size_t *n, struct cfg_address a,
-			const char *entry)
-{
-	struct cfg_address *grown = grow_array(*arr, cap, *n, sizeof(*grown));
-
-	if (!grown)
-		return -ENOMEM;
-	*arr = grown;
-	a.text = strdup(entry);
-	if (!a.text)
-		return -ENOMEM;
-	grown[(*n)++] = a;
-	return 0;
-}
-
-/* IPv6 addresses the kernel never puts on a WireGuard link (up would fail midway):
- * what kind, or NULL. */
-static const char *unassignable(const struct cfg_address *a)
-{
-	static const uint8_t any[16], loopback[16] = {[15] = 1};
-
-	if (a->family != AF_INET6)
-		return NULL;
-	if (!memcmp(a->addr, any, 16))
-		return "the unspecified address";
-	if (!memcmp(a->addr, loopback, 16))
-		return "the loopback address";
-	return a->addr[0] == 0xff ? "a multicast address" : NULL;
-}
-
-static int add_address(struct cfg_parser *p, char *entry)
-{
-	struct cfg *cfg = p->cfg;
-	struct cfg_address a = {.line = p->line};
-	const char *kind;
-
-	if (parse_address(entry, &a) < 0)
-		return fail_own(p, "Address: '%s' is not an IP address or prefix", entry);
-	if ((kind = unassignable(&a)))
-		return fail_own(p, "Address: '%s' is %s, which no interface can have", entry,
-				kind);
-	if (find_address(cfg, &a))
-		return fail_own(p, "Address: '%s' is listed twice", entry);
-	return push_address(&cfg->addresses, &p->cap_addresses, &cfg->n_addresses, a, entry);
-}
-
-/* Address and DNS: commas count as spaces; each word is one entry. */
-static int for_each_word(struct cfg_parser *p, const struct cfg_line *l,
-			 int (*add)(struct cfg_parser *p, char *word))
-{
-	char *s = l->value, *w;
-
-	while ((w = next_word(&s))) {
-		int r = add(p, w);
-
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int own_address(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
-		       const struct cfg_line *l)
-{
-	return for_each_word(p, l, add_address);
-}
-
-static int add_item(struct cfg_item **arr, size_t *n, size_t *cap, const char *text, unsigned line)
-{
-	struct cfg_item *a = grow_array(*arr, cap, *n, sizeof(*a));
-
-	if (!a)
-		return -ENOMEM;
-	*arr = a;
-	a[*n].text = strdup(text);
-	if (!a[*n].text)
-		return -ENOMEM;
-	a[*n].line = line;
-	(*n)++;
-	return 0;
-}
-
-/* wg-quick's test: only digits and dots, or any ':', makes a nameserver. */
-static bool dns_is_server(const char *s)
-{
-	return s[strspn(s, "0123456789.")] == '\0' || strchr(s, ':');
-}
-
-/* IPv4, or IPv6 with an optional %zone as resolv.conf takes it. */
-static bool dns_server_valid(char *s)
-{
-	char *pct = strchr(s, '%');
-	uint8_t addr[16];
-	int family = 0;
-	bool ok;
-
-	if (pct) {
-		size_t zlen = strlen(pct + 1);
-
-		if (!zlen || zlen >= IFNAMSIZ || strchr(pct + 1, '%') || strchr(pct + 1, '/'))
-			return false;
-		*pct = '\0';
-	}
-	ok = ip_parse(s, &family, addr) == 0 && (!pct || family == AF_INET6);
-	if (pct)
-		*pct = '%';
-	return ok;
-}
-
-/* libresolv's idea of a search domain: printable name characters, labels of at most
- * 63 bytes, 255 in all. */
-static bool dns_domain_valid(const char *s)
-{
-	unsigned char wire[NS_MAXCDNAME];
-
-	return res_dnok(s) && ns_name_pton(s, wire, sizeof(wire)) >= 0;
-}
-
-static int add_dns(struct cfg_parser *p, char *w)
-{
-	struct cfg *cfg = p->cfg;
-
-	if (dns_is_server(w)) {
-		if (!dns_server_valid(w))
-			return fail_own(p, "DNS: '%s' is not an IP address", w);
-		return add_item(&cfg->dns_servers, &cfg->n_dns_servers, &p->cap_servers, w,
-				p->line);
-	}
-	if (!dns_domain_valid(w))
-		return fail_own(p, "DNS: '%s' is not a valid domain name", w);
-	return add_item(&cfg->dns_search, &cfg->n_dns_search, &p->cap_search, w, p->line);
-}
-
-static int own_dns(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
-		   const struct cfg_line *l)
-{
-	return for_each_word(p, l, add_dns);
-}
-
-/* ip reads the MTU with strtoul base 0: refuse leading zeros rather than differ. */
-static int own_mtu(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
-		   const struct cfg_line *l)
-{
-	const char *v = l->value;
-	uint64_t mtu = 0;
-
-	p->cfg->mtu = 0;
-	p->cfg->mtu_line = 0;
-	if (!*v)
-		return 0;
-	if (v[0] == '0' || parse_decimal(v, 65535, &mtu) < 0 || mtu < 68)
-		return fail_own(p, "MTU: '%s' is not a number from 68 to 65535", v);
-	p->cfg->mtu = (uint32_t)mtu;
-	p->cfg->mtu_line = p->line;
-	return 0;
-}
-
-/* iproute2's number: strtoul base 0 (decimal, 0x hex, leading-0 octal), up to
- * 4294967295, but with a digit first (strtoul would also take a sign or a space). */
-static int parse_table_number(const char *s, uint32_t *id)
-{
-	unsigned base = 10;
-	uint64_t v = 0;
-
-	if (!is_digit(s[0]))
-		return -EINVAL;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2]) {
-		base = 16;
-		s += 2;
-	} else if (s[0] == '0') {
-		base = 8;
-	}
-	for (; *s; s++) {
-		unsigned d;
-
-		if (is_digit(*s))
-			d = (unsigned)(*s - '0');
-		else if ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
-			d = (unsigned)((*s | 0x20) - 'a' + 10);
-		else
-			return -EINVAL;
-		if (d >= base)
-			return -EINVAL;
-		v = v * base + d;
-		if (v > UINT32_MAX)
-			return -EINVAL;
-	}
-	*id = (uint32_t)v;
-	return 0;
-}
-
-/* Keywords in any case (behaviour.md §6 f); then a name, then a number, in iproute2's order. */
-static int own_table(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
-		     const struct cfg_line *l)
-{
-	struct cfg *cfg = p->cfg;
-	const char *v = l->value;
-	uint32_t id = 0;
-
-	free(cfg->table_text);
-	cfg->table_text = NULL;
-	cfg->table_mode = CFG_TABLE_AUTO;
-	cfg->table = 0;
-	cfg->table_line = 0;
-	if (!*v)
-		return 0;
-	if (!strcasecmp(v, "off")) {
-		cfg->table_mode = CFG_TABLE_OFF;
-	} else if (!strcasecmp(v, "auto")) {
-		cfg->table_mode = CFG_TABLE_AUTO;
-	} else if (rt_table_lookup(v, p->rt_dirs, &id) == 0 || parse_table_number(v, &id) == 0) {
-		cfg->table_mode = CFG_TABLE_ID;
-		/* The kernel puts a route for table 0 (unspecified) into main. */
-		cfg->table = id ? id : CFG_RT_TABLE_MAIN;
-	} else {
-		return fail_own(p,
-				"Table: '%s' is not off, auto, a table number or a name from "
-				"rt_tables",
-				v);
-	}
-	cfg->table_text = strdup(v);
-	if (!cfg->table_text)
-		return -ENOMEM;
-	cfg->table_line = p->line;
-	return 0;
-}
-
-static int own_hook(struct cfg_parser *p, const struct cfg_own_key *k, const struct cfg_line *l)
-{
-	struct cfg *cfg = p->cfg;
-	struct cfg_hook *h;
-	const char *text;
-	size_t n;
-
-	h = grow_array(cfg->hooks[k->hook], &p->cap_hooks[k->hook], cfg->n_hooks[k->hook],
-		       sizeof(*h));
-	if (!h)
-		return -ENOMEM;
-	cfg->hooks[k->hook] = h;
-	/* The unstripped value: '#' and what follows reach bash (upstream 90deacd). */
-	n = l->len - l->eq - 1;
-	text = trim_range(l->text + l->eq + 1, &n);
-	h[cfg->n_hooks[k->hook]].text = strndup(text, n);
-	if (!h[cfg->n_hooks[k->hook]].text)
-		return -ENOMEM;
-	h[cfg->n_hooks[k->hook]++].line = p->line;
-	return 0;
-}
-
-static int own_save_config(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
-			   const struct cfg_line *l)
-{
-	if (!strcasecmp(l->value, "true"))
-		p->cfg->save_config = true;
-	else if (!strcasecmp(l->value, "false"))
-		p->cfg->save_config = false;
-	else
-		return fail_own(p, "SaveConfig: '%s' is neither true nor false", l->value);
-	p->cfg->has_save_config = true;
-	return 0;
-}
-
-/* killswitch-netns.md §2.1: a named namespace; last wins. */
-static int own_namespace(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
-			 const struct cfg_line *l)
-{
-	struct cfg *cfg = p->cfg;
-
-	if (!*l->value)
-		return fail_own(p, "Namespace: missing value");
-	if (!cfg_is_netns_name(l->value))
-		return fail_own(p, "Namespace: '%s' is not a valid namespace name", l->value);
-	free(cfg->netns);
-	cfg->netns = strdup(l->value);
-	if (!cfg->netns)
-		return -ENOMEM;
-	cfg->netns_line = p->line;
-	return 0;
-}
-
-static int own_kill_switch(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
-			   const struct cfg_line *l)
-{
-	static const char *const names[] = {
-		[CFG_KS_OFF] = "off", [CFG_KS_ON] = "on", [CFG_KS_LOCKDOWN] = "lockdown"};
-
-	if (!*l->value)
-		return fail_own(p, "KillSwitch: missing value");
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (!strcasecmp(l->value, names[i])) {
-			p->cfg->kill_switch = (enum cfg_ks_level)i;
-			p->cfg->kill_switch_line = p->line;
-			return 0;
-		}
-	}
-	return fail_own(p, "KillSwitch: '%s' is not off, on or lockdown", l->value);
-}
-
-static bool has_host_bits(const struct cfg_address *a)
-{
-	uint8_t m[16];
-
-	memcpy(m, a->addr, 16);
-	ip_mask(a->family, m, a->prefixlen);
-	return memcmp(m, a->addr, 16) != 0;
-}
-
-static int add_ks_allow(struct cfg_parser *p, char *entry)
-{
-	struct cfg *cfg = p->cfg;
-	struct cfg_address a = {.line = p->line};
-
-	if (parse_address(entry, &a) < 0)
-		return fail_own(p, "KillSwitchAllow: '%s' is not an IP prefix", entry);
-	if (a.prefixlen == 0)
-		return fail_own(p, "KillSwitchAllow: '%s' allows everything; use KillSwitch = off",
-				entry);
-	if (has_host_bits(&a))
-		return fail_own(p, "KillSwitchAllow: '%s' has host bits set", entry);
-	return push_address(&cfg->ks_allows, &p->cap_ks_allows, &cfg->n_ks_allows, a, entry);
-}
-
-static int own_ks_allow(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
-			const struct cfg_line *l)
-{
-	return for_each_word(p, l, add_ks_allow);
-}
-
-static const struct cfg_own_key own_keys[] = {
-	{NAME_LEN("Address"), own_address, 0},
-	{NAME_LEN("DNS"), own_dns, 0},
-	{NAME_LEN("MTU"), own_mtu, 0},
-	{NAME_LEN("Table"), own_table, 0},
-	{NAME_LEN("PreUp"), own_hook, CFG_PRE_UP},
-	{NAME_LEN("PostUp"), own_hook, CFG_POST_UP},
-	{NAME_LEN("PreDown"), own_hook, CFG_PRE_DOWN},
-	{NAME_LEN("PostDown"), own_hook, CFG_POST_DOWN},
-	{NAME_LEN("SaveConfig"), own_save_config, 0},
-	{NAME_LEN("Namespace"), own_namespace, 0},
-	{NAME_LEN("KillSwitch"), own_kill_switch, 0},
-	{NAME_LEN("KillSwitchAllow"), own_ks_allow, 0},
-};
-
-static const struct cfg_own_key *find_own_key(const char *key, size_t len)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(own_keys); i++)
-		if (name_is(key, len, own_keys[i].name, own_keys[i].len))
-			return &own_keys[i];
-	return NULL;
-}
-
-/* Device keys (behaviour.md §2.8) */
-
-static struct wg_peer *cur_peer(struct cfg_parser *p)
-{
-	return &p->cfg->dev.peers[p->cfg->dev.n_peers - 1];
-}
-
-/* Decode into out only when valid; the value is never quoted in a message. */
-static int decode_key(const char *v, uint8_t out[static WG_KEY_LEN])
-{
-	uint8_t key[WG_KEY_LEN];
-
-	if (key_from_base64(key, v) < 0)
-		return -EINVAL;
-	memcpy(out, key, WG_KEY_LEN);
-	explicit_zero(key, sizeof(key));
-	return 0;
-}
-
-static int dev_private_key(struct cfg_parser *p, const struct cfg_dev_key *k, char *v)
-{
-	if (decode_key(v, p->cfg->dev.private_key) < 0)
-		return fail(p, p->line, "%s: " MSG_BAD_KEY, k->name);
-	p->cfg->dev.flags |= WGDEV_HAS_PRIVATE_KEY;
-	return 0;
-}
-
-static int dev_listen_port(struct cfg_parser *p, const struct cfg_dev_key *k, char *v)
-{
-	uint16_t port = 0;
-
-	if (endpoint_parse_port(v, &port) < 0)
-		return fail(p, p->line,
-			    "%s: '%s' is not a port from 0 to 65535 or a UDP service name", k->name,
-			    v);
-	p->cfg->dev.listen_port = port;
-	p->cfg->dev.flags |= WGDEV_HAS_LISTEN_PORT;
-	return 0;
-}
-
-/* wg: "off", or a digit first, then hex after a lower-case "0x", else decimal. */
-static int parse_fwmark(const char *v, uint32_t *mark)
-{
-	uint64_t n = 0;
-
-	if (!strcasecmp(v, "off")) {
-		*mark = 0;
-		return 0;
-	}
-	if (v[0] == '0' && v[1] == 'x' && v[2]) {
-		for (v += 2; *v; v++) {
-			if (!isxdigit((unsigned char)*v))
-				return -EINVAL;
-			n = n * 16 + (uint64_t)(is_digit(*v) ? *v - '0' : (*v | 0x20) - 'a' + 10);
-			if (n > UINT32_MAX)
-				return -EINVAL;
-		}
-	} else if (parse_decimal(v, UINT32_MAX, &n) < 0) {
-		return -EINVAL;
-	}
-	*mark = (uint32_t)n;
-	return 0;
-}
-
-static int dev_fwmark(struct cfg_parser *p, const struct cfg_dev_key *k, char *v)
-{
-	uint32_t mark = 0;
-
-	if (parse_fwmark(v, &mark) < 0)
-		return fail(p, p->line, "%s: '%s' is neither 0/off nor 0-0xffffffff", k->name, v);
-	p->cfg->dev.fwmark = mark;
-	p->cfg->dev.flags |= WGDEV_HAS_FWMARK;
-	p->cfg->has_fwmark_line = true;
-	return 0;
-}
-
-static int peer_public_key(struct cfg_parser *p, const struct cfg_dev_key *k, char *v)
-{
-	if (decode_key(v, cur_peer(p)->public_key) < 0)
-		return fail(p, p->line, "%s: " MSG_BAD_KEY, k->name);
-	p->keys[p->cfg->dev.n_peers - 1].line = p->line;
-	return 0;
-}
-
-static int peer_preshared_key(struct cfg_parser *p, const struct cfg_dev_key *k, char *v)
-{
-	if (decode_key(v, cur_peer(p)->preshared_key) < 0)
-		return fail(p, p->line, "%s: " MSG_BAD_KEY, k->name);
-	cur_peer(p)->flags |= WGPEER_HAS_PRESHARED_KEY;
-	return 0;
-}
-
-/* "[+|-]ADDR[/N]". Host bits may be set: the kernel masks them (case messy). */
-static int parse_allowedip(const char *entry, struct wg_allowedip *a)
-{
-	const char *s = entry;
-	uint8_t addr[16];
-	bool has_len;
-	int family;
-
-	memset(a, 0, sizeof(*a));
-	if (*s == '+' || *s == '-')
-		a->remove = *s++ == '-';
-	if (ip_parse_prefix(s, &family, addr, &a->cidr, &has_len) < 0)
-		return -EINVAL;
-	a->family = (uint16_t)family;
-	memcpy(a->raw, addr, sizeof(a->raw));
-	return 0;
-}
-
-/* Comma-separated; an empty entry (a trailing comma) is an error. A bad entry drops
- * the whole line, so lenient mode keeps no half of it. */
-static int peer_allowedips(struct cfg_parser *p, const struct cfg_dev_key *k, char *v)
-{
-	struct wg_peer *peer = cur_peer(p);
-	size_t before = peer->n_allowedips, entries = 0, plain = 0, room = before + 1;
-	struct wg_allowedip a;
-	char *comma = NULL;
-	int r;
-
-	/* Room for the whole line at once: most peers have one line of few entries. */
-	for (const char *s = v; (s = strchr(s, ',')); s++)
-		room++;
-	r = array_reserve(&peer->allowedips, &peer->cap_allowedips, room, sizeof(a));
-	if (r < 0)
-		return r;
-	for (char *s = v; s; s = comma ? comma + 1 : NULL) {
-		comma = strchr(s, ',');
-		if (comma)
-			*comma = '\0';
-		if (parse_allowedip(s, &a) < 0) {
-			peer->n_allowedips = before;
-			return fail(p, p->line, "%s: '%s' is not an IP prefix", k->name, s);
-		}
-		r = wgdev_peer_add_allowedip(peer, &a);
-		if (r < 0)
-			return r;
-		entries++;
-		plain += *s != '+' && *s != '-';
-	}
-	p->peer_entries += entries;
-	p->peer_plain += plain;
-	return 0;
-}
-
-static int peer_endpoint(struct cfg_parser *p, const struct cfg_dev_key *k, char *v)
-{
-	struct wg_peer *peer = cur_peer(p);
-	char host[NI_MAXHOST], port[NI_MAXSERV];
-	const char *err = "";
-	char *text;
-
-	if (endpoint_split(v, host, sizeof(host), port, sizeof(port), &err) < 0)
-		return fail(p, p->line, "%s: '%s' %s", k->name, v, err);
-	text = strdup(v);
-	if (!text)
-		return -ENOMEM;
-	free(peer->endpoint_text);
-	peer->endpoint_text = text;
-	peer->endpoint_line = p->line;
-	memset(&peer->endpoint, 0, sizeof(peer->endpoint));
-	peer->flags &= ~WGPEER_HAS_ENDPOINT;
-	/* A host name is resolved later, by up only (behaviour.md §2.10). */
-	peer->endpoint_is_host = endpoint_parse_literal(host, port, &peer->endpoint) < 0;
-	if (!peer->endpoint_is_host)
-		peer->flags |= WGPEER_HAS_ENDPOINT;
-	return 0;
-}
-
-static int peer_keepalive(struct cfg_parser *p, const struct cfg_dev_key *k, char *v)
-{
-	struct wg_peer *peer = cur_peer(p);
-	uint64_t n = 0;
-
-	if (strcasecmp(v, "off") && parse_decimal(v, 65535, &n) < 0)
-		return fail(p, p->line, "%s: '%s' is neither 0/off nor 1-65535", k->name, v);
-	peer->keepalive = (uint16_t)n;
-	peer->flags |= WGPEER_HAS_KEEPALIVE;
-	return 0;
-}
-
-static const struct cfg_dev_key dev_keys[] = {
-	{NAME_LEN("PrivateKey"), SEC_INTERFACE, dev_private_key},
-	{NAME_LEN("ListenPort"), SEC_INTERFACE, dev_listen_port},
-	{NAME_LEN("FwMark"), SEC_INTERFACE, dev_fwmark},
-	{NAME_LEN("PublicKey"), SEC_PEER, peer_public_key},
-	{NAME_LEN("PresharedKey"), SEC_PEER, peer_preshared_key},
-	{NAME_LEN("AllowedIPs"), SEC_PEER, peer_allowedips},
-	{NAME_LEN("Endpoint"), SEC_PEER, peer_endpoint},
-	{NAME_LEN("PersistentKeepalive"), SEC_PEER, peer_keepalive},
-};
-
-static const struct cfg_dev_key *find_dev_key(const char *key, size_t len)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(dev_keys); i++)
-		if (name_is(key, len, dev_keys[i].name, dev_keys[i].len))
-			return &dev_keys[i];
-	return NULL;
-}
-
 static int unknown_key(struct cfg_parser *p, const struct cfg_line *l)
 {
-	const struct cfg_own_key *own = find_own_key(l->dkey, l->dkey_len);
+	const struct cfg_own_key *own = cfgp_find_own_key(l->dkey, l->dkey_len);
 
 	/* wg-quick hands its keys under `[ Interface ]` or [Peer] to wg, which refuses. */
 	if (own && !p->wgq_iface)
-		return fail(p, p->line, "'%s' is only valid in [Interface]", own->name);
+		return cfgp_fail(p, p->line, "'%s' is only valid in [Interface]", own->name);
 	if (!quotable(l->key, l->key_len))
-		return fail(p, p->line, MSG_UNRECOGNIZED);
-	return fail(p, p->line, "unknown key '%s'", l->key);
+		return cfgp_fail(p, p->line, MSG_UNRECOGNIZED);
+	return cfgp_fail(p, p->line, "unknown key '%s'", l->key);
 }
 
 static int before_any_section(struct cfg_parser *p, const struct cfg_line *l)
 {
-	const struct cfg_dev_key *k = find_dev_key(l->dkey, l->dkey_len);
-	const struct cfg_own_key *own = find_own_key(l->dkey, l->dkey_len);
+	const struct cfg_dev_key *k = cfgp_find_dev_key(l->dkey, l->dkey_len);
+	const struct cfg_own_key *own = cfgp_find_own_key(l->dkey, l->dkey_len);
 	const char *label = k ? k->name : own ? own->name : l->key;
 
 	if (!k && !own && !quotable(l->key, l->key_len))
-		return fail(p, p->line, MSG_UNRECOGNIZED);
-	return fail(p, p->line, "'%s' appears before any section", label);
+		return cfgp_fail(p, p->line, MSG_UNRECOGNIZED);
+	return cfgp_fail(p, p->line, "'%s' appears before any section", label);
 }
 
 static int feed_device_line(struct cfg_parser *p, const struct cfg_line *l)
 {
-	const struct cfg_dev_key *k = find_dev_key(l->dkey, l->dkey_len);
+	const struct cfg_dev_key *k = cfgp_find_dev_key(l->dkey, l->dkey_len);
 
 	if (p->sect == SEC_SKIP)
 		return 0;
@@ -1074,15 +355,15 @@ static int feed_device_line(struct cfg_parser *p, const struct cfg_line *l)
 	if (!k)
 		return unknown_key(p, l);
 	if (k->sect != p->sect)
-		return fail(p, p->line, "'%s' is not valid in [%s]", k->name,
-			    p->sect == SEC_PEER ? "Peer" : "Interface");
-	/* wg only matches "KEY=" followed by something (behaviour.md §2.8). */
+		return cfgp_fail(p, p->line, "'%s' is not valid in [%s]", k->name,
+				 p->sect == SEC_PEER ? "Peer" : "Interface");
+	/* wg only matches "KEY=" followed by something (§2.8). */
 	if (!*l->dvalue)
-		return fail(p, p->line, "%s: missing value", k->name);
+		return cfgp_fail(p, p->line, "%s: missing value", k->name);
 	return k->parse(p, k, l->dvalue);
 }
 
-/* Sections (behaviour.md §2.5) */
+/* Sections (§2.5) */
 
 /* Any mix of the key's bits will do (a PublicKey is no secret); splitmix64's finaliser
  * spreads keys that differ in a few bytes only, as generated ones do. */
@@ -1108,7 +389,7 @@ static void drop_last_peer(struct cfg_parser *p)
 }
 
 /* A peer is complete: it needs a key, and its allowed IPs replace the device's unless
- * every entry was incremental (behaviour.md §2.9). */
+ * every entry was incremental (§2.9). */
 static int end_section(struct cfg_parser *p)
 {
 	struct wg_peer *peer;
@@ -1116,10 +397,10 @@ static int end_section(struct cfg_parser *p)
 
 	if (p->sect != SEC_PEER)
 		return 0;
-	peer = cur_peer(p);
+	peer = cfgp_cur_peer(p);
 	p->sect = SEC_NONE;
 	if (!p->keys[p->cfg->dev.n_peers - 1].line) {
-		r = fail(p, peer->line, "[Peer] has no PublicKey");
+		r = cfgp_fail(p, peer->line, "[Peer] has no PublicKey");
 		if (r == 0)
 			drop_last_peer(p);
 		return r;
@@ -1136,7 +417,7 @@ static int start_peer(struct cfg_parser *p)
 	struct cfg_peer_key *keys;
 	struct wg_peer *peer;
 
-	keys = grow_array(p->keys, &p->cap_keys, dev->n_peers, sizeof(*keys));
+	keys = cfgp_grow_array(p->keys, &p->cap_keys, dev->n_peers, sizeof(*keys));
 	if (!keys)
 		return -ENOMEM;
 	p->keys = keys;
@@ -1157,15 +438,15 @@ static int start_interface(struct cfg_parser *p, const struct cfg_line *l)
 	int r;
 
 	if (p->seen_iface) {
-		r = fail(p, p->line, "duplicate [Interface] section");
+		r = cfgp_fail(p, p->line, "duplicate [Interface] section");
 		if (r < 0)
 			return r;
 	}
 	p->seen_iface = true;
 	p->sect = SEC_INTERFACE;
 	/* wg-quick compares the trimmed text, so `[ Interface ]` is not its section,
-	 * although wg, which removes all whitespace, takes it (behaviour.md §2.5). */
-	p->wgq_iface = name_is(l->key, l->key_len, NAME_LEN("[Interface]"));
+	 * although wg, which removes all whitespace, takes it (§2.5). */
+	p->wgq_iface = cfgp_name_is(l->key, l->key_len, NAME_LEN("[Interface]"));
 	return 0;
 }
 
@@ -1180,16 +461,16 @@ static int feed_header(struct cfg_parser *p, const struct cfg_line *l)
 	p->sect = SEC_SKIP;
 	p->wgq_iface = false;
 	if (l->value || (close && close[1]))
-		return fail(p, p->line, MSG_UNRECOGNIZED);
+		return cfgp_fail(p, p->line, MSG_UNRECOGNIZED);
 	if (!close)
-		return fail(p, p->line, "unterminated section header");
-	if (name_is(l->dkey, l->dkey_len, NAME_LEN("[Interface]")))
+		return cfgp_fail(p, p->line, "unterminated section header");
+	if (cfgp_name_is(l->dkey, l->dkey_len, NAME_LEN("[Interface]")))
 		return start_interface(p, l);
-	if (name_is(l->dkey, l->dkey_len, NAME_LEN("[Peer]")))
+	if (cfgp_name_is(l->dkey, l->dkey_len, NAME_LEN("[Peer]")))
 		return start_peer(p);
 	if (!quotable(l->dkey + 1, inner - 2))
-		return fail(p, p->line, MSG_UNRECOGNIZED);
-	return fail(p, p->line, "unknown section '%s'", l->key);
+		return cfgp_fail(p, p->line, MSG_UNRECOGNIZED);
+	return cfgp_fail(p, p->line, "unknown section '%s'", l->key);
 }
 
 /* Whole-file checks (finish) */
@@ -1256,13 +537,14 @@ static int finish_checks(struct cfg_parser *p)
 		return r;
 	/* Report in line order: parsing stops at the first error. */
 	if (dup && (!mtu_bad || dup < cfg->mtu_line)) {
-		r = fail(p, dup, "PublicKey: same peer as line %u", first);
+		r = cfgp_fail(p, dup, "PublicKey: same peer as line %u", first);
 		if (r < 0)
 			return r;
 	}
 	if (mtu_bad) {
 		p->line = cfg->mtu_line;
-		return fail_own(p, "MTU: %u is below 1280, which IPv6 addresses need", cfg->mtu);
+		return cfgp_fail_own(p, "MTU: %u is below 1280, which IPv6 addresses need",
+				     cfg->mtu);
 	}
 	return 0;
 }
@@ -1295,11 +577,11 @@ static int feed_line(struct cfg_parser *p, unsigned lineno, const char *line, si
 	if (p->failed)
 		return -EINVAL;
 	p->line = lineno;
-	/* wg-quick accepts any length and drops NULs; wgq refuses both (behaviour.md §2.3, §6 a). */
+	/* wg-quick accepts any length and drops NULs; wgq refuses both (§2.3, §6 a). */
 	if (len > CFG_LINE_MAX)
-		return fail(p, lineno, "line is longer than 65535 bytes");
+		return cfgp_fail(p, lineno, "line is longer than 65535 bytes");
 	if (may_have_nul && memchr(line, '\0', len))
-		return fail(p, lineno, "line contains a NUL byte");
+		return cfgp_fail(p, lineno, "line contains a NUL byte");
 	/* bash's `read` trims spaces and tabs only; a CRLF '\r' stays for strip. */
 	while (len && (*line == ' ' || *line == '\t'))
 		line++, len--;
@@ -1313,8 +595,8 @@ static int feed_line(struct cfg_parser *p, unsigned lineno, const char *line, si
 	if (l.key[0] == '[')
 		r = feed_header(p, &l);
 	else if (!l.value)
-		return fail(p, lineno, MSG_UNRECOGNIZED);
-	else if (p->wgq_iface && (own = find_own_key(l.key, l.key_len)))
+		return cfgp_fail(p, lineno, MSG_UNRECOGNIZED);
+	else if (p->wgq_iface && (own = cfgp_find_own_key(l.key, l.key_len)))
 		return own->parse(p, own, &l);
 	else
 		r = feed_device_line(p, &l);

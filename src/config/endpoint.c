@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Endpoint values: the split and port rules of behaviour.md §2.8, and the host name
-// resolution of behaviour.md §2.10 with wg's retry rules, done before anything changes.
+// Endpoint values: the split and port rules of spec §2.8, and the host name
+// resolution of §2.10 with wg's retry rules, done before anything changes.
 
 #include "config/endpoint.h"
 
@@ -12,17 +12,17 @@
 #include <netdb.h>
 #include <time.h>
 
-#include "config/file.h"
+#include "config/config.h"
 #include "base/ip.h"
 #include "base/log.h"
 #include "base/macro.h"
-#include "base/util.h"
+#include "base/number.h"
 
 #define RETRIES_DEFAULT 15
 #define WAIT_FIRST_USEC 1000000UL
 #define WAIT_MAX_USEC	20000000UL
 
-/* Appended to the final resolution error (killswitch-netns.md §4.1). */
+/* Appended to the final resolution error (killswitch-netns §4.1). */
 static const char *error_note = "";
 
 static void sleep_usec_real(unsigned long usec)
@@ -51,17 +51,13 @@ void endpoint_set_ops(const struct endpoint_ops *new_ops)
 
 int endpoint_parse_port(const char *s, uint16_t *port)
 {
-	unsigned long v = 0;
+	uint32_t v = 0;
+	int r = parse_u32(s, NUMBER_DECIMAL, 0, 65535, &v);
 
-	if (str_all_digits(s)) {
-		for (; *s; s++) {
-			v = v * 10 + (unsigned long)(*s - '0');
-			if (v > 65535)
-				return -ERANGE;
-		}
+	if (r == 0)
 		*port = (uint16_t)v;
-		return 0;
-	}
+	if (r != -EINVAL)
+		return r;
 	if (!*s)
 		return -EINVAL;
 	const struct servent *se = getservbyname(s, "udp");
@@ -87,7 +83,7 @@ static int split_fail(const char **err, const char *why)
 	return -EINVAL;
 }
 
-/* The rules of wg's parse_endpoint, whose messages behaviour.md §2.8 renames. */
+/* The rules of wg's parse_endpoint, whose messages spec §2.8 renames. */
 int endpoint_split(const char *text, char *host, size_t hostsize, char *port, size_t portsize,
 		   const char **err)
 {
@@ -116,7 +112,7 @@ int endpoint_split(const char *text, char *host, size_t hostsize, char *port, si
 	if (!*host)
 		return split_fail(err, "has no host");
 	r = endpoint_parse_port(port, &num);
-	/* getaddrinfo would take 70000 as 4464 and wg would use it: behaviour.md §6 e. */
+	/* getaddrinfo would take 70000 as 4464 and wg would use it: spec §6 e. */
 	if (r == -ERANGE || (r == 0 && num == 0))
 		return split_fail(err, "has a port outside 1-65535");
 	if (r < 0)
@@ -127,7 +123,6 @@ int endpoint_split(const char *text, char *host, size_t hostsize, char *port, si
 /* An interface name first, then a number, as glibc reads a scope. */
 static int parse_zone(const char *zone, uint32_t *scope)
 {
-	unsigned long v = 0;
 	unsigned idx;
 
 	if (!*zone)
@@ -137,15 +132,7 @@ static int parse_zone(const char *zone, uint32_t *scope)
 		*scope = idx;
 		return 0;
 	}
-	if (!str_all_digits(zone))
-		return -EINVAL;
-	for (; *zone; zone++) {
-		v = v * 10 + (unsigned long)(*zone - '0');
-		if (v > UINT32_MAX)
-			return -EINVAL;
-	}
-	*scope = (uint32_t)v;
-	return 0;
+	return parse_u32(zone, NUMBER_DECIMAL, 0, UINT32_MAX, scope) < 0 ? -EINVAL : 0;
 }
 
 /* IPv4, or IPv6 with an optional %zone. */
@@ -192,7 +179,7 @@ int endpoint_parse_literal(const char *host, const char *port, union wg_endpoint
 
 int endpoint_parse_retries(const char *s, long *out)
 {
-	long v = 0;
+	uint32_t v = 0;
 
 	if (!s) {
 		*out = RETRIES_DEFAULT;
@@ -202,15 +189,10 @@ int endpoint_parse_retries(const char *s, long *out)
 		*out = -1;
 		return 0;
 	}
-	/* wg uses strtoul, which also takes "", " 5", "+5" and "-0"; behaviour.md §2.10 asks for a
+	/* wg uses strtoul, which also takes "", " 5", "+5" and "-0"; spec §2.10 asks for a
 	 * decimal number. */
-	if (!str_all_digits(s))
+	if (parse_u32(s, NUMBER_DECIMAL, 0, INT_MAX, &v) < 0)
 		return -EINVAL;
-	for (; *s; s++) {
-		v = v * 10 + (*s - '0');
-		if (v > INT_MAX)
-			return -EINVAL;
-	}
 	*out = v;
 	return 0;
 }
@@ -316,7 +298,7 @@ int cfg_resolve_endpoints(struct cfg *cfg, const char *path)
 
 	for (size_t i = 0; i < dev->n_peers; i++)
 		any |= dev->peers[i].endpoint_text != NULL;
-	/* wg reads the variable for every Endpoint, numeric ones too: behaviour.md §2.10. */
+	/* wg reads the variable for every Endpoint, numeric ones too: spec §2.10. */
 	if (!any)
 		return 0;
 	if (endpoint_parse_retries(env, &retries) < 0) {

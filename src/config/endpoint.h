@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Peer Endpoint values (behaviour.md §2.8, §2.10): splitting, IP literals, ports, and the
-// retry setting. cfg_resolve_endpoints (config-file.h) is implemented here too.
+// Peer Endpoint values (spec §2.8, §2.10): splitting, IP literals, ports, and the
+// retry setting, and resolving every Endpoint of a config before any change.
 #pragma once
 
 #include <stddef.h>
@@ -11,6 +11,14 @@
 #include "wg/model.h"
 
 struct addrinfo;
+struct cfg;
+
+/* Resolve every Endpoint host name of cfg before any change (§2.10): retries from
+ * WG_ENDPOINT_RESOLUTION_RETRIES, the retry lines on stderr. Prints the final error
+ * as `wgq: FILE:LINE: Endpoint: cannot resolve …`. 0 or -errno. */
+int cfg_resolve_endpoints(struct cfg *cfg, const char *path);
+/* Text appended to that final error (NULL: none). */
+void cfg_endpoint_error_note(const char *note);
 
 /*
  * Split "HOST:PORT" or "[HOST]:PORT" (the brackets may hold an IPv6 %zone; without

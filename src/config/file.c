@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Finding and reading the config file (behaviour.md §2.1-§2.3) and printing its errors
-// (behaviour.md §2.11). The parsing itself is config.c's.
+// Finding and reading the config file (spec §2.1-§2.3) and printing its errors
+// (§2.11). The parsing itself is config.c's.
 
 #include "config/file.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/readfile.h"
 #include "base/util.h"
 
 #define CFG_DIR	   "/etc/wireguard"
@@ -23,7 +23,7 @@ static const char ifname_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR
  * first len bytes were ever written: wiping the rest would only fault in fresh pages. */
 struct cfg_bytes {
 	char *data;
-	size_t len, cap;
+	size_t len;
 };
 
 static void cfg_bytes_clear(struct cfg_bytes *b)
@@ -54,7 +54,7 @@ bool cfg_is_netns_name(const char *name)
 	       !streq(name, "..");
 }
 
-/* NAME from `(^|/)NAME\.conf$`, taken from the path as given (behaviour.md §2.1 step 3). The kernel
+/* NAME from `(^|/)NAME\.conf$`, taken from the path as given (§2.1 step 3). The kernel
  * refuses "." and "..", so they are refused here before any change. */
 static bool name_from_path(const char *path, char name[static IFNAMSIZ])
 {
@@ -72,7 +72,7 @@ static bool name_from_path(const char *path, char name[static IFNAMSIZ])
 	return !streq(name, ".") && !streq(name, "..");
 }
 
-/* behaviour.md §6 j: `up wg0.conf` looks for /etc/wireguard/wg0.conf.conf. */
+/* §6 j: `up wg0.conf` looks for /etc/wireguard/wg0.conf.conf. */
 static void print_hint(const char *arg)
 {
 	size_t n = strlen(arg);
@@ -129,7 +129,7 @@ void cfg_file_clear(struct cfg_file *file)
 	memset(file, 0, sizeof(*file));
 }
 
-/* behaviour.md §2.2: the "other" bits of the file AND those of its directory. No program prefix. */
+/* §2.2: the "other" bits of the file AND those of its directory. No program prefix. */
 static void warn_world_accessible(const char *path)
 {
 	_cleanup_free_ char *dir = strdup(path);
@@ -152,54 +152,6 @@ static void warn_world_accessible(const char *path)
 		fprintf(stderr, "Warning: `%s' is world accessible\n", path);
 		fflush(stderr);
 	}
-}
-
-static int bytes_reserve(struct cfg_bytes *b, size_t need)
-{
-	size_t cap = b->cap ? 2 * b->cap : 4096;
-	char *n;
-
-	if (need <= b->cap)
-		return 0;
-	if (cap < need)
-		cap = need;
-	n = malloc(cap);
-	if (!n)
-		return -ENOMEM;
-	if (b->data) {
-		memcpy(n, b->data, b->len);
-		explicit_zero(b->data, b->len);
-		free(b->data);
-	}
-	b->data = n;
-	b->cap = cap;
-	return 0;
-}
-
-/* One allocation of the size fstat gives; more only for files that lie about it. */
-static int read_all(const char *path, struct cfg_bytes *b)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	ssize_t n;
-	int r;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	r = bytes_reserve(b, (size_t)st.st_size + 1);
-	for (; r == 0; r = bytes_reserve(b, b->len + 1)) {
-		n = read(fd, b->data + b->len, b->cap - b->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		b->len += (size_t)n;
-	}
-	return r;
 }
 
 static void print_warnings(struct cfg_parser *p, const char *path)
@@ -240,7 +192,7 @@ int cfg_load(const char *arg, unsigned flags, struct cfg_file *file, struct cfg 
 	if (r < 0)
 		return r;
 	warn_world_accessible(file->path);
-	r = read_all(file->path, &bytes);
+	r = read_file(file->path, SIZE_MAX, READ_FILE_SECRET, &bytes.data, &bytes.len);
 	if (r < 0)
 		log_error("Unable to read `%s': %s", file->path, strerror(-r));
 	else

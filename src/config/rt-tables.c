@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Routing table names, read the way iproute2 reads them (behaviour.md §3.8), so that a name
+// Routing table names, read the way iproute2 reads them (spec §3.8), so that a name
 // means the same table for wgq as it does for `ip route add ... table NAME`.
 
 #include <ctype.h>
@@ -10,8 +10,10 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "config/file.h"
+#include "config/rt-tables.h"
 #include "base/macro.h"
+#include "base/number.h"
+#include "base/readfile.h"
 
 static const char *const default_dirs[] = {"/etc/iproute2", "/usr/share/iproute2", NULL};
 
@@ -36,37 +38,18 @@ static void rt_consider(struct rt_match *m, uint32_t id, const char *name)
 	m->id = id;
 }
 
-static int digit_value(int c, int base)
-{
-	int v = isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : -1;
-
-	return v < base ? v : -1;
-}
-
 /* "0x" and hex digits, else decimal with an optional sign, as sscanf's "0x%x" and
  * "%d" read it. Negative or above INT_MAX: *skip (iproute2 keeps the id in an int
  * and drops negative ones). Returns the end, or NULL without any digit. */
 static char *rt_parse_id(char *p, uint32_t *id, bool *skip)
 {
-	uint64_t v = 0;
-	int base = 10, d;
-	bool neg = false;
-	char *start;
+	struct number n;
 
-	if (p[0] == '0' && p[1] == 'x' && isxdigit((unsigned char)p[2])) {
-		base = 16;
-		p += 2;
-	} else if (*p == '-' || *p == '+') {
-		neg = *p++ == '-';
-	}
-	for (start = p; (d = digit_value((unsigned char)*p, base)) >= 0; p++)
-		if (v <= INT_MAX)
-			v = v * (unsigned)base + (unsigned)d;
-	if (p == start)
+	if (number_scan(p, NUMBER_SCANF, &n) < 0)
 		return NULL;
-	*skip = (neg && v) || v > INT_MAX;
-	*id = (uint32_t)v;
-	return p;
+	*skip = (n.negative && n.value) || n.value > INT_MAX;
+	*id = (uint32_t)n.value;
+	return p + (n.end - p);
 }
 
 /* One line: 1 with *id and *name (inside line), 0 to skip, -EINVAL when
@@ -95,26 +78,24 @@ static int rt_parse_line(char *line, uint32_t *id, char **name)
 	return skip ? 0 : 1;
 }
 
-/* -errno of fopen, so the caller can tell an absent file. */
+/* One line for read_file_lines: 1 stops at a corrupted line. */
+static int rt_read_line(char *line, void *data)
+{
+	uint32_t id = 0;
+	char *name = NULL;
+	int r = rt_parse_line(line, &id, &name);
+
+	if (r > 0)
+		rt_consider(data, id, name);
+	return r < 0;
+}
+
+/* -errno of open, so the caller can tell an absent file. */
 static int rt_read_file(const char *path, struct rt_match *m)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
+	int r = read_file_lines(path, rt_read_line, m);
 
-	if (!f)
-		return -errno;
-	while (getline(&line, &cap, f) >= 0) {
-		uint32_t id = 0;
-		char *name = NULL;
-		int r = rt_parse_line(line, &id, &name);
-
-		if (r < 0)
-			break;
-		if (r > 0)
-			rt_consider(m, id, name);
-	}
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 static int rt_conf_filter(const struct dirent *de)

@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The kill switch's table as `nft list table inet wgq-killswitch` shows it
-// (killswitch-netns.md §3.2), for `killswitch on --dry-run`.
+// (killswitch-netns §3.2), for `killswitch on --dry-run`.
 
 #include "base/ip.h"
 #include "firewall/killswitch-rules.h"
@@ -23,7 +23,7 @@ static const char *const output_fixed[] = {
 /* Jumps, newest first: this tunnel's, then the others' as they are now. */
 static void print_jumps(FILE *f, const struct ks_state *st, const char *chain, const char *ifname)
 {
-	char own[32];
+	char own[KS_NAME_MAX];
 
 	snprintf(own, sizeof(own), "tun-%s", ifname);
 	fprintf(f, "\t\tjump %s\n", own);
@@ -36,7 +36,7 @@ static void print_jumps(FILE *f, const struct ks_state *st, const char *chain, c
 static void print_prefix(FILE *f, const struct ks_prefix *p)
 {
 	char text[64];
-	bool host = p->len == (p->family == AF_INET ? 32 : 128);
+	bool host = p->len == ks_host_len(p->family);
 
 	if (host)
 		ip_format(text, sizeof(text), p->family, p->addr);

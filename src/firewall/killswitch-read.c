@@ -2,37 +2,59 @@
 // Copyright (C) 2026 The wgq developers
 //
 // Reading the kill switch's table back, and the "intact" check (killswitch-netns
-// killswitch-netns.md §2.3): rules are compared by the text of their expressions, counters left out.
+// §2.3): rules are compared by the text of their expressions, counters left out.
 
+#include <limits.h>
 #include <netinet/in.h>
 #include <libnftnl/chain.h>
-#include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
-#include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 
 #include "firewall/killswitch-rules.h"
 #include "firewall/killswitch.h"
 #include "base/macro.h"
+#include "firewall/nft-read.h"
 
 #define SIG_MAX 4096
-
-struct read_state {
-	struct ks_state *st;
-	int err;
-};
+#define SIG_EXPR_ROOM 256 /* room one expression's text may need */
+/* Rules of tun-IF besides two per nameserver and one per allow, at the most: oifname,
+ * iifname, two marks, two returns (and room to spare). */
+#define TUN_FIXED_RULES 8
+#define WALK_EXPRS_MAX 24 /* expressions remembered for analyse() */
+/* The expressions of the rules analyse() recognises: `jump X`; `meta mark N accept`;
+ * `ip daddr P accept` (meta, cmp, payload, cmp, immediate), with a bitwise when P does
+ * not end on a byte. Indices are into those. */
+#define JUMP_EXPRS	  1
+#define MARK_EXPRS	  3
+#define PREFIX_EXPRS	  5
+#define PREFIX_MASK_EXPRS 6
+#define PREFIX_NFPROTO	  1 /* the cmp of meta nfproto */
+#define PREFIX_PAYLOAD	  2
+#define PREFIX_BITWISE	  3
+#define GROW_FIRST 4 /* elements of a first allocation */
 
 static void *grow(void *arr, size_t n, size_t size)
 {
 	/* Doubling at powers of two; n is the count before the new element. */
 	if (n & (n - 1) || n == 1)
 		return arr;
-	return realloc(arr, (n ? n * 2 : 4) * size);
+	return realloc(arr, (n ? n * 2 : GROW_FIRST) * size);
 }
+
+/* A zeroed new element at the end of arr (n elements so far, arr may move); the caller
+ * counts it. NULL: no memory, arr unchanged. */
+#define NEW_SLOT(arr, n)                                                                  \
+	({                                                                                \
+		__typeof__(arr) _a = grow(arr, n, sizeof(*(arr)));                        \
+		if (_a) {                                                                 \
+			(arr) = _a;                                                       \
+			memset(&_a[n], 0, sizeof(*_a));                                   \
+		}                                                                         \
+		_a ? &_a[n] : NULL;                                                       \
+	})
 
 static int comment_cb(const struct nftnl_udata *attr, void *data)
 {
@@ -56,28 +78,14 @@ static enum cfg_ks_level chain_level(const struct nftnl_chain *c)
 	return !strncmp(comment, "wgq on", len) ? CFG_KS_ON : CFG_KS_OFF;
 }
 
-static int chain_cb(const struct nlmsghdr *nlh, void *data)
+static int chain_cb(struct nftnl_chain *c, void *data)
 {
-	struct read_state *rs = data;
-	struct ks_state *st = rs->st;
-	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct ks_state *st = data;
+	struct ks_chain *k = NEW_SLOT(st->chains, st->n_chains);
 
-	if (!c || nftnl_chain_nlmsg_parse(nlh, c) < 0) {
-		rs->err = -ENOMEM;
-		goto out;
-	}
-	if (!streq(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE) ?: "", KS_TABLE))
-		goto out;
-	struct ks_chain *arr = grow(st->chains, st->n_chains, sizeof(*arr));
-
-	if (!arr) {
-		rs->err = -ENOMEM;
-		goto out;
-	}
-	st->chains = arr;
-	struct ks_chain *k = &arr[st->n_chains++];
-
-	*k = (struct ks_chain){ 0 };
+	if (!k)
+		return -ENOMEM;
+	st->n_chains++;
 	snprintf(k->name, sizeof(k->name), "%s", nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
 	k->base = nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM);
 	k->hook = k->base ? nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM) : 0;
@@ -85,17 +93,14 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 			    ? nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY)
 			    : NF_ACCEPT;
 	k->level = chain_level(c);
-out:
-	if (c)
-		nftnl_chain_free(c);
-	return MNL_CB_OK;
+	return 0;
 }
 
 struct expr_walk {
 	char *sig;
 	size_t len;
 	struct ks_rule *r;
-	const struct nftnl_expr *e[24];
+	const struct nftnl_expr *e[WALK_EXPRS_MAX];
 	size_t n;
 };
 
@@ -110,7 +115,7 @@ static int expr_cb(struct nftnl_expr *e, void *data)
 		w->r->packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
 		return MNL_CB_OK;
 	}
-	if (w->len + 256 >= SIG_MAX)
+	if (w->len + SIG_EXPR_ROOM >= SIG_MAX)
 		return MNL_CB_OK;
 	w->len += (size_t)snprintf(w->sig + w->len, SIG_MAX - w->len, "[%s ", name);
 	int n = nftnl_expr_snprintf(w->sig + w->len, SIG_MAX - w->len, e, NFTNL_OUTPUT_DEFAULT, 0);
@@ -138,15 +143,16 @@ static void analyse_prefix(struct expr_walk *w)
 	const uint8_t *d = nftnl_expr_get(w->e[w->n - 2], NFTNL_EXPR_CMP_DATA, &dlen);
 	const uint8_t *mask = NULL;
 	struct ks_prefix *p = &w->r->allow;
-	uint8_t fam = *(const uint8_t *)nftnl_expr_get(w->e[1], NFTNL_EXPR_CMP_DATA, &mlen);
+	uint8_t fam = *(const uint8_t *)nftnl_expr_get(w->e[PREFIX_NFPROTO], NFTNL_EXPR_CMP_DATA,
+						       &mlen);
 
 	p->family = fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
-	if (w->n == 6)
-		mask = nftnl_expr_get(w->e[3], NFTNL_EXPR_BITWISE_MASK, &mlen);
-	if (!d || dlen > 16 || (mask && mlen != dlen))
+	if (w->n == PREFIX_MASK_EXPRS)
+		mask = nftnl_expr_get(w->e[PREFIX_BITWISE], NFTNL_EXPR_BITWISE_MASK, &mlen);
+	if (!d || dlen > sizeof(p->addr) || (mask && mlen != dlen))
 		return;
 	memcpy(p->addr, d, dlen);
-	p->len = (uint8_t)(dlen * 8);
+	p->len = (uint8_t)(dlen * CHAR_BIT);
 	if (mask) {
 		p->len = 0;
 		for (uint32_t i = 0; i < mlen; i++)
@@ -160,18 +166,18 @@ static void analyse(struct expr_walk *w)
 {
 	const struct nftnl_expr *last = w->n ? w->e[w->n - 1] : NULL;
 
-	if (w->n == 1 && is_verdict(last, NFT_JUMP))
+	if (w->n == JUMP_EXPRS && is_verdict(last, NFT_JUMP))
 		snprintf(w->r->jump, sizeof(w->r->jump), "%s",
 			 nftnl_expr_get_str(last, NFTNL_EXPR_IMM_CHAIN));
-	if (w->n == 3 && is_name(w->e[0], "meta") &&
+	if (w->n == MARK_EXPRS && is_name(w->e[0], "meta") &&
 	    nftnl_expr_get_u32(w->e[0], NFTNL_EXPR_META_KEY) == NFT_META_MARK &&
 	    is_verdict(last, NF_ACCEPT)) {
 		w->r->mark = nftnl_expr_get_u32(w->e[1], NFTNL_EXPR_CMP_DATA);
 		w->r->is_mark = true;
 	}
-	if ((w->n == 5 || w->n == 6) && is_name(w->e[0], "meta") &&
+	if ((w->n == PREFIX_EXPRS || w->n == PREFIX_MASK_EXPRS) && is_name(w->e[0], "meta") &&
 	    nftnl_expr_get_u32(w->e[0], NFTNL_EXPR_META_KEY) == NFT_META_NFPROTO &&
-	    is_name(w->e[2], "payload") && is_verdict(last, NF_ACCEPT))
+	    is_name(w->e[PREFIX_PAYLOAD], "payload") && is_verdict(last, NF_ACCEPT))
 		analyse_prefix(w);
 }
 
@@ -189,89 +195,60 @@ static int describe(struct nftnl_rule *nr, struct ks_rule *r)
 	return 0;
 }
 
-static int rule_cb(const struct nlmsghdr *nlh, void *data)
+static int rule_cb(struct nftnl_rule *nr, void *data)
 {
-	struct read_state *rs = data;
-	struct ks_state *st = rs->st;
-	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct ks_state *st = data;
+	struct ks_rule *r = NEW_SLOT(st->rules, st->n_rules);
 
-	if (!nr || nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
-		rs->err = -ENOMEM;
-		goto out;
-	}
-	if (!streq(nftnl_rule_get_str(nr, NFTNL_RULE_TABLE) ?: "", KS_TABLE))
-		goto out;
-	struct ks_rule *arr = grow(st->rules, st->n_rules, sizeof(*arr));
-
-	if (!arr) {
-		rs->err = -ENOMEM;
-		goto out;
-	}
-	st->rules = arr;
-	struct ks_rule *r = &arr[st->n_rules];
-
-	*r = (struct ks_rule){ 0 };
+	if (!r)
+		return -ENOMEM;
 	snprintf(r->chain, sizeof(r->chain), "%s", nftnl_rule_get_str(nr, NFTNL_RULE_CHAIN));
 	r->handle = nftnl_rule_get_u64(nr, NFTNL_RULE_HANDLE);
-	rs->err = describe(nr, r);
-	if (!rs->err)
+	int err = describe(nr, r);
+
+	if (!err)
 		st->n_rules++;
-out:
-	if (nr)
-		nftnl_rule_free(nr);
-	return MNL_CB_OK;
+	return err;
 }
 
-static void reset(void *data)
+/* A dump the kernel interrupted (NLM_F_DUMP_INTR) is repeated from the start: forget
+ * what its first pass read. */
+static void chains_reset(void *data)
 {
-	struct read_state *rs = data;
+	struct ks_state *st = data;
 
-	ks_state_clear(rs->st);
-	rs->err = 0;
+	st->n_chains = 0;
 }
 
-static int dump(struct nl_sock *s, uint16_t type, mnl_cb_t cb, struct read_state *rs)
+static void rules_reset(void *data)
 {
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, NLM_F_DUMP, 0);
-	int err = nl_dump(s, nlh, cb, NULL, rs);
+	struct ks_state *st = data;
 
-	return err ?: rs->err;
-}
-
-/* Does the table exist (a plain GETTABLE, no dump)? 0, -ENOENT or -errno. */
-static int table_exists(struct nl_sock *s)
-{
-	char buf[256] = { 0 };
-	struct nftnl_table *t = nftnl_table_alloc();
-
-	if (!t)
-		return -ENOMEM;
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, KS_TABLE);
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, 0, 0);
-
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
-	return nl_talk(s, nlh, NULL, NULL);
+	for (size_t i = 0; i < st->n_rules; i++)
+		free(st->rules[i].sig);
+	st->n_rules = 0;
 }
 
 int ks_read(struct nl_sock *s, struct ks_state *st)
 {
-	struct read_state rs = { .st = st };
+	const struct nft_read chains = { .family = NFPROTO_INET, .table = KS_TABLE, .data = st,
+					 .reset = chains_reset };
+	const struct nft_read rules = { .family = NFPROTO_INET, .table = KS_TABLE, .data = st,
+					.reset = rules_reset };
 
 	/* Most namespaces have no switch: one GETTABLE answers that, without dumping
 	 * every inet chain and rule while other runs commit. */
-	reset(&rs);
-	int err = table_exists(s);
+	ks_state_clear(st);
+	int err = nft_read_table_exists(s, NFPROTO_INET, KS_TABLE);
 
 	st->table = err == 0;
 	if (err < 0)
 		return err == -ENOENT ? 0 : err;
 	/* Chains then rules: a change in between shows as "not intact", which the
 	 * caller reports; a retry reads again. */
-	err = dump(s, NFT_MSG_GETCHAIN, chain_cb, &rs);
+	err = nft_read_chains(s, &chains, chain_cb);
 	if (err == 0)
-		err = dump(s, NFT_MSG_GETRULE, rule_cb, &rs);
+		err = nft_read_rules(s, &rules, rule_cb);
 	if (err == -ENOENT)
 		err = 0;
 	return err;
@@ -288,7 +265,7 @@ void ks_state_clear(struct ks_state *st)
 
 const struct ks_chain *ks_find(const struct ks_state *st, const char *ifname)
 {
-	char name[32];
+	char name[KS_NAME_MAX];
 
 	snprintf(name, sizeof(name), "tun-%s", ifname);
 	for (size_t i = 0; i < st->n_chains; i++)
@@ -348,7 +325,7 @@ static unsigned count_jumps(const struct ks_state *st, const char *chain, const 
 
 bool ks_intact(const struct ks_state *st, const char *ifname)
 {
-	char name[32];
+	char name[KS_NAME_MAX];
 
 	snprintf(name, sizeof(name), "tun-%s", ifname);
 	return st->table && base_ok(st, 0) && base_ok(st, 1) && ks_find(st, ifname) &&
@@ -393,8 +370,8 @@ static int collect_sig(struct nftnl_rule *nr, void *data)
 
 bool ks_tun_matches(const struct ks_state *st, const struct ks_params *p)
 {
-	struct sig_list l = { .cap = 8 + 2 * p->n_dns + p->n_allows };
-	char name[32];
+	struct sig_list l = { .cap = TUN_FIXED_RULES + 2 * p->n_dns + p->n_allows };
+	char name[KS_NAME_MAX];
 	bool ok;
 	size_t k = 0;
 

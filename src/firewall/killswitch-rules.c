@@ -2,13 +2,13 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The expressions of the kill switch's rules, as nft 1.0.6 generates them for the
-// listing of killswitch-netns.md §3.2 (checked with `nft --debug=netlink`), including the
+// listing of killswitch-netns §3.2 (checked with `nft --debug=netlink`), including the
 // implicit `meta nfproto` / `meta l4proto` dependencies of an inet table.
 
 #include "firewall/killswitch-rules.h"
 
-#include <netinet/in.h>
 #include <libnftnl/expr.h>
+#include <limits.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
@@ -20,214 +20,142 @@
 
 #include "base/ip.h"
 #include "base/macro.h"
+#include "firewall/nft-expr.h"
 
-static struct nftnl_expr *put(struct nftnl_rule *r, const char *name)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc(name);
-
-	if (e)
-		nftnl_rule_add_expr(r, e);
-	return e;
-}
-
-static int meta_load(struct nftnl_rule *r, uint32_t key)
-{
-	struct nftnl_expr *e = put(r, "meta");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	return 0;
-}
-
-static int cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
-{
-	struct nftnl_expr *e = put(r, "cmp");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
-	return nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len) < 0 ? -ENOMEM : 0;
-}
+/* Ports and values of the fixed rules (§3.2). */
+#define PORT_DNS	  53
+#define PORT_DHCP_CLIENT  68
+#define PORT_DHCP_SERVER  67
+#define PORT_DHCP6_CLIENT 546
+#define PORT_DHCP6_SERVER 547
+#define ND_ROUTER_SOLICIT 133
+#define ND_NEIGH_SOLICIT  135
+#define ND_NEIGH_ADVERT	  136
+#define ND_HOPLIMIT	  255 /* neighbour discovery only from the link itself */
+#define LINK_LOCAL_LEN	  10  /* fe80::/10 */
+/* Where the ports sit in a UDP or TCP header. */
+#define L4_SPORT_OFF 0
+#define L4_DPORT_OFF 2
+#define L4_PORT_LEN  2
+#define ICMP_TYPE_OFF 0
 
 static int cmp_u8(struct nftnl_rule *r, uint8_t v)
 {
-	return cmp(r, NFT_CMP_EQ, &v, 1);
-}
-
-static int payload(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len)
-{
-	struct nftnl_expr *e = put(r, "payload");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	return 0;
-}
-
-static int bitwise(struct nftnl_rule *r, const void *mask, uint32_t len)
-{
-	static const uint8_t zero[16];
-	struct nftnl_expr *e = put(r, "bitwise");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
-	if (nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len) < 0 ||
-	    nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, len) < 0)
-		return -ENOMEM;
-	return 0;
-}
-
-static int verdict(struct nftnl_rule *r, int v, const char *chain)
-{
-	struct nftnl_expr *e = put(r, "immediate");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)v);
-	if (chain && nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain) < 0)
-		return -ENOMEM;
-	return 0;
+	return nft_expr_cmp(r, NFT_CMP_EQ, &v, sizeof(v));
 }
 
 static int accept_(struct nftnl_rule *r)
 {
-	return verdict(r, NF_ACCEPT, NULL);
-}
-
-static int counter(struct nftnl_rule *r)
-{
-	struct nftnl_expr *e = put(r, "counter");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, 0);
-	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, 0);
-	return 0;
-}
-
-static int reject(struct nftnl_rule *r, uint32_t type, uint8_t code)
-{
-	struct nftnl_expr *e = put(r, "reject");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, type);
-	nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, code);
-	return 0;
+	return nft_expr_verdict(r, NF_ACCEPT, NULL);
 }
 
 /* meta nfproto FAMILY (inet dependency) */
 static int nfproto(struct nftnl_rule *r, int family)
 {
-	return meta_load(r, NFT_META_NFPROTO)
+	return nft_expr_meta_load(r, NFT_META_NFPROTO)
 		       ?: cmp_u8(r, family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
-}
-
-static int l4proto(struct nftnl_rule *r, uint8_t proto)
-{
-	return meta_load(r, NFT_META_L4PROTO) ?: cmp_u8(r, proto);
-}
-
-static int ifname_is(struct nftnl_rule *r, uint32_t key, const char *ifname)
-{
-	char name[IFNAMSIZ] = { 0 }; /* nft compares the whole NUL-padded name */
-
-	memcpy(name, ifname, strnlen(ifname, IFNAMSIZ - 1));
-	return meta_load(r, key) ?: cmp(r, NFT_CMP_EQ, name, sizeof(name));
 }
 
 static int dport53(struct nftnl_rule *r, uint8_t proto)
 {
-	static const uint8_t port[2] = { 0, 53 };
+	static const uint8_t port[L4_PORT_LEN] = { PORT_DNS >> 8, PORT_DNS & 0xff };
 
-	return l4proto(r, proto) ?: payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2) ?:
-	       cmp(r, NFT_CMP_EQ, port, 2);
+	return nft_expr_l4proto(r, proto) ?:
+	       nft_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, L4_DPORT_OFF, L4_PORT_LEN) ?:
+	       nft_expr_cmp(r, NFT_CMP_EQ, port, sizeof(port));
+}
+
+/* Bytes of an address of family (AF_INET or AF_INET6). */
+static uint32_t addr_len(int family)
+{
+	return family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+}
+
+static uint32_t addr_offset(int family, bool src)
+{
+	if (family == AF_INET)
+		return src ? offsetof(struct iphdr, saddr) : offsetof(struct iphdr, daddr);
+	return src ? offsetof(struct ip6_hdr, ip6_src) : offsetof(struct ip6_hdr, ip6_dst);
 }
 
 /* ip daddr P / ip6 daddr P (saddr with src): whole bytes are compared as they are;
  * otherwise nft loads the whole address and masks it. */
 static int prefix_match(struct nftnl_rule *r, const struct ks_prefix *p, bool src)
 {
-	bool v4 = p->family == AF_INET;
-	uint32_t alen = v4 ? 4 : 16;
-	uint32_t off =
-		v4 ? (src ? offsetof(struct iphdr, saddr) : offsetof(struct iphdr, daddr))
-		   : (src ? offsetof(struct ip6_hdr, ip6_src) : offsetof(struct ip6_hdr, ip6_dst));
-	uint8_t addr[16], mask[16] = { 0 };
+	uint32_t alen = addr_len(p->family);
+	uint32_t off = addr_offset(p->family, src);
+	uint8_t addr[sizeof(p->addr)], mask[sizeof(p->addr)] = { 0 };
 
-	memcpy(addr, p->addr, 16);
+	memcpy(addr, p->addr, sizeof(addr));
 	ip_mask(p->family, addr, p->len);
 	int err = nfproto(r, p->family);
 
-	if (err || p->len % 8 == 0)
-		return err ?: payload(r, NFT_PAYLOAD_NETWORK_HEADER, off, p->len / 8u) ?:
-			      cmp(r, NFT_CMP_EQ, addr, p->len / 8u);
-	memset(mask, 0xff, 16);
+	if (err || p->len % CHAR_BIT == 0)
+		return err ?: nft_expr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, off,
+					      p->len / CHAR_BIT) ?:
+			      nft_expr_cmp(r, NFT_CMP_EQ, addr, p->len / CHAR_BIT);
+	memset(mask, 0xff, sizeof(mask));
 	ip_mask(p->family, mask, p->len);
-	return payload(r, NFT_PAYLOAD_NETWORK_HEADER, off, alen) ?: bitwise(r, mask, alen) ?:
-	       cmp(r, NFT_CMP_EQ, addr, alen);
+	return nft_expr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, off, alen) ?:
+	       nft_expr_bitwise(r, mask, alen) ?: nft_expr_cmp(r, NFT_CMP_EQ, addr, alen);
 }
 
 /* icmpv6 type T ip6 hoplimit 255 accept */
 static int rule_nd(struct nftnl_rule *r, uint8_t type)
 {
-	return nfproto(r, AF_INET6) ?: l4proto(r, IPPROTO_ICMPV6) ?:
-	       payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1) ?: cmp_u8(r, type) ?:
-	       payload(r, NFT_PAYLOAD_NETWORK_HEADER, offsetof(struct ip6_hdr, ip6_hlim), 1) ?:
-	       cmp_u8(r, 255) ?: accept_(r);
+	return nfproto(r, AF_INET6) ?: nft_expr_l4proto(r, IPPROTO_ICMPV6) ?:
+	       nft_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, ICMP_TYPE_OFF, 1) ?:
+	       cmp_u8(r, type) ?:
+	       nft_expr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, offsetof(struct ip6_hdr, ip6_hlim),
+				1) ?:
+	       cmp_u8(r, ND_HOPLIMIT) ?: accept_(r);
 }
 
 /* udp sport S udp dport D: nft merges both into one 4-byte load. */
 static int udp_ports(struct nftnl_rule *r, uint16_t sport, uint16_t dport)
 {
-	uint8_t p[4] = { (uint8_t)(sport >> 8), (uint8_t)sport, (uint8_t)(dport >> 8),
-			 (uint8_t)dport };
+	uint8_t p[2 * L4_PORT_LEN] = { (uint8_t)(sport >> 8), (uint8_t)sport,
+				       (uint8_t)(dport >> 8), (uint8_t)dport };
 
-	return l4proto(r, IPPROTO_UDP) ?: payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 4) ?:
-	       cmp(r, NFT_CMP_EQ, p, 4);
+	return nft_expr_l4proto(r, IPPROTO_UDP) ?:
+	       nft_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, L4_SPORT_OFF, sizeof(p)) ?:
+	       nft_expr_cmp(r, NFT_CMP_EQ, p, sizeof(p));
 }
 
 static int rule_dhcp6(struct nftnl_rule *r)
 {
 	static const struct ks_prefix ll = { .family = AF_INET6,
 					     .addr = { 0xfe, 0x80 },
-					     .len = 10 };
+					     .len = LINK_LOCAL_LEN };
 
-	return prefix_match(r, &ll, true) ?: udp_ports(r, 546, 547) ?: accept_(r);
+	return prefix_match(r, &ll, true) ?: udp_ports(r, PORT_DHCP6_CLIENT, PORT_DHCP6_SERVER) ?:
+	       accept_(r);
 }
 
 static int rule_reject_any(struct nftnl_rule *r)
 {
-	return counter(r) ?: reject(r, NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
+	return nft_expr_counter(r) ?:
+	       nft_expr_reject(r, NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
 }
 
 int ksr_output_fixed(struct nftnl_rule *r, unsigned i)
 {
 	switch (i) {
 	case 0:
-		return ifname_is(r, NFT_META_OIFNAME, "lo") ?: accept_(r);
+		return nft_expr_ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, "lo") ?: accept_(r);
 	case 1:
-		return rule_nd(r, 133); /* nd-router-solicit */
+		return rule_nd(r, ND_ROUTER_SOLICIT);
 	case 2:
-		return rule_nd(r, 135); /* nd-neighbor-solicit */
+		return rule_nd(r, ND_NEIGH_SOLICIT);
 	case 3:
-		return rule_nd(r, 136); /* nd-neighbor-advert */
+		return rule_nd(r, ND_NEIGH_ADVERT);
 	case 4:
-		return udp_ports(r, 68, 67) ?: accept_(r);
+		return udp_ports(r, PORT_DHCP_CLIENT, PORT_DHCP_SERVER) ?: accept_(r);
 	case 5:
 		return rule_dhcp6(r);
 	case 6:
-		return dport53(r, IPPROTO_TCP) ?: counter(r) ?: reject(r, NFT_REJECT_TCP_RST, 0);
+		return dport53(r, IPPROTO_TCP) ?: nft_expr_counter(r) ?:
+		       nft_expr_reject(r, NFT_REJECT_TCP_RST, 0);
 	case 7:
 		return rule_reject_any(r);
 	}
@@ -241,26 +169,26 @@ int ksr_forward_fixed(struct nftnl_rule *r, unsigned i)
 
 int ksr_jump(struct nftnl_rule *r, const char *chain)
 {
-	return verdict(r, NFT_JUMP, chain);
+	return nft_expr_verdict(r, NFT_JUMP, chain);
 }
 
 static int tun_dns(struct nftnl_rule *r, const struct ks_prefix *ns, uint8_t proto)
 {
 	struct ks_prefix host = *ns;
 
-	host.len = ns->family == AF_INET ? 32 : 128;
+	host.len = ks_host_len(ns->family);
 	return prefix_match(r, &host, false) ?: dport53(r, proto) ?: accept_(r);
 }
 
 static bool inside(const struct ks_prefix *a, const struct ks_prefix *net)
 {
-	uint8_t m[16];
+	uint8_t m[sizeof(a->addr)];
 
 	if (a->family != net->family)
 		return false;
-	memcpy(m, a->addr, 16);
+	memcpy(m, a->addr, sizeof(m));
 	ip_mask(net->family, m, net->len);
-	return memcmp(m, net->addr, net->family == AF_INET ? 4 : 16) == 0;
+	return memcmp(m, net->addr, addr_len(net->family)) == 0;
 }
 
 bool ksr_dns_allowed(const struct ks_params *p, size_t i)
@@ -291,25 +219,37 @@ static int emit_one(const struct emitter *em, tun_rule_fn fn, const void *arg)
 	return err;
 }
 
+/* ct state established,related */
+static int ct_established(struct nftnl_rule *r)
+{
+	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
+	uint32_t zero = 0;
+
+	return nft_expr_ct_load(r, NFT_CT_STATE) ?: nft_expr_bitwise(r, &mask, sizeof(mask)) ?:
+	       nft_expr_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
+}
+
 /* oifname "IF" accept */
 static int rule_oif(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
 {
 	(void)arg;
-	return ifname_is(r, NFT_META_OIFNAME, p->ifname) ?: accept_(r);
+	return nft_expr_ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, p->ifname) ?: accept_(r);
 }
 
 /* iifname "IF" ct state established,related accept */
 static int rule_replies(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
 {
 	(void)arg;
-	return ifname_is(r, NFT_META_IIFNAME, p->ifname) ?: ksr_ct_established(r) ?: accept_(r);
+	return nft_expr_ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, p->ifname) ?:
+	       ct_established(r) ?: accept_(r);
 }
 
 /* meta mark N accept */
 static int rule_mark(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
 {
 	(void)p;
-	return meta_load(r, NFT_META_MARK) ?: cmp(r, NFT_CMP_EQ, arg, 4) ?: accept_(r);
+	return nft_expr_meta_load(r, NFT_META_MARK) ?:
+	       nft_expr_cmp(r, NFT_CMP_EQ, arg, sizeof(p->mark)) ?: accept_(r);
 }
 
 struct dns_arg {
@@ -329,7 +269,7 @@ static int rule_dns(struct nftnl_rule *r, const struct ks_params *p, const void 
 static int rule_dns_return(struct nftnl_rule *r, const struct ks_params *p, const void *arg)
 {
 	(void)p;
-	return dport53(r, *(const uint8_t *)arg) ?: verdict(r, NFT_RETURN, NULL);
+	return dport53(r, *(const uint8_t *)arg) ?: nft_expr_verdict(r, NFT_RETURN, NULL);
 }
 
 /* ip(6) daddr P accept */
@@ -355,7 +295,7 @@ static int emit_dns(const struct emitter *em)
 	return err ?: emit_one(em, rule_dns_return, &udp) ?: emit_one(em, rule_dns_return, &tcp);
 }
 
-/* The rules of tun-IF in order (killswitch-netns.md §3.3); a callback gets each as it is built. */
+/* The rules of tun-IF in order (§3.3); a callback gets each as it is built. */
 int ksr_tun_rules(const struct ks_params *p, int (*emit)(struct nftnl_rule *r, void *data),
 		  void *data)
 {
@@ -375,18 +315,4 @@ int ksr_tun_rules(const struct ks_params *p, int (*emit)(struct nftnl_rule *r, v
 	for (size_t i = 0; !err && i < p->n_allows; i++)
 		err = emit_one(&em, rule_allow, &p->allows[i]);
 	return err;
-}
-
-/* ct state established,related */
-int ksr_ct_established(struct nftnl_rule *r)
-{
-	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
-	uint32_t zero = 0;
-	struct nftnl_expr *e = put(r, "ct");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	return bitwise(r, &mask, 4) ?: cmp(r, NFT_CMP_NEQ, &zero, 4);
 }

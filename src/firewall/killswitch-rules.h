@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The expressions of the kill switch's rules (killswitch-netns.md §3.2, §3.3): each
+// The expressions of the kill switch's rules (killswitch-netns §3.2, §3.3): each
 // function appends one rule's expressions to r.
 #pragma once
 
@@ -18,8 +18,6 @@ int ksr_output_fixed(struct nftnl_rule *r, unsigned i);
 int ksr_forward_fixed(struct nftnl_rule *r, unsigned i);
 /* jump CHAIN */
 int ksr_jump(struct nftnl_rule *r, const char *chain);
-/* ct state established,related */
-int ksr_ct_established(struct nftnl_rule *r);
 /* Is nameserver i of p inside one of its allows? */
 bool ksr_dns_allowed(const struct ks_params *p, size_t i);
 /* Build tun-IF's rules in order; emit gets each (and must not keep it). */

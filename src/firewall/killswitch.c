@@ -1,88 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The kill switch's table (killswitch-netns.md §3.4): one batch per change, read back and
+// The kill switch's table (killswitch-netns §3.4): one batch per change, read back and
 // checked after each.
 
 #include "firewall/killswitch.h"
 
+#include <limits.h>
 #include <netinet/in.h>
 #include <libnftnl/chain.h>
-#include <libnftnl/common.h>
-#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
-#include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 
 #include "firewall/killswitch-rules.h"
+#include "firewall/nft-batch.h"
 #include "base/ip.h"
 #include "base/macro.h"
 
-/* One message: a rule has at most about 20 expressions of < 64 bytes each. */
+/* Batches are sized with this per message: a rule has at most about 20 expressions
+ * of < 64 bytes each. */
 #define KS_MSG_MAX 2048
 #define KS_TUN	   "tun-"
+/* Messages of an install besides the old rules, the allows and two per nameserver
+ * (BEGIN, table, chains, fixed and tunnel rules, jumps, END), with room to spare. */
+#define KS_INSTALL_FIXED 32
+#define KS_COMMENT_MAX	 32 /* "wgq lockdown" */
+/* Messages of a removal besides the jumps: BEGIN, DELCHAIN or DELTABLE, END, and one
+ * to spare. */
+#define KS_REMOVE_FIXED 4
 
 static const char *const base_names[2] = { "output", "forward" };
 
-union ks_msg {
-	char data[KS_MSG_MAX];
-	struct nlmsghdr nlh;
-};
-
-struct ks_batch {
-	char *buf;
-	size_t size, len;
-	struct nl_sock *sock;
-	uint32_t seq;
-};
-
-static uint32_t next_seq(struct ks_batch *b)
+static void tun_name(char out[static KS_NAME_MAX], const char *ifname)
 {
-	return b->sock ? nl_next_seq(b->sock) : ++b->seq;
-}
-
-static int append(struct ks_batch *b, const struct nlmsghdr *nlh)
-{
-	return nl_batch_put(b->buf, b->size, &b->len, nlh);
-}
-
-static struct nlmsghdr *hdr(union ks_msg *m, struct ks_batch *b, uint16_t type, uint16_t flags)
-{
-	return nftnl_nlmsg_build_hdr(m->data, type, NFPROTO_INET, flags | NLM_F_ACK, next_seq(b));
-}
-
-static int put_table(struct ks_batch *b, uint16_t type)
-{
-	struct nftnl_table *t = nftnl_table_alloc();
-	union ks_msg m = { 0 };
-
-	if (!t)
-		return -ENOMEM;
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, KS_TABLE);
-	if (type == NFT_MSG_NEWTABLE)
-		nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
-	struct nlmsghdr *nlh = hdr(&m, b, type, type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0);
-
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
-	return append(b, nlh);
-}
-
-static void tun_name(char out[static 32], const char *ifname)
-{
-	snprintf(out, 32, KS_TUN "%s", ifname);
+	snprintf(out, KS_NAME_MAX, KS_TUN "%s", ifname);
 }
 
 /* A base chain (i 0: output, 1: forward), or with ifname the regular tun-IF. */
-static int put_chain(struct ks_batch *b, uint16_t type, int i, const char *ifname,
+static int put_chain(struct nft_batch *b, uint16_t type, int i, const char *ifname,
 		     enum cfg_ks_level level)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
-	char name[32];
-	union ks_msg m = { 0 };
+	char name[KS_NAME_MAX];
 
 	if (!c)
 		return -ENOMEM;
@@ -102,7 +63,7 @@ static int put_chain(struct ks_batch *b, uint16_t type, int i, const char *ifnam
 	struct nftnl_udata_buf *ud = NULL;
 
 	if (type == NFT_MSG_NEWCHAIN && ifname) {
-		char comment[32];
+		char comment[KS_COMMENT_MAX];
 
 		snprintf(comment, sizeof(comment), "wgq %s", ks_level_name(level));
 		ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
@@ -110,17 +71,21 @@ static int put_chain(struct ks_batch *b, uint16_t type, int i, const char *ifnam
 			nftnl_chain_set_data(c, NFTNL_CHAIN_USERDATA, nftnl_udata_buf_data(ud),
 					     nftnl_udata_buf_len(ud));
 	}
-	struct nlmsghdr *nlh = hdr(&m, b, type, type == NFT_MSG_NEWCHAIN ? NLM_F_CREATE : 0);
+	int err = nft_batch_put(b, &(struct nft_msg){
+					   .type = type,
+					   .family = NFPROTO_INET,
+					   .flags = type == NFT_MSG_NEWCHAIN ? NLM_F_CREATE : 0,
+					   .chain = c,
+				   });
 
-	nftnl_chain_nlmsg_build_payload(nlh, c);
 	nftnl_chain_free(c);
 	if (ud)
 		nftnl_udata_buf_free(ud);
-	return append(b, nlh);
+	return err;
 }
 
 struct rule_dest {
-	struct ks_batch *b;
+	struct nft_batch *b;
 	const char *chain;
 	bool insert; /* at the head (jumps) instead of appended */
 };
@@ -128,15 +93,15 @@ struct rule_dest {
 static int put_rule(struct nftnl_rule *r, void *data)
 {
 	struct rule_dest *d = data;
-	union ks_msg m = { 0 };
 
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, KS_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, d->chain);
-	struct nlmsghdr *nlh =
-		hdr(&m, d->b, NFT_MSG_NEWRULE, NLM_F_CREATE | (d->insert ? 0 : NLM_F_APPEND));
-
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	return append(d->b, nlh);
+	return nft_batch_put(d->b, &(struct nft_msg){
+					   .type = NFT_MSG_NEWRULE,
+					   .family = NFPROTO_INET,
+					   .flags = NLM_F_CREATE | (d->insert ? 0 : NLM_F_APPEND),
+					   .rule = r,
+				   });
 }
 
 static int put_built(struct rule_dest *d, int (*build)(struct nftnl_rule *r, unsigned i),
@@ -151,7 +116,7 @@ static int put_built(struct rule_dest *d, int (*build)(struct nftnl_rule *r, uns
 	return err;
 }
 
-static int put_base(struct ks_batch *b, int i)
+static int put_base(struct nft_batch *b, int i)
 {
 	struct rule_dest d = { .b = b, .chain = base_names[i] };
 	unsigned n = i == 0 ? KSR_OUTPUT_FIXED : KSR_FORWARD_FIXED;
@@ -162,27 +127,27 @@ static int put_base(struct ks_batch *b, int i)
 	return err;
 }
 
-static int put_del_rule(struct ks_batch *b, const struct ks_rule *r)
+static int put_del_rule(struct nft_batch *b, const struct ks_rule *r)
 {
 	struct nftnl_rule *nr = nftnl_rule_alloc();
-	union ks_msg m = { 0 };
 
 	if (!nr)
 		return -ENOMEM;
 	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, KS_TABLE);
 	nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, r->chain);
 	nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, r->handle);
-	struct nlmsghdr *nlh = hdr(&m, b, NFT_MSG_DELRULE, 0);
+	int err = nft_batch_put(b, &(struct nft_msg){ .type = NFT_MSG_DELRULE,
+						      .family = NFPROTO_INET,
+						      .rule = nr });
 
-	nftnl_rule_nlmsg_build_payload(nlh, nr);
 	nftnl_rule_free(nr);
-	return append(b, nlh);
+	return err;
 }
 
 /* DELRULE for every jump to tun-IF. */
-static int put_del_jumps(struct ks_batch *b, const struct ks_state *st, const char *ifname)
+static int put_del_jumps(struct nft_batch *b, const struct ks_state *st, const char *ifname)
 {
-	char name[32];
+	char name[KS_NAME_MAX];
 	int err = 0;
 
 	tun_name(name, ifname);
@@ -200,9 +165,9 @@ static bool has_chain(const struct ks_state *st, const char *name)
 	return false;
 }
 
-static int put_tun(struct ks_batch *b, const struct ks_params *p)
+static int put_tun(struct nft_batch *b, const struct ks_params *p)
 {
-	char name[32];
+	char name[KS_NAME_MAX];
 	int err = put_chain(b, NFT_MSG_NEWCHAIN, 0, p->ifname, p->level);
 	struct rule_dest d = { .b = b, .chain = name };
 
@@ -223,14 +188,13 @@ static int put_tun(struct ks_batch *b, const struct ks_params *p)
 int ks_build_install(void *buf, size_t size, struct nl_sock *s, const struct ks_state *st,
 		     const struct ks_params *p)
 {
-	struct ks_batch b = { .buf = buf, .size = size, .sock = s };
-	union ks_msg m = { 0 };
-	char name[32];
-	int err = append(&b, nftnl_batch_begin(m.data, next_seq(&b)));
+	struct nft_batch b = { .buf = buf, .size = size, .sock = s };
+	char name[KS_NAME_MAX];
+	int err = nft_batch_begin(&b);
 
 	tun_name(name, p->ifname);
 	if (!err && !st->table)
-		err = put_table(&b, NFT_MSG_NEWTABLE);
+		err = nft_batch_table(&b, NFT_MSG_NEWTABLE, NFPROTO_INET, KS_TABLE);
 	for (int i = 0; !err && i < 2; i++)
 		if (!st->table || !has_chain(st, base_names[i]))
 			err = put_base(&b, i);
@@ -238,20 +202,19 @@ int ks_build_install(void *buf, size_t size, struct nl_sock *s, const struct ks_
 		err = put_del_jumps(&b, st, p->ifname);
 	if (!err && st->table && has_chain(st, name))
 		err = put_chain(&b, NFT_MSG_DELCHAIN, 0, p->ifname, p->level);
-	err = err ?: put_tun(&b, p);
-	memset(&m, 0, sizeof(m));
-	err = err ?: append(&b, nftnl_batch_end(m.data, next_seq(&b)));
+	err = err ?: put_tun(&b, p) ?: nft_batch_end(&b);
 	return err < 0 ? err : (int)b.len;
 }
 
-size_t ks_install_size(const struct ks_state *st, const struct ks_params *p)
+/* Bytes enough for the install batch. */
+static size_t install_size(const struct ks_state *st, const struct ks_params *p)
 {
-	return (st->n_rules + p->n_allows + 2 * p->n_dns + 32) * KS_MSG_MAX;
+	return (st->n_rules + p->n_allows + 2 * p->n_dns + KS_INSTALL_FIXED) * KS_MSG_MAX;
 }
 
 static int send_install(struct nl_sock *s, const struct ks_state *st, const struct ks_params *p)
 {
-	size_t size = ks_install_size(st, p);
+	size_t size = install_size(st, p);
 	_cleanup_free_ void *buf = malloc(size);
 
 	if (!buf)
@@ -278,11 +241,10 @@ int ks_install(struct nl_sock *s, const struct ks_params *p)
 
 static int send_simple(struct nl_sock *s, const struct ks_state *st, const char *ifname)
 {
-	char buf[KS_MSG_MAX * 4];
+	char buf[KS_MSG_MAX * KS_REMOVE_FIXED];
 	_cleanup_free_ char *big = NULL;
-	size_t size = (st->n_rules + 4) * KS_MSG_MAX;
-	struct ks_batch b = { .buf = buf, .size = sizeof(buf), .sock = s };
-	union ks_msg m = { 0 };
+	size_t size = (st->n_rules + KS_REMOVE_FIXED) * KS_MSG_MAX;
+	struct nft_batch b = { .buf = buf, .size = sizeof(buf), .sock = s };
 
 	if (ifname && size > sizeof(buf)) {
 		big = malloc(size);
@@ -291,15 +253,14 @@ static int send_simple(struct nl_sock *s, const struct ks_state *st, const char 
 		b.buf = big;
 		b.size = size;
 	}
-	int err = append(&b, nftnl_batch_begin(m.data, next_seq(&b)));
+	int err = nft_batch_begin(&b);
 
 	if (ifname)
 		err = err ?: put_del_jumps(&b, st, ifname) ?:
 		      put_chain(&b, NFT_MSG_DELCHAIN, 0, ifname, CFG_KS_OFF);
 	else
-		err = err ?: put_table(&b, NFT_MSG_DELTABLE);
-	memset(&m, 0, sizeof(m));
-	err = err ?: append(&b, nftnl_batch_end(m.data, next_seq(&b)));
+		err = err ?: nft_batch_table(&b, NFT_MSG_DELTABLE, NFPROTO_INET, KS_TABLE);
+	err = err ?: nft_batch_end(&b);
 	return err ?: nl_talk_batch(s, b.buf, b.len, NULL);
 }
 
@@ -348,6 +309,12 @@ int ks_marks(struct nl_sock *s, uint32_t **marks, size_t *n)
 	return err;
 }
 
+uint8_t ks_host_len(int family)
+{
+	return (uint8_t)((family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr)) *
+			 CHAR_BIT);
+}
+
 const char *ks_level_name(enum cfg_ks_level level)
 {
 	static const char *const names[] = {
@@ -362,7 +329,7 @@ const char *ks_level_name(enum cfg_ks_level level)
 static void prefix_of(const struct cfg_address *a, struct ks_prefix *p)
 {
 	p->family = a->family;
-	memcpy(p->addr, a->addr, 16);
+	memcpy(p->addr, a->addr, sizeof(p->addr));
 	p->len = a->prefixlen;
 }
 
@@ -382,7 +349,7 @@ int ks_params_from_cfg(const struct cfg *cfg, struct ks_prefix *allows, struct k
 		if (ip_parse(text, &family, dns[k].addr) < 0)
 			continue;
 		dns[k].family = family;
-		dns[k++].len = family == AF_INET ? 32 : 128;
+		dns[k++].len = ks_host_len(family);
 	}
 	p->allows = allows;
 	p->n_allows = cfg->n_ks_allows;

@@ -4,13 +4,10 @@
 #include "firewall/nft.h"
 
 #include <libnftnl/chain.h>
-#include <libnftnl/common.h>
-#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -18,19 +15,20 @@
 #include <stddef.h>
 
 #include "base/macro.h"
+#include "firewall/nft-batch.h"
+#include "firewall/nft-expr.h"
+#include "firewall/nft-read.h"
 
 #define NFT_TABLE_PREFIX "wg-quick-"
 
-/* Every message is first built in a scratch buffer of this size, because libnftnl puts
- * attributes without bounds checks. The longest one, an IPv6 preraw rule, is about
- * 420 bytes: names are bounded by IFNAMSIZ and addresses by 16 bytes. */
+/* The longest message, an IPv6 preraw rule, is about 420 bytes: names are bounded by
+ * IFNAMSIZ and addresses by 16 bytes. Batches are sized with this per message. */
 #define NFT_MSG_MAX 1024
-
-static void table_freep(struct nftnl_table **t)
-{
-	if (*t)
-		nftnl_table_free(*t);
-}
+/* Messages of an up batch besides the preraw rules: BEGIN, DELTABLE, NEWTABLE, 3
+ * chains, 2 mangle rules, END. */
+#define NFT_UP_FIXED 9
+/* ... and of a delete batch besides its DELTABLEs: BEGIN, END. */
+#define NFT_DELETE_FIXED 2
 
 static void chain_freep(struct nftnl_chain **c)
 {
@@ -44,88 +42,24 @@ static void rule_freep(struct nftnl_rule **r)
 		nftnl_rule_free(*r);
 }
 
-#define _cleanup_table_ _cleanup_(table_freep)
 #define _cleanup_chain_ _cleanup_(chain_freep)
 #define _cleanup_rule_	_cleanup_(rule_freep)
-
-/* A batch being written into a caller's buffer. */
-struct batch {
-	char *buf;
-	size_t size;
-	size_t len;
-	struct nl_sock *sock; /* NULL: seqs count from 1 */
-	uint32_t seq;
-};
-
-/* Scratch space for one message, aligned for struct nlmsghdr. Declare it zeroed
- * (`= {0}` clears all of data): libmnl 1.0.4 does not clear attribute padding, and
- * stack garbage must not go to the kernel. */
-union msg_buf {
-	char data[NFT_MSG_MAX];
-	struct nlmsghdr nlh;
-};
-
-static uint32_t batch_seq(struct batch *b)
-{
-	if (b->sock)
-		return nl_next_seq(b->sock);
-	return ++b->seq;
-}
-
-static int batch_append(struct batch *b, const struct nlmsghdr *nlh)
-{
-	return nl_batch_put(b->buf, b->size, &b->len, nlh);
-}
-
-static int batch_begin(struct batch *b)
-{
-	union msg_buf m = {0};
-
-	return batch_append(b, nftnl_batch_begin(m.data, batch_seq(b)));
-}
-
-static int batch_end(struct batch *b)
-{
-	union msg_buf m = {0};
-
-	return batch_append(b, nftnl_batch_end(m.data, batch_seq(b)));
-}
-
-/* NEWTABLE like `nft add table` (no EXCL, flags 0 sent as nft does), or DELTABLE. */
-static int batch_table(struct batch *b, uint16_t type, int family, const char *name)
-{
-	_cleanup_table_ struct nftnl_table *t = nftnl_table_alloc();
-	uint16_t flags = NLM_F_ACK;
-	union msg_buf m = {0};
-
-	if (!t || nftnl_table_set_str(t, NFTNL_TABLE_NAME, name) < 0)
-		return -ENOMEM;
-	if (type == NFT_MSG_NEWTABLE) {
-		nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
-		flags |= NLM_F_CREATE;
-	}
-	struct nlmsghdr *nlh =
-		nftnl_nlmsg_build_hdr(m.data, type, (uint16_t)family, flags, batch_seq(b));
-
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	return batch_append(b, nlh);
-}
 
 static const struct chain_def {
 	const char *name;
 	uint32_t hook;
 	int32_t prio;
 } chain_defs[] = {
-	/* Order and priorities of the nft text (behaviour.md §3.9 step 5). */
+	/* Order and priorities of the nft text (spec §3.9 step 5). */
 	{"preraw", NF_INET_PRE_ROUTING, -300},
 	{"premangle", NF_INET_PRE_ROUTING, -150},
 	{"postmangle", NF_INET_POST_ROUTING, -150},
 };
 
-static int batch_chain(struct batch *b, int family, const char *table, const struct chain_def *def)
+static int batch_chain(struct nft_batch *b, int family, const char *table,
+		       const struct chain_def *def)
 {
 	_cleanup_chain_ struct nftnl_chain *c = nftnl_chain_alloc();
-	union msg_buf m = {0};
 
 	if (!c || nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table) < 0 ||
 	    nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, def->name) < 0 ||
@@ -134,148 +68,61 @@ static int batch_chain(struct batch *b, int family, const char *table, const str
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, def->hook);
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, def->prio);
 	/* No policy: the kernel's default is accept, and nft sends none either. */
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(m.data, NFT_MSG_NEWCHAIN, (uint16_t)family,
-						     NLM_F_CREATE | NLM_F_ACK, batch_seq(b));
-
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	return batch_append(b, nlh);
-}
-
-struct expr_u32 {
-	uint16_t attr;
-	uint32_t value;
-};
-
-/* Append expression `name` to r with these u32 attributes set, in order. */
-static struct nftnl_expr *expr_put(struct nftnl_rule *r, const char *name,
-				   const struct expr_u32 *attrs, size_t n)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc(name);
-
-	if (!e)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		nftnl_expr_set_u32(e, attrs[i].attr, attrs[i].value);
-	nftnl_rule_add_expr(r, e);
-	return e;
-}
-
-#define EXPR(r, name, ...)                                                                \
-	expr_put(r, name, (const struct expr_u32[]){ __VA_ARGS__ },                       \
-		 sizeof((const struct expr_u32[]){ __VA_ARGS__ }) / sizeof(struct expr_u32))
-
-/* All expressions use register 1 (the 16-byte NFT_REG_1), as nft 1.0.6 does. */
-static int expr_meta_load(struct nftnl_rule *r, uint32_t key)
-{
-	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key },
-		    { NFTNL_EXPR_META_DREG, NFT_REG_1 }) ? 0 : -ENOMEM;
-}
-
-static int expr_meta_set(struct nftnl_rule *r, uint32_t key)
-{
-	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key },
-		    { NFTNL_EXPR_META_SREG, NFT_REG_1 }) ? 0 : -ENOMEM;
-}
-
-static int expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
-{
-	struct nftnl_expr *e = EXPR(r, "cmp", { NFTNL_EXPR_CMP_SREG, NFT_REG_1 },
-				    { NFTNL_EXPR_CMP_OP, op });
-
-	if (!e)
-		return -ENOMEM;
-	return nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len) < 0 ? -EINVAL : 0;
-}
-
-static int expr_network_load(struct nftnl_rule *r, uint32_t offset, uint32_t len)
-{
-	return EXPR(r, "payload", { NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1 },
-		    { NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER },
-		    { NFTNL_EXPR_PAYLOAD_OFFSET, offset },
-		    { NFTNL_EXPR_PAYLOAD_LEN, len }) ? 0 : -ENOMEM;
-}
-
-/* `fib saddr type`: the address type of the packet's source address. */
-static int expr_fib_saddr_type(struct nftnl_rule *r)
-{
-	return EXPR(r, "fib", { NFTNL_EXPR_FIB_DREG, NFT_REG_1 },
-		    { NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE },
-		    { NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR }) ? 0 : -ENOMEM;
-}
-
-static int expr_drop(struct nftnl_rule *r)
-{
-	return EXPR(r, "immediate", { NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT },
-		    { NFTNL_EXPR_IMM_VERDICT, (uint32_t)NF_DROP }) ? 0 : -ENOMEM;
-}
-
-static int expr_ct(struct nftnl_rule *r, uint16_t reg_attr, uint32_t key)
-{
-	return EXPR(r, "ct", { NFTNL_EXPR_CT_KEY, key }, { reg_attr, NFT_REG_1 }) ? 0 : -ENOMEM;
+	return nft_batch_put(b, &(struct nft_msg){.type = NFT_MSG_NEWCHAIN,
+						  .family = (uint16_t)family,
+						  .flags = NLM_F_CREATE,
+						  .chain = c});
 }
 
 /* iifname != "IF" ip daddr A fib saddr type != local drop */
 static int rule_preraw(struct nftnl_rule *r, int family, const char *ifname,
 		       const struct rtnl_addr *a)
 {
-	char name[IFNAMSIZ] = {0}; /* nft compares the whole NUL-padded name */
 	uint32_t local = RTN_LOCAL;
 	bool v4 = family == AF_INET;
 	uint32_t off = v4 ? offsetof(struct iphdr, daddr) : offsetof(struct ip6_hdr, ip6_dst);
-	uint32_t alen = v4 ? 4 : 16;
+	uint32_t alen = v4 ? sizeof(struct in_addr) : sizeof(struct in6_addr);
 
-	memcpy(name, ifname, strlen(ifname));
-	return expr_meta_load(r, NFT_META_IIFNAME) ?:
-	       expr_cmp(r, NFT_CMP_NEQ, name, sizeof(name)) ?:
-	       expr_network_load(r, off, alen) ?:
-	       expr_cmp(r, NFT_CMP_EQ, a->addr, alen) ?:
-	       expr_fib_saddr_type(r) ?:
-	       expr_cmp(r, NFT_CMP_NEQ, &local, sizeof(local)) ?:
-	       expr_drop(r);
+	return nft_expr_ifname(r, NFT_META_IIFNAME, NFT_CMP_NEQ, ifname) ?:
+	       nft_expr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, off, alen) ?:
+	       nft_expr_cmp(r, NFT_CMP_EQ, a->addr, alen) ?:
+	       nft_expr_fib_saddr_type(r) ?:
+	       nft_expr_cmp(r, NFT_CMP_NEQ, &local, sizeof(local)) ?:
+	       nft_expr_verdict(r, NF_DROP, NULL);
 }
 
 /* meta l4proto udp mark N ct mark set mark */
 static int rule_postmangle(struct nftnl_rule *r, uint32_t fwmark)
 {
-	uint8_t udp = IPPROTO_UDP;
-
-	return expr_meta_load(r, NFT_META_L4PROTO) ?:
-	       expr_cmp(r, NFT_CMP_EQ, &udp, sizeof(udp)) ?:
-	       expr_meta_load(r, NFT_META_MARK) ?:
-	       expr_cmp(r, NFT_CMP_EQ, &fwmark, sizeof(fwmark)) ?:
-	       expr_meta_load(r, NFT_META_MARK) ?:
-	       expr_ct(r, NFTNL_EXPR_CT_SREG, NFT_CT_MARK);
+	return nft_expr_l4proto(r, IPPROTO_UDP) ?:
+	       nft_expr_meta_load(r, NFT_META_MARK) ?:
+	       nft_expr_cmp(r, NFT_CMP_EQ, &fwmark, sizeof(fwmark)) ?:
+	       nft_expr_meta_load(r, NFT_META_MARK) ?:
+	       nft_expr_ct_set(r, NFT_CT_MARK);
 }
 
 /* meta l4proto udp meta mark set ct mark */
 static int rule_premangle(struct nftnl_rule *r)
 {
-	uint8_t udp = IPPROTO_UDP;
-
-	return expr_meta_load(r, NFT_META_L4PROTO) ?:
-	       expr_cmp(r, NFT_CMP_EQ, &udp, sizeof(udp)) ?:
-	       expr_ct(r, NFTNL_EXPR_CT_DREG, NFT_CT_MARK) ?:
-	       expr_meta_set(r, NFT_META_MARK);
+	return nft_expr_l4proto(r, IPPROTO_UDP) ?:
+	       nft_expr_ct_load(r, NFT_CT_MARK) ?:
+	       nft_expr_meta_set(r, NFT_META_MARK);
 }
 
 /* The rule's expressions are in r already; add its header and append it. */
-static int batch_rule(struct batch *b, int family, const char *table, const char *chain,
+static int batch_rule(struct nft_batch *b, int family, const char *table, const char *chain,
 		      struct nftnl_rule *r)
 {
-	union msg_buf m = {0};
-
 	if (nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table) < 0 ||
 	    nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain) < 0)
 		return -ENOMEM;
-	struct nlmsghdr *nlh =
-		nftnl_nlmsg_build_hdr(m.data, NFT_MSG_NEWRULE, (uint16_t)family,
-				      NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK, batch_seq(b));
-
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	return batch_append(b, nlh);
+	return nft_batch_put(b, &(struct nft_msg){.type = NFT_MSG_NEWRULE,
+						  .family = (uint16_t)family,
+						  .flags = NLM_F_CREATE | NLM_F_APPEND,
+						  .rule = r});
 }
 
-static int batch_preraw(struct batch *b, int family, const char *table, const char *ifname,
+static int batch_preraw(struct nft_batch *b, int family, const char *table, const char *ifname,
 			const struct rtnl_addr *a)
 {
 	_cleanup_rule_ struct nftnl_rule *r = nftnl_rule_alloc();
@@ -287,7 +134,7 @@ static int batch_preraw(struct batch *b, int family, const char *table, const ch
 	return err ?: batch_rule(b, family, table, "preraw", r);
 }
 
-static int batch_mangle(struct batch *b, int family, const char *table, uint32_t fwmark)
+static int batch_mangle(struct nft_batch *b, int family, const char *table, uint32_t fwmark)
 {
 	_cleanup_rule_ struct nftnl_rule *post = nftnl_rule_alloc();
 	_cleanup_rule_ struct nftnl_rule *pre = nftnl_rule_alloc();
@@ -318,7 +165,7 @@ static int build_table(void *buf, size_t size, struct nl_sock *s, int family,
 		       const char *ifname, uint32_t fwmark, const struct rtnl_addr *addrs,
 		       size_t n_addrs, bool replace)
 {
-	struct batch b = {.buf = buf, .size = size, .sock = s};
+	struct nft_batch b = {.buf = buf, .size = size, .sock = s};
 	char table[IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)];
 	int err = table_name(table, ifname);
 
@@ -326,10 +173,10 @@ static int build_table(void *buf, size_t size, struct nl_sock *s, int family,
 		return err;
 	if (family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
-	err = batch_begin(&b);
+	err = nft_batch_begin(&b);
 	if (!err && replace)
-		err = batch_table(&b, NFT_MSG_DELTABLE, family, table);
-	err = err ?: batch_table(&b, NFT_MSG_NEWTABLE, family, table);
+		err = nft_batch_table(&b, NFT_MSG_DELTABLE, (uint16_t)family, table);
+	err = err ?: nft_batch_table(&b, NFT_MSG_NEWTABLE, (uint16_t)family, table);
 	for (size_t i = 0; !err && i < ARRAY_SIZE(chain_defs); i++)
 		err = batch_chain(&b, family, table, &chain_defs[i]);
 	/* Addresses of the other family are skipped, so a caller may pass either list. */
@@ -337,7 +184,7 @@ static int build_table(void *buf, size_t size, struct nl_sock *s, int family,
 		if (addrs[i].family == family)
 			err = batch_preraw(&b, family, table, ifname, &addrs[i]);
 	}
-	err = err ?: batch_mangle(&b, family, table, fwmark) ?: batch_end(&b);
+	err = err ?: batch_mangle(&b, family, table, fwmark) ?: nft_batch_end(&b);
 	if (err < 0)
 		return err;
 	return (int)b.len;
@@ -357,10 +204,10 @@ int nft_build_replace(void *buf, size_t size, struct nl_sock *s, int family,
 }
 
 /* Enough for the batch: no message is longer than NFT_MSG_MAX, and there are at most
- * nine besides the preraw rules. */
+ * NFT_UP_FIXED besides the preraw rules. */
 static size_t up_size(size_t n_addrs)
 {
-	return (n_addrs + 9) * NFT_MSG_MAX;
+	return (n_addrs + NFT_UP_FIXED) * NFT_MSG_MAX;
 }
 
 static int send_table(struct nl_sock *s, int family, const char *ifname, uint32_t fwmark,
@@ -391,11 +238,9 @@ int nft_replace(struct nl_sock *s, int family, const char *ifname, uint32_t fwma
 }
 
 struct find_state {
-	const char *table;
 	int *families;
 	size_t max;
 	size_t n;
-	int err;
 };
 
 static void find_reset(void *data)
@@ -403,54 +248,31 @@ static void find_reset(void *data)
 	struct find_state *st = data;
 
 	st->n = 0;
-	st->err = 0;
 }
 
-static int find_cb(const struct nlmsghdr *nlh, void *data)
+static int find_table(struct nftnl_table *t, void *data)
 {
 	struct find_state *st = data;
-	_cleanup_table_ struct nftnl_table *t = NULL;
 
-	if (st->err || NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWTABLE)
-		return MNL_CB_OK;
-	t = nftnl_table_alloc();
-	if (!t) {
-		st->err = -ENOMEM;
-		return MNL_CB_OK;
-	}
-	if (nftnl_table_nlmsg_parse(nlh, t) < 0 || !nftnl_table_is_set(t, NFTNL_TABLE_NAME)) {
-		st->err = -EBADMSG;
-		return MNL_CB_OK;
-	}
-	if (!streq(nftnl_table_get_str(t, NFTNL_TABLE_NAME), st->table))
-		return MNL_CB_OK;
-	/* Keep reading to the end of the dump so the socket stays in step. */
 	if (st->n == st->max)
-		st->err = -ENOBUFS;
-	else
-		st->families[st->n++] = (int)nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
-	return MNL_CB_OK;
+		return -ENOBUFS;
+	st->families[st->n++] = (int)nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
+	return 0;
 }
 
 int nft_find_tables(struct nl_sock *s, const char *ifname, int *families, size_t max, size_t *n)
 {
 	char table[IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)];
-	struct find_state st = {.table = table, .families = families, .max = max};
-	union msg_buf m = {0};
+	struct find_state st = {.families = families, .max = max};
+	const struct nft_read rd = {
+		.family = NFPROTO_UNSPEC, .table = table, .reset = find_reset, .data = &st};
 
 	*n = 0;
 	int err = table_name(table, ifname);
 
+	err = err ?: nft_read_tables(s, &rd, find_table);
 	if (err < 0)
 		return err;
-	struct nlmsghdr *nlh =
-		nftnl_nlmsg_build_hdr(m.data, NFT_MSG_GETTABLE, NFPROTO_UNSPEC, NLM_F_DUMP, 0);
-
-	err = nl_dump(s, nlh, find_cb, find_reset, &st);
-	if (err < 0)
-		return err;
-	if (st.err < 0)
-		return st.err;
 	*n = st.n;
 	return 0;
 }
@@ -458,16 +280,16 @@ int nft_find_tables(struct nl_sock *s, const char *ifname, int *families, size_t
 int nft_build_delete(void *buf, size_t size, struct nl_sock *s, const char *ifname,
 		     const int *families, size_t n)
 {
-	struct batch b = {.buf = buf, .size = size, .sock = s};
+	struct nft_batch b = {.buf = buf, .size = size, .sock = s};
 	char table[IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)];
 	int err = table_name(table, ifname);
 
 	if (err < 0)
 		return err;
-	err = batch_begin(&b);
+	err = nft_batch_begin(&b);
 	for (size_t i = 0; !err && i < n; i++)
-		err = batch_table(&b, NFT_MSG_DELTABLE, families[i], table);
-	err = err ?: batch_end(&b);
+		err = nft_batch_table(&b, NFT_MSG_DELTABLE, (uint16_t)families[i], table);
+	err = err ?: nft_batch_end(&b);
 	if (err < 0)
 		return err;
 	return (int)b.len;
@@ -475,7 +297,7 @@ int nft_build_delete(void *buf, size_t size, struct nl_sock *s, const char *ifna
 
 static int send_delete(struct nl_sock *s, const char *ifname, const int *families, size_t n)
 {
-	size_t size = (n + 2) * NFT_MSG_MAX;
+	size_t size = (n + NFT_DELETE_FIXED) * NFT_MSG_MAX;
 	_cleanup_free_ void *buf = malloc(size);
 
 	if (!buf)

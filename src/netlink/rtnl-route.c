@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Routes (behaviour.md §3.6, §3.8, §3.9, §4.1, §7.2).
+// Routes (spec §3.6, §3.8, §3.9, §4.1, §7.2).
 //
 // rtnl_build_route_add() writes one self-contained message at the start of any buffer,
 // so rtnl_route_add_batch() lays many routes back to back and sends them with
@@ -14,7 +14,7 @@
 
 #include "base/macro.h"
 
-/* The fields a reply route gives, including what the MTU rule of behaviour.md §3.6 needs. */
+/* The fields a reply route gives, including what the MTU rule of §3.6 needs. */
 struct route_info {
 	struct rtnl_route rt;
 	uint32_t metric_mtu; /* RTAX_MTU, 0 when absent */
@@ -43,7 +43,7 @@ struct nlmsghdr *rtnl_build_route_add(void *buf, int ifindex, int family, const 
 		return NULL;
 	nlh = put_route_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, family);
 	rtm = mnl_nlmsg_get_payload(nlh);
-	/* What ip route add creates (behaviour.md §3.8): proto boot, scope link, no metric;
+	/* What ip route add creates (spec §3.8): proto boot, scope link, no metric;
 	 * any other protocol would show up as "proto …" in ip route. */
 	rtm->rtm_dst_len = dst_len;
 	rtm->rtm_table = hdr_table(table);
@@ -65,6 +65,32 @@ int rtnl_route_add(struct nl_sock *s, int ifindex, int family, const uint8_t *ds
 	if (!nlh)
 		return -EINVAL;
 	return nl_talk(s, nlh, NULL, NULL);
+}
+
+/*
+ * The add message with another type: the same table, destination, device, protocol,
+ * scope and type. The kernel deletes the first route matching every field given, so
+ * naming proto boot spares a kernel prefix route of the same destination, and the
+ * device spares the same prefix through another interface.
+ */
+struct nlmsghdr *rtnl_build_route_del(void *buf, int ifindex, int family, const uint8_t *dst,
+				      uint8_t dst_len, uint32_t table)
+{
+	struct nlmsghdr *nlh = rtnl_build_route_add(buf, ifindex, family, dst, dst_len, table);
+
+	if (!nlh)
+		return NULL;
+	nlh->nlmsg_type = RTM_DELROUTE;
+	nlh->nlmsg_flags = 0;
+	return nlh;
+}
+
+int rtnl_route_del(struct nl_sock *s, int ifindex, int family, const uint8_t *dst, uint8_t dst_len,
+		   uint32_t table)
+{
+	_Alignas(8) char buf[NL_BUF_SIZE];
+
+	return rtnl_send(s, rtnl_build_route_del(buf, ifindex, family, dst, dst_len, table));
 }
 
 /*
@@ -275,7 +301,7 @@ int rtnl_route_dump(struct nl_sock *s, int family, uint32_t table, struct rtnl_r
 }
 
 /*
- * behaviour.md §3.6: the route's MTU metric, unless locked ("mtu lock N" does not match
+ * Spec §3.6: the route's MTU metric, unless locked ("mtu lock N" does not match
  * wg-quick's pattern); otherwise the MTU of its output device. A multipath route has
  * no RTA_OIF, so only its metric can count.
  */

@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/readfile.h"
 #include "system/spawn.h"
 
 #define RESOLVED_SOCKET "/run/systemd/resolve/io.systemd.Resolve"
@@ -68,22 +69,30 @@ int dns_check(const struct cfg *cfg, const char *path, enum dns_tool *tool)
 	return -ENOENT;
 }
 
-/* "tun*" -> "tun." : letters, digits and '-' followed by one '*'. */
-static bool order_line_prefix(char *line, char *out, size_t size)
+struct order_prefix {
+	char *out;
+	size_t size;
+};
+
+/* "tun*" -> "tun." : letters, digits and '-' followed by one '*'. For read_file_lines:
+ * 1 (stop) with the prefix written. */
+static int order_line_prefix(char *line, void *data)
 {
+	struct order_prefix *o = data;
+
 	line += strspn(line, " \t");
 	size_t len = strcspn(line, "\n");
 
 	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
 		len--;
 	if (len < 2 || line[len - 1] != '*')
-		return false;
+		return 0;
 	for (size_t i = 0; i + 1 < len; i++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-",
 			    line[i]))
-			return false;
-	snprintf(out, size, "%.*s.", (int)(len - 1), line);
-	return true;
+			return 0;
+	snprintf(o->out, o->size, "%.*s.", (int)(len - 1), line);
+	return 1;
 }
 
 void dns_prefix(char *out, size_t size)
@@ -97,15 +106,8 @@ void dns_prefix(char *out, size_t size)
 	    !dns_which("resolvconf", path, sizeof(path)) || lstat(path, &st) < 0 ||
 	    S_ISLNK(st.st_mode))
 		return;
-	_cleanup_fclose_ FILE *f = fopen(INTERFACE_ORDER, "re");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-
-	if (!f)
-		return;
-	while (getline(&line, &cap, f) >= 0)
-		if (order_line_prefix(line, out, size))
-			return;
+	(void)read_file_lines(INTERFACE_ORDER, order_line_prefix,
+			      &(struct order_prefix){ .out = out, .size = size });
 }
 
 char *dns_resolvconf_input(const struct cfg *cfg, size_t *len)
@@ -273,23 +275,6 @@ bool dns_record_exists(const char *prefix, const char *ifname)
 	return access(path, F_OK) == 0;
 }
 
-static char *read_file(const char *path)
-{
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0;
-
-	if (!f)
-		return NULL;
-	ssize_t n = getdelim(&buf, &cap, '\0', f);
-
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 char *dns_record_read(const char *prefix, const char *ifname)
 {
 	char record[IFNAMSIZ + 64], path[PATH_MAX];
@@ -309,9 +294,9 @@ char *dns_record_read(const char *prefix, const char *ifname)
 	}
 	free(out);
 	record_path(path, sizeof(path), "interfaces", prefix, ifname);
-	out = read_file(path);
+	out = read_file_text(path);
 	if (out)
 		return out;
 	record_path(path, sizeof(path), "interface", prefix, ifname);
-	return read_file(path);
+	return read_file_text(path);
 }

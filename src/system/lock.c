@@ -4,6 +4,7 @@
 #include "system/lock.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -12,14 +13,20 @@
 
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/number.h"
 #include "base/util.h"
+
+#define LOCK_DIR_MODE  0700
+#define LOCK_FILE_MODE 0600
+/* Room for a pid in decimal with its '\n' or "IF:" and the NUL. */
+#define PID_TEXT_SIZE 32
 
 int lock_take(int *fd)
 {
 	/* The directory wireguard-go uses; a private one in the test sandboxes. */
-	if (mkdir(LOCK_DIR, 0700) < 0 && errno != EEXIST)
+	if (mkdir(LOCK_DIR, LOCK_DIR_MODE) < 0 && errno != EEXIST)
 		return -errno;
-	*fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	*fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, LOCK_FILE_MODE);
 	if (*fd < 0)
 		return -errno;
 	while (flock(*fd, LOCK_EX) < 0) {
@@ -49,12 +56,14 @@ static int iface_lock_fd = -1;
 static long holder_pid(int fd)
 {
 	for (int i = 0; i < 20; i++) {
-		char buf[32] = "";
+		char buf[PID_TEXT_SIZE] = "";
 		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-		long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
+		struct number pid = { 0 };
 
-		if (pid > 0)
-			return pid;
+		/* "PID\n", as write_pid puts it. */
+		if (n > 0 && number_scan(buf, NUMBER_DECIMAL, &pid) == 0 && pid.value > 0 &&
+		    pid.value <= LONG_MAX)
+			return (long)pid.value;
 		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
 	}
 	return 0;
@@ -63,7 +72,7 @@ static long holder_pid(int fd)
 static void report_busy(const char *ifname, long pid)
 {
 	const char *env = getenv(LOCK_ENV);
-	char mine[IFNAMSIZ + 32];
+	char mine[IFNAMSIZ + PID_TEXT_SIZE];
 
 	snprintf(mine, sizeof(mine), "%s:%ld", ifname, pid);
 	if (pid && env && streq(env, mine))
@@ -80,7 +89,7 @@ static void report_busy(const char *ifname, long pid)
 
 static int write_pid(int fd, const char *ifname)
 {
-	char buf[32], env[IFNAMSIZ + 32];
+	char buf[PID_TEXT_SIZE], env[IFNAMSIZ + PID_TEXT_SIZE];
 	int len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)len, 0) != len)
@@ -99,10 +108,11 @@ int lock_interface(const char *ifname)
 {
 	char path[sizeof(LOCK_DIR) + IFNAMSIZ + 16];
 
-	if (mkdir(LOCK_DIR, 0700) < 0 && errno != EEXIST)
+	if (mkdir(LOCK_DIR, LOCK_DIR_MODE) < 0 && errno != EEXIST)
 		return -errno;
 	snprintf(path, sizeof(path), "%s/.wgq-%s.lock", LOCK_DIR, ifname);
-	_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	_cleanup_close_ int fd =
+		open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, LOCK_FILE_MODE);
 
 	if (fd < 0)
 		return -errno;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Taking a full tunnel apart (behaviour.md §4.1 steps 5 and 8, §6 c, d), shared by `down`
+// Taking a full tunnel apart (spec §4.1 steps 5 and 8, §6 c, d), shared by `down`
 // and by `reload` when a /0 goes away: only this tunnel's rules, found by the
 // device's fwmark and deleted by priority, and the wg-quick-IF nf_tables tables.
 
@@ -9,15 +9,11 @@
 
 #include <linux/netfilter.h>
 
+#include "base/ip.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "firewall/nft.h"
-#include "tunnel/up.h"
-
-static char fam_flag(int family)
-{
-	return family == AF_INET6 ? '6' : '4';
-}
+#include "tunnel/fulltunnel.h"
 
 bool fulltunnel_table_routes_through(struct nl_sock *s, int family, uint32_t table, int ifindex)
 {
@@ -74,51 +70,48 @@ static const struct rtnl_rule *paired_suppress(const struct rtnl_rule *r, size_t
 	return best;
 }
 
-/* The undo of a deletion: the same rule at the same priority. */
-static void undo_rule_del(void *ctx, const void *data)
+/* The undo of a deletion: the same rule at the same priority, on the same socket. */
+struct rule_del_undo {
+	struct nl_sock *rtnl;
+	struct rtnl_rule rule;
+};
+
+static void undo_rule_del(const void *data)
 {
-	struct up_ctx *c = ctx;
-	const struct rtnl_rule *rule = data;
-	char cmd[128];
+	const struct rule_del_undo *u = data;
+	const struct rtnl_rule *rule = &u->rule;
+	struct log_line cmd;
 
 	if (rule->has_suppress_prefixlen)
-		snprintf(cmd, sizeof(cmd),
-			 "ip -%c rule add priority %u table main "
-			 "suppress_prefixlength 0",
-			 fam_flag(rule->family), rule->priority);
+		log_line(&cmd, "ip -%c rule add priority %u table main suppress_prefixlength 0",
+			 ip_family_flag(rule->family), rule->priority);
 	else
-		snprintf(cmd, sizeof(cmd), "ip -%c rule add priority %u not fwmark %u table %u",
-			 fam_flag(rule->family), rule->priority, rule->fwmark, rule->table);
-	log_cmd("%s", cmd);
-	int r = rtnl_rule_add(c->rtnl, rule);
-
-	if (r < 0)
-		log_step_error(cmd, r);
+		log_line(&cmd, "ip -%c rule add priority %u not fwmark %u table %u",
+			 ip_family_flag(rule->family), rule->priority, rule->fwmark, rule->table);
+	log_line_end(&cmd, rtnl_rule_add(u->rtnl, rule));
 }
 
 static int delete_rule(struct nl_sock *s, const struct rtnl_rule *rule, bool dry_run,
 		       struct plan *p)
 {
-	char cmd[96];
+	struct log_line cmd;
 
 	if (rule->has_suppress_prefixlen)
-		snprintf(cmd, sizeof(cmd), "ip -%c rule delete table main suppress_prefixlength 0",
-			 fam_flag(rule->family));
+		log_line(&cmd, "ip -%c rule delete table main suppress_prefixlength 0",
+			 ip_family_flag(rule->family));
 	else
-		snprintf(cmd, sizeof(cmd), "ip -%c rule delete table %u", fam_flag(rule->family),
-			 rule->table);
-	log_cmd("%s", cmd);
+		log_line(&cmd, "ip -%c rule delete table %u", ip_family_flag(rule->family), rule->table);
 	if (dry_run)
 		return 0;
 	int r = p ? plan_change(p) : 0;
 
 	if (r == 0)
 		r = rtnl_rule_del(s, rule);
-	if (r < 0) {
-		log_step_error(cmd, r);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
-	return p ? plan_push_undo(p, undo_rule_del, rule, sizeof(*rule)) : 0;
+	struct rule_del_undo u = { .rtnl = s, .rule = *rule };
+
+	return p ? plan_push_undo(p, undo_rule_del, &u, sizeof(u)) : 0;
 }
 
 int fulltunnel_del_rules(struct nl_sock *s, int family, uint32_t mark, bool dry_run, struct plan *p)
@@ -157,7 +150,7 @@ int fulltunnel_del_rules(struct nl_sock *s, int family, uint32_t mark, bool dry_
 int fulltunnel_del_firewall(struct nl_sock **nft, const char *ifname, int nfproto, bool dry_run,
 			    struct plan *p, size_t *n_deleted)
 {
-	static const char cmd[] = "nft -f /dev/fd/63";
+	struct log_line cmd;
 	int found[8], families[8];
 	size_t n_found = 0, n = 0;
 	int r = *nft ? 0 : nl_open(nft, NETLINK_NETFILTER);
@@ -174,13 +167,11 @@ int fulltunnel_del_firewall(struct nl_sock **nft, const char *ifname, int nfprot
 		*n_deleted = n;
 	if (n == 0)
 		return 0;
-	log_cmd("%s", cmd);
+	log_line(&cmd, "nft -f /dev/fd/63");
 	if (dry_run)
 		return 0;
 	r = p ? plan_change(p) : 0;
 	if (r == 0)
 		r = nft_delete_tables(*nft, ifname, families, n);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	return log_line_end(&cmd, r);
 }

@@ -10,69 +10,59 @@
 
 #include <linux/fib_rules.h>
 
+#include "base/ip.h"
 #include "base/log.h"
-#include "tunnel/up.h"
+#include "tunnel/fulltunnel.h"
 
-static char fam_flag(int family)
-{
-	return family == AF_INET6 ? '6' : '4';
-}
-
-/* ip -F rule VERB priority P [not ]fwmark M table T */
-static void rule_cmd(char *buf, size_t size, const struct rtnl_rule *rule, bool add)
+/* Print ip -F rule VERB priority P [not ]fwmark M table T */
+static void rule_cmd(struct log_line *l, const struct rtnl_rule *rule, bool add)
 {
 	char table[16] = "main";
 
 	if (rule->table != RT_TABLE_MAIN)
 		snprintf(table, sizeof(table), "%u", rule->table);
-	snprintf(buf, size, "ip -%c rule %s priority %u %sfwmark %u table %s",
-		 fam_flag(rule->family), add ? "add" : "delete", rule->priority,
+	log_line(l, "ip -%c rule %s priority %u %sfwmark %u table %s",
+		 ip_family_flag(rule->family), add ? "add" : "delete", rule->priority,
 		 rule->flags & FIB_RULE_INVERT ? "not " : "", rule->fwmark, table);
 }
 
 struct rule_op {
+	struct nl_sock *rtnl;
 	struct rtnl_rule rule;
 	bool add;
 };
 
-static int rule_op_run(struct up_ctx *c, const struct rule_op *op, bool inverse)
+static int rule_op_run(const struct rule_op *op, bool inverse)
 {
-	return op->add != inverse ? rtnl_rule_add(c->rtnl, &op->rule)
-				  : rtnl_rule_del(c->rtnl, &op->rule);
+	return op->add != inverse ? rtnl_rule_add(op->rtnl, &op->rule)
+				  : rtnl_rule_del(op->rtnl, &op->rule);
 }
 
-static void undo_rule_op(void *ctx, const void *data)
+static void undo_rule_op(const void *data)
 {
 	const struct rule_op *op = data;
-	char cmd[128];
+	struct log_line cmd;
 
-	rule_cmd(cmd, sizeof(cmd), &op->rule, !op->add);
-	log_cmd("%s", cmd);
-	int r = rule_op_run(ctx, op, true);
-
-	if (r < 0)
-		log_step_error(cmd, r);
+	rule_cmd(&cmd, &op->rule, !op->add);
+	log_line_end(&cmd, rule_op_run(op, true));
 }
 
-int fulltunnel_rule_change(struct up_ctx *c, const struct rtnl_rule *rule, bool add)
+int fulltunnel_rule_change(struct fulltunnel_ctx *c, const struct rtnl_rule *rule, bool add)
 {
-	struct rule_op op = { .rule = *rule, .add = add };
-	char cmd[128];
+	struct rule_op op = { .rtnl = c->rtnl, .rule = *rule, .add = add };
+	struct log_line cmd;
 
 	op.rule.action = FR_ACT_TO_TBL;
 	op.rule.has_fwmark = true;
 	op.rule.fwmask = 0xffffffffU;
-	rule_cmd(cmd, sizeof(cmd), &op.rule, add);
-	log_cmd("%s", cmd);
+	rule_cmd(&cmd, &op.rule, add);
 	if (c->dry_run)
 		return 0;
-	int r = plan_change(&c->plan);
+	int r = plan_change(c->plan);
 
 	if (r == 0)
-		r = rule_op_run(c, &op, false);
-	if (r < 0) {
-		log_step_error(cmd, r);
+		r = rule_op_run(&op, false);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
-	return plan_push_undo(&c->plan, undo_rule_op, &op, sizeof(op));
+	return plan_push_undo(c->plan, undo_rule_op, &op, sizeof(op));
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Full tunnel (behaviour.md §3.9): fwmark, the two policy rules, the route in table N, the
+// Full tunnel (spec §3.9): fwmark, the two policy rules, the route in table N, the
 // nft table, and src_valid_mark, per family, each change with its undo.
 
 #include <netinet/in.h>
@@ -11,19 +11,15 @@
 #include <linux/fib_rules.h>
 
 #include "tunnel/ks-tunnel.h"
+#include "base/ip.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "firewall/nft.h"
-#include "tunnel/up.h"
+#include "tunnel/fulltunnel.h"
 #include "wg/device.h"
 
 #define FIRST_TABLE 51820U
 #define SRC_VALID_MARK "/proc/sys/net/ipv4/conf/all/src_valid_mark"
-
-static char fam_flag(int family)
-{
-	return family == AF_INET6 ? '6' : '4';
-}
 
 bool fulltunnel_rule_is_fwmark(const struct rtnl_rule *r, uint32_t mark)
 {
@@ -71,9 +67,9 @@ int fulltunnel_free_table(struct nl_sock *s, const uint32_t *except, size_t n_ex
 	return -ENOSPC;
 }
 
-static int choose_fwmark(struct up_ctx *c, uint32_t dev_fwmark)
+static int choose_fwmark(struct fulltunnel_ctx *c, uint32_t dev_fwmark)
 {
-	char cmd[96];
+	struct log_line cmd;
 	uint32_t n;
 
 	/* A configured (or PreUp-set) fwmark is used as is (upstream 81879fe). */
@@ -81,42 +77,39 @@ static int choose_fwmark(struct up_ctx *c, uint32_t dev_fwmark)
 		c->fwmark = dev_fwmark;
 		return 0;
 	}
-	int r = kst_free_mark(c->rtnl, &c->nft, &n);
+	int r = kst_free_mark(c->rtnl, c->nft, &n);
 
 	if (r < 0) {
 		log_step_error("ip route show table all", r);
 		return r;
 	}
-	snprintf(cmd, sizeof(cmd), "wg set %s fwmark %u", c->ifname, n);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "wg set %s fwmark %u", c->ifname, n);
 	if (!c->dry_run) {
-		r = plan_change(&c->plan);
+		r = plan_change(c->plan);
 		if (r == 0)
 			r = wg_set_fwmark(NULL, c->ifname, n);
-		if (r < 0) {
-			log_step_error(cmd, r);
+		if (log_line_end(&cmd, r) < 0)
 			return r;
-		}
 	}
 	c->fwmark = n;
 	return 0;
 }
 
 struct rule_undo {
+	struct nl_sock *rtnl;
 	struct rtnl_rule rule;
 	char cmd[96];
 };
 
-static void undo_rule(void *ctx, const void *data)
+static void undo_rule(const void *data)
 {
-	struct up_ctx *c = ctx;
 	const struct rule_undo *u = data;
+	struct log_line cmd;
 
-	log_cmd("%s", u->cmd);
-	int r = rtnl_rule_del(c->rtnl, &u->rule);
+	log_line(&cmd, "%s", u->cmd);
+	int r = rtnl_rule_del(u->rtnl, &u->rule);
 
-	if (r < 0 && r != -ENOENT)
-		log_step_error(u->cmd, r);
+	log_line_end(&cmd, r == -ENOENT ? 0 : r);
 }
 
 typedef bool (*rule_match_fn)(const struct rtnl_rule *r, uint32_t mark);
@@ -142,7 +135,7 @@ static bool has_priority(const struct rtnl_rule *r, size_t n, uint32_t prio)
 
 /* The kernel picks the priority of a rule added without one; find the rule this run
  * created (present now, absent before) so that the undo deletes exactly it. */
-static int find_new_rule(struct up_ctx *c, int family, const struct rtnl_rule *before,
+static int find_new_rule(struct fulltunnel_ctx *c, int family, const struct rtnl_rule *before,
 			 size_t nb, rule_match_fn match, struct rtnl_rule *out)
 {
 	_cleanup_free_ struct rtnl_rule *after = NULL;
@@ -160,69 +153,61 @@ static int find_new_rule(struct up_ctx *c, int family, const struct rtnl_rule *b
 	return -ENOENT;
 }
 
-static int add_rule(struct up_ctx *c, int family, bool suppress)
+static int add_rule(struct fulltunnel_ctx *c, int family, bool suppress)
 {
 	_cleanup_free_ struct rtnl_rule *before = NULL;
-	struct rule_undo u = { 0 };
+	struct rule_undo u = { .rtnl = c->rtnl };
 	size_t nb = 0;
-	char cmd[96];
+	struct log_line cmd;
 
 	if (suppress)
-		snprintf(cmd, sizeof(cmd), "ip -%c rule add table main suppress_prefixlength 0",
-			 fam_flag(family));
+		log_line(&cmd, "ip -%c rule add table main suppress_prefixlength 0",
+			 ip_family_flag(family));
 	else
-		snprintf(cmd, sizeof(cmd), "ip -%c rule add not fwmark %u table %u",
-			 fam_flag(family), c->fwmark, c->fwmark);
-	log_cmd("%s", cmd);
+		log_line(&cmd, "ip -%c rule add not fwmark %u table %u", ip_family_flag(family),
+			 c->fwmark, c->fwmark);
 	if (c->dry_run)
 		return 0;
 	int r = rtnl_rule_dump(c->rtnl, family, &before, &nb);
 
 	if (r == 0)
-		r = plan_change(&c->plan);
+		r = plan_change(c->plan);
 	if (r == 0)
 		r = suppress ? rtnl_rule_add_suppress(c->rtnl, family)
 			     : rtnl_rule_add_fwmark(c->rtnl, family, c->fwmark);
-	if (r < 0) {
-		log_step_error(cmd, r);
+	if (r == 0)
+		r = find_new_rule(c, family, before, nb, suppress ? match_suppress : match_fwmark,
+				  &u.rule);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
-	r = find_new_rule(c, family, before, nb, suppress ? match_suppress : match_fwmark,
-			  &u.rule);
-	if (r < 0) {
-		log_step_error(cmd, r);
-		return r;
-	}
 	if (suppress)
 		snprintf(u.cmd, sizeof(u.cmd), "ip -%c rule delete table main suppress_prefixlength 0",
-			 fam_flag(family));
+			 ip_family_flag(family));
 	else
-		snprintf(u.cmd, sizeof(u.cmd), "ip -%c rule delete table %u", fam_flag(family),
+		snprintf(u.cmd, sizeof(u.cmd), "ip -%c rule delete table %u", ip_family_flag(family),
 			 c->fwmark);
-	return plan_push_undo(&c->plan, undo_rule, &u, sizeof(u));
+	return plan_push_undo(c->plan, undo_rule, &u, sizeof(u));
 }
 
-static int add_default_route(struct up_ctx *c, const struct route_entry *e)
+static int add_default_route(struct fulltunnel_ctx *c, const struct route_entry *e)
 {
-	char cmd[160];
+	struct log_line cmd;
 
-	snprintf(cmd, sizeof(cmd), "ip -%c route add %s dev %s table %u", fam_flag(e->family),
-		 e->text, c->ifname, c->fwmark);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "ip -%c route add %s dev %s table %u", ip_family_flag(e->family), e->text,
+		 c->ifname, c->fwmark);
 	if (c->dry_run)
 		return 0;
-	int r = plan_change(&c->plan);
+	int r = plan_change(c->plan);
 
 	if (r == 0)
 		r = rtnl_route_add(c->rtnl, c->ifindex, e->family, e->addr, e->len, c->fwmark);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	return log_line_end(&cmd, r);
 }
 
-int sysctl_src_valid_mark(struct plan *p, bool dry_run)
+/* Read net.ipv4.conf.all.src_valid_mark and set it to 1 when it is not (logged). */
+static int sysctl_src_valid_mark(struct plan *p, bool dry_run)
 {
-	static const char cmd[] = "sysctl -q net.ipv4.conf.all.src_valid_mark=1";
+	struct log_line cmd;
 	char buf[16] = "";
 	_cleanup_close_ int fd = open(SRC_VALID_MARK, O_RDONLY | O_CLOEXEC);
 
@@ -230,7 +215,7 @@ int sysctl_src_valid_mark(struct plan *p, bool dry_run)
 	if (fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 && buf[0] == '1' &&
 	    (buf[1] == '\n' || buf[1] == '\0'))
 		return 0;
-	log_cmd("%s", cmd);
+	log_line(&cmd, "sysctl -q net.ipv4.conf.all.src_valid_mark=1");
 	if (dry_run)
 		return 0;
 	int r = plan_change(p);
@@ -238,85 +223,80 @@ int sysctl_src_valid_mark(struct plan *p, bool dry_run)
 
 	if (r == 0 && (wfd < 0 || write(wfd, "1\n", 2) != 2))
 		r = -errno;
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	return log_line_end(&cmd, r);
 }
 
 struct nft_undo {
+	struct nl_sock *nft;
 	int family; /* NFPROTO_* */
 	char name[IFNAMSIZ];
 };
 
-static void undo_nft(void *ctx, const void *data)
+static void undo_nft(const void *data)
 {
-	struct up_ctx *c = ctx;
 	const struct nft_undo *u = data;
+	struct log_line cmd;
 
-	log_cmd("nft -f /dev/fd/63");
-	int r = nft_delete_tables(c->nft, u->name, &u->family, 1);
-
-	if (r < 0)
-		log_step_error("nft -f /dev/fd/63", r);
+	log_line(&cmd, "nft -f /dev/fd/63");
+	log_line_end(&cmd, nft_delete_tables(u->nft, u->name, &u->family, 1));
 }
 
-static int family_addresses(struct up_ctx *c, int family, struct rtnl_addr **out, size_t *n)
+static int family_addresses(struct fulltunnel_ctx *c, int family, struct rtnl_addr **out, size_t *n)
 {
 	if (!c->dry_run)
 		return rtnl_addr_list(c->rtnl, c->ifindex, family, out, n);
-	struct rtnl_addr *a = calloc(c->cfg.n_addresses + 1, sizeof(*a));
+	struct rtnl_addr *a = calloc(c->cfg->n_addresses + 1, sizeof(*a));
 	size_t k = 0;
 
 	if (!a)
 		return -ENOMEM;
-	for (size_t i = 0; i < c->cfg.n_addresses; i++) {
-		if (c->cfg.addresses[i].family != family)
+	for (size_t i = 0; i < c->cfg->n_addresses; i++) {
+		if (c->cfg->addresses[i].family != family)
 			continue;
 		a[k].family = family;
-		a[k].prefixlen = c->cfg.addresses[i].prefixlen;
-		memcpy(a[k++].addr, c->cfg.addresses[i].addr, 16);
+		a[k].prefixlen = c->cfg->addresses[i].prefixlen;
+		memcpy(a[k++].addr, c->cfg->addresses[i].addr, 16);
 	}
 	*out = a;
 	*n = k;
 	return 0;
 }
 
-static int add_firewall(struct up_ctx *c, int family)
+static int add_firewall(struct fulltunnel_ctx *c, int family)
 {
-	static const char cmd[] = "nft -f /dev/fd/63";
+	struct log_line cmd;
 	_cleanup_free_ struct rtnl_addr *addrs = NULL;
 	size_t n = 0;
 	/* Addresses read back now, in kernel order: hooks' and fe80 ones included. */
 	int r = family_addresses(c, family, &addrs, &n);
 
 	if (r == 0 && family == AF_INET)
-		r = sysctl_src_valid_mark(&c->plan, c->dry_run);
+		r = sysctl_src_valid_mark(c->plan, c->dry_run);
 	if (r < 0)
 		return r;
-	log_cmd("%s", cmd);
+	log_line(&cmd, "nft -f /dev/fd/63");
 	if (c->dry_run)
 		return 0;
-	r = c->nft ? 0 : nl_open(&c->nft, NETLINK_NETFILTER);
+	r = *c->nft ? 0 : nl_open(c->nft, NETLINK_NETFILTER);
 	if (r == 0)
-		r = plan_change(&c->plan);
+		r = plan_change(c->plan);
 	if (r == 0)
-		r = nft_up(c->nft, family, c->ifname, c->fwmark, addrs, n);
-	if (r < 0) {
-		log_step_error(cmd, r);
+		r = nft_up(*c->nft, family, c->ifname, c->fwmark, addrs, n);
+	if (log_line_end(&cmd, r) < 0)
 		return r;
-	}
-	struct nft_undo u = { .family = family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4 };
+	struct nft_undo u = { .nft = *c->nft,
+			      .family = family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4 };
 
 	snprintf(u.name, sizeof(u.name), "%s", c->ifname);
-	return plan_push_undo(&c->plan, undo_nft, &u, sizeof(u));
+	return plan_push_undo(c->plan, undo_nft, &u, sizeof(u));
 }
 
-int fulltunnel_add(struct up_ctx *c, const struct route_entry *e)
+int fulltunnel_add(struct fulltunnel_ctx *c, const struct route_entry *e, uint32_t dev_fwmark)
 {
 	int r = 0;
 
 	if (!c->fwmark)
-		r = choose_fwmark(c, c->dry_run ? c->cfg.dev.fwmark : c->dev.fwmark);
+		r = choose_fwmark(c, dev_fwmark);
 	if (r == 0)
 		r = add_rule(c, e->family, false);
 	if (r == 0)

@@ -12,23 +12,34 @@
 #include "firewall/killswitch.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/number.h"
+#include "base/readfile.h"
 #include "netlink/rtnl.h"
-#include "tunnel/up.h"
+#include "tunnel/fulltunnel.h"
 
 #define KS_LOG "nft -f /dev/fd/63"
 
-/* The logged command of a batch in namespace where (NULL: wgq's own, killswitch-netns.md §5.4 step 0). */
-static const char *ks_log(char *buf, size_t size, const char *where)
+/* The logged command of a batch in namespace where (NULL: wgq's own, §5.4 step 0). */
+/* The [#] line of a change of the ruleset in namespace where (NULL: here), formatted
+ * (printed by the caller only when something changes). */
+static void ks_log(struct log_line *l, const char *where)
 {
 	if (!where)
-		return KS_LOG;
-	snprintf(buf, size, "ip netns exec %s " KS_LOG, where);
-	return buf;
+		snprintf(l->text, sizeof(l->text), KS_LOG);
+	else
+		snprintf(l->text, sizeof(l->text), "ip netns exec %s " KS_LOG, where);
 }
 
 enum cfg_ks_level kst_level(const struct cfg *cfg, int flag)
 {
 	return (int)cfg->kill_switch > flag ? cfg->kill_switch : (enum cfg_ks_level)flag;
+}
+
+int kst_prepare(const struct cfg *cfg, const char *path, int flag, enum cfg_ks_level *level)
+{
+	*level = kst_level(cfg, flag);
+	kst_warn_allows(cfg, path, *level);
+	return kst_check_endpoints(cfg, path, *level, false);
 }
 
 int kst_check_endpoints(const struct cfg *cfg, const char *path, enum cfg_ks_level level,
@@ -61,17 +72,13 @@ void kst_warn_allows(const struct cfg *cfg, const char *path, enum cfg_ks_level 
 /* SSH_CONNECTION of pid's environment (sudo may have dropped ours). */
 static bool env_of(pid_t pid, char *out, size_t size)
 {
-	char path[64], buf[65536];
-	FILE *f;
-	size_t n;
+	_cleanup_free_ char *buf = NULL;
+	char path[64];
+	size_t n = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
+	if (read_file(path, 65535, 0, &buf, &n) < 0)
 		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
 	for (size_t i = 0; i < n; i += strlen(buf + i) + 1) {
 		if (!strncmp(buf + i, "SSH_CONNECTION=", 15)) {
 			snprintf(out, size, "%s", buf + i + 15);
@@ -83,24 +90,22 @@ static bool env_of(pid_t pid, char *out, size_t size)
 
 static pid_t parent_of(pid_t pid)
 {
+	_cleanup_free_ char *line = NULL;
 	char path[64];
 	int ppid = 0;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
+	if (read_file(path, 1023, 0, &line, NULL) < 0)
 		return 0;
+	line[strcspn(line, "\n")] = '\0';
 	/* The name may hold spaces and parentheses: parse after the last ')'. */
-	char line[1024];
+	char *p = strrchr(line, ')');
+	struct number n;
 
-	if (fgets(line, sizeof(line), f)) {
-		char *p = strrchr(line, ')');
-
-		if (p)
-			sscanf(p + 1, " %*c %d", &ppid);
-	}
-	fclose(f);
+	/* ") S PPID ...": the state (one character), then the parent's pid. */
+	if (p && p[1] == ' ' && p[2] && p[3] == ' ' &&
+	    number_scan(p + 4, NUMBER_DECIMAL, &n) == 0 && n.value <= INT_MAX)
+		ppid = (int)n.value;
 	return (pid_t)ppid;
 }
 
@@ -194,15 +199,15 @@ static int install(struct nl_sock **nft, const char *where, const struct cfg *cf
 	_cleanup_free_ struct ks_prefix *allows = calloc(na, sizeof(*allows));
 	_cleanup_free_ struct ks_prefix *dns = calloc(nd, sizeof(*dns));
 	const char *ifname = p.ifname;
-	char buf[PATH_MAX + 64];
-	const char *cmd = ks_log(buf, sizeof(buf), where);
+	struct log_line cmd;
 
+	ks_log(&cmd, where);
 	if (!allows || !dns)
 		return -ENOMEM;
 	ks_params_from_cfg(cfg, allows, dns, &p);
 	if (skip_same && unchanged(nft, &p))
 		return 0;
-	log_cmd("%s", cmd);
+	log_cmd("%s", cmd.text);
 	if (dry_run)
 		return 0;
 	int r = open_nft(nft);
@@ -210,8 +215,8 @@ static int install(struct nl_sock **nft, const char *where, const struct cfg *cf
 	r = r ?: ks_install(*nft, &p);
 	if (r == -EPROTO)
 		log_error("kill switch for %s could not be verified", ifname);
-	else if (r < 0)
-		log_step_error(cmd, r);
+	else
+		log_line_end(&cmd, r);
 	return r;
 }
 
@@ -254,15 +259,15 @@ int kst_replace(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 int kst_remove_in(struct nl_sock **nft, const char *where, const char *ifname, bool dry_run,
 		  bool *removed)
 {
-	char buf[PATH_MAX + 64];
-	const char *cmd = ks_log(buf, sizeof(buf), where);
+	struct log_line cmd;
 	bool gone = false;
 	int r = open_nft(nft);
 
+	ks_log(&cmd, where);
 	if (r == 0 && dry_run) {
 		gone = kst_installed_level(nft, ifname) != CFG_KS_OFF;
 		if (gone)
-			log_cmd("%s", cmd);
+			log_cmd("%s", cmd.text);
 	} else if (r == 0) {
 		struct ks_state st = { 0 };
 
@@ -270,10 +275,8 @@ int kst_remove_in(struct nl_sock **nft, const char *where, const char *ifname, b
 		gone = r == 0 && ks_find(&st, ifname);
 		ks_state_clear(&st);
 		if (gone)
-			log_cmd("%s", cmd);
-		r = r ?: (gone ? ks_remove(*nft, ifname, &gone) : 0);
-		if (r < 0)
-			log_step_error(cmd, r);
+			log_cmd("%s", cmd.text);
+		r = log_line_end(&cmd, r ?: (gone ? ks_remove(*nft, ifname, &gone) : 0));
 	}
 	if (removed)
 		*removed = gone;

@@ -15,10 +15,18 @@ static int cmp_entry(const void *pa, const void *pb)
 	return -strcmp(a->text, b->text);
 }
 
-void routes_sort(struct route_entry *r, size_t n)
+/* Sort: prefix length descending, then the whole text byte by byte descending. */
+static void routes_sort(struct route_entry *r, size_t n)
 {
 	if (n > 1)
 		qsort(r, n, sizeof(*r), cmp_entry);
+}
+
+/* The same text: the same family, length and (masked) address. */
+static bool same_prefix(const struct route_entry *a, const struct route_entry *b)
+{
+	return a->family == b->family && a->len == b->len &&
+	       !memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16);
 }
 
 static size_t count_allowedips(const struct wg_device *dev)
@@ -55,7 +63,7 @@ int routes_from_device(const struct wg_device *dev, struct route_entry **out, si
 	size_t w = 0;
 
 	for (size_t i = 0; i < k; i++) {
-		if (w > 0 && streq(r[w - 1].text, r[i].text))
+		if (w > 0 && same_prefix(&r[w - 1], &r[i]))
 			continue;
 		r[w++] = r[i];
 	}

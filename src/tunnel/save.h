@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `save` and SaveConfig (behaviour.md §4.2, §6 h).
+// `save` and SaveConfig (spec §4.2, §6 h).
 #pragma once
 
 #include <stdint.h>
@@ -15,7 +15,7 @@
  * logged when the device is read) and write it atomically over file->path. rtnl and
  * genl are sockets of the namespace holding the device; genl NULL means wgq's own,
  * anything else a target namespace, whose DNS is never resolvconf's (killswitch-netns
- * killswitch-netns.md §5.5). Prints its errors. 0 or -errno. */
+ * §5.5). Prints its errors. 0 or -errno. */
 int save_config(struct nl_sock *rtnl, struct nl_sock *genl, const struct cfg_file *file,
 		const struct cfg *cfg);
 
@@ -23,11 +23,3 @@ int save_config(struct nl_sock *rtnl, struct nl_sock *genl, const struct cfg_fil
 struct rtnl_addr;
 int save_format(FILE *f, const struct cfg *cfg, const struct rtnl_addr *addrs, size_t n_addrs,
 		const char *resolv_record, const struct wg_device *dev, uint32_t link_mtu);
-
-/* Is IF a WireGuard interface (kernel link of kind wireguard, or a live UAPI socket)?
- * Prints "`IF' is not a WireGuard interface" when not. 0 or -errno. */
-int wg_interface_check(struct nl_sock *rtnl, const char *ifname, int *ifindex);
-/* The same without the message, and a UAPI socket counts only with a link of that
- * name in rtnl's namespace (the socket is shared by every namespace). -ENODEV when
- * not (other errors printed). */
-int wg_interface_find(struct nl_sock *rtnl, const char *ifname, int *ifindex);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `up` into a target namespace (killswitch-netns.md §5.3, §5.4).
+// `up` into a target namespace (killswitch-netns §5.3, §5.4).
 
 #include "tunnel/up-netns.h"
 
@@ -11,11 +11,13 @@
 #include "base/ip.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "netlink/rtnl.h"
 #include "system/netns-dns.h"
-#include "tunnel/save.h"
+#include "tunnel/fulltunnel.h"
 #include "wg/device.h"
+#include "wg/uapi.h"
 
-static int check_link_in_target(struct up_ctx *c)
+static int check_link_in_target(struct tunnel *c)
 {
 	struct rtnl_link l;
 	int r = rtnl_link_get(c->ns.socks.rtnl, c->ifname, &l);
@@ -28,7 +30,7 @@ static int check_link_in_target(struct up_ctx *c)
 		log_step_error("ip link show", r);
 		return r;
 	}
-	/* The device is born in H, and the UAPI socket is shared (killswitch-netns.md §5.3 step 2). */
+	/* The device is born in H, and the UAPI socket is shared (§5.3 step 2). */
 	r = rtnl_link_get(c->rtnl, c->ifname, &l);
 	if (r == 0 || wg_uapi_alive(c->ifname)) {
 		log_error("`%s' already exists", c->ifname);
@@ -39,20 +41,7 @@ static int check_link_in_target(struct up_ctx *c)
 	return r == -ENODEV ? 0 : r;
 }
 
-static bool wants_default(const struct cfg *cfg, int family)
-{
-	for (size_t i = 0; i < cfg->dev.n_peers; i++) {
-		const struct wg_peer *p = &cfg->dev.peers[i];
-
-		for (size_t j = 0; j < p->n_allowedips; j++)
-			if (p->allowedips[j].family == family && !p->allowedips[j].cidr &&
-			    !p->allowedips[j].remove)
-				return true;
-	}
-	return false;
-}
-
-static void refuse_default(const struct up_ctx *c, const struct rtnl_route *rt)
+static void refuse_default(const struct tunnel *c, const struct rtnl_route *rt)
 {
 	char dst[IP_PREFIX_STRLEN], via[IP_PREFIX_STRLEN + 8] = "", dev[IFNAMSIZ + 8] = "";
 	struct rtnl_link l;
@@ -71,8 +60,8 @@ static void refuse_default(const struct up_ctx *c, const struct rtnl_route *rt)
 		  c->ns.given, dst, via, dev);
 }
 
-/* killswitch-netns.md §5.3 step 3: a /0 with Table auto becomes T's default route; one must not be there. */
-static int check_default_routes(struct up_ctx *c)
+/* §5.3 step 3: a /0 with Table auto becomes T's default route; one must not be there. */
+static int check_default_routes(struct tunnel *c)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 
@@ -82,7 +71,7 @@ static int check_default_routes(struct up_ctx *c)
 		_cleanup_free_ struct rtnl_route *rt = NULL;
 		size_t n = 0;
 
-		if (!wants_default(&c->cfg, families[i]))
+		if (!fulltunnel_wanted(&c->cfg, &c->cfg.dev, families[i]))
 			continue;
 		int r = rtnl_route_dump(c->ns.socks.rtnl, families[i], RT_TABLE_MAIN, &rt, &n);
 
@@ -100,7 +89,7 @@ static int check_default_routes(struct up_ctx *c)
 	return 0;
 }
 
-int up_netns_prepare(struct up_ctx *c, const char *netns_flag)
+int up_netns_prepare(struct tunnel *c, const char *netns_flag)
 {
 	int r = netns_target_setup(&c->ns, netns_flag, c->cfg.netns, c->file.path,
 				   c->cfg.netns_line);
@@ -118,14 +107,14 @@ int up_netns_prepare(struct up_ctx *c, const char *netns_flag)
 	return r;
 }
 
-static int refuse_move(const struct up_ctx *c)
+static int refuse_move(const struct tunnel *c)
 {
 	log_error("reload cannot move %s to another namespace; use down and up", c->ifname);
 	return -EINVAL;
 }
 
 /* Is IF a WireGuard link in the named namespace at the dirent name (not T)? */
-static bool in_named(const struct up_ctx *c, const char *name)
+static bool in_named(const struct tunnel *c, const char *name)
 {
 	struct netns_target o;
 	int ifindex;
@@ -139,7 +128,7 @@ static bool in_named(const struct up_ctx *c, const char *name)
 }
 
 /* A kernel device leaves no trace in H once moved: look in the named namespaces. */
-static bool in_other_named(const struct up_ctx *c)
+static bool in_other_named(const struct tunnel *c)
 {
 	_cleanup_closedir_ DIR *d = opendir(NETNS_RUN_DIR);
 	struct dirent *e;
@@ -152,7 +141,7 @@ static bool in_other_named(const struct up_ctx *c)
 
 /* IF is not where the target says: in H, behind a UAPI socket elsewhere, or in
  * another named namespace. */
-static int find_elsewhere(struct up_ctx *c)
+static int find_elsewhere(struct tunnel *c)
 {
 	int ifindex, r = wg_interface_find(c->rtnl, c->ifname, &ifindex);
 
@@ -169,7 +158,7 @@ static int find_elsewhere(struct up_ctx *c)
 	return r;
 }
 
-int reload_netns_find(struct up_ctx *c, const char *netns_flag)
+int reload_netns_find(struct tunnel *c, const char *netns_flag)
 {
 	int r = netns_target_setup(&c->ns, netns_flag, c->cfg.netns, c->file.path,
 				   c->cfg.netns_line);
@@ -189,7 +178,7 @@ int reload_netns_find(struct up_ctx *c, const char *netns_flag)
 	return c->no_dns ? 0 : netns_dns_check(&c->ns, &c->cfg, c->file.path, c->ifname);
 }
 
-int reload_netns_dns(struct up_ctx *c)
+int reload_netns_dns(struct tunnel *c)
 {
 	if (c->ns.kind != NETNS_NAME)
 		return 0;
@@ -198,14 +187,12 @@ int reload_netns_dns(struct up_ctx *c)
 	return netns_dns_sync(c->ns.name, &c->cfg, c->ifname, &c->plan);
 }
 
-int up_netns_step_move(void *ctx)
+int up_netns_move(struct tunnel *c)
 {
-	struct up_ctx *c = ctx;
-	char cmd[PATH_MAX + 64];
+	struct log_line cmd;
 	struct rtnl_link l;
 
-	snprintf(cmd, sizeof(cmd), "ip link set dev %s netns %s", c->ifname, c->ns.given);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "ip link set dev %s netns %s", c->ifname, c->ns.given);
 	if (c->dry_run) {
 		c->moved = true;
 		return 0;
@@ -221,15 +208,12 @@ int up_netns_step_move(void *ctx)
 		if (r == 0)
 			c->ifindex = l.ifindex;
 	}
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	return log_line_end(&cmd, r);
 }
 
-int up_netns_step_lo(void *ctx)
+int up_netns_lo(struct tunnel *c)
 {
-	struct up_ctx *c = ctx;
-	char cmd[PATH_MAX + 64];
+	struct log_line cmd;
 	struct rtnl_link lo;
 	int r = rtnl_link_get(c->ns.socks.rtnl, "lo", &lo);
 
@@ -239,16 +223,13 @@ int up_netns_step_lo(void *ctx)
 	}
 	if (lo.flags & IFF_UP)
 		return 0;
-	snprintf(cmd, sizeof(cmd), "%s link set dev lo up", c->ip);
-	log_cmd("%s", cmd);
+	log_line(&cmd, "%s link set dev lo up", c->ip);
 	if (c->dry_run)
 		return 0;
 	r = plan_change(&c->plan);
 	if (r == 0)
 		r = rtnl_link_set_up(c->ns.socks.rtnl, lo.ifindex);
-	if (r < 0)
-		log_step_error(cmd, r);
-	return r;
+	return log_line_end(&cmd, r);
 }
 
 struct dns_file_undo {
@@ -257,17 +238,15 @@ struct dns_file_undo {
 	size_t file;
 };
 
-static void undo_dns_file(void *ctx, const void *data)
+static void undo_dns_file(const void *data)
 {
 	const struct dns_file_undo *u = data;
 
-	(void)ctx;
 	netns_dns_remove_one(u->name, u->file, u->ifname, false);
 }
 
-int up_netns_step_dns(void *ctx)
+int up_netns_dns(struct tunnel *c)
 {
-	struct up_ctx *c = ctx;
 
 	if (!c->cfg.n_dns_servers || c->no_dns || c->ns.kind != NETNS_NAME)
 		return 0;

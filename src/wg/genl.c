@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The kernel backend: generic netlink family "wireguard" (behaviour.md §7.2, §7.3).
+// The kernel backend: generic netlink family "wireguard" (spec §7.2, §7.3).
 
-#include "wg/device.h"
+#include "wg/genl.h"
 
 #include <assert.h>
 #include <linux/genetlink.h>
@@ -18,7 +18,7 @@ static_assert(WGALLOWEDIP_A_CIDR_MASK == 3, "WireGuard netlink ABI");
 static_assert(WG_GENL_ALLOWEDIP_A_FLAGS == WGALLOWEDIP_A_CIDR_MASK + 1, "WireGuard ABI");
 
 /* Below the 16-bit attribute length that bounds WGDEVICE_A_PEERS, with room to spare,
- * and far below the default socket send buffer (behaviour.md §7.3). */
+ * and far below the default socket send buffer (spec §7.3). */
 #define WG_GENL_MSG_MAX (60 * 1024)
 
 static struct nlmsghdr *put_header(void *buf, uint16_t family_id, uint8_t cmd)
@@ -294,7 +294,7 @@ static int parse_endpoint(const struct nlattr *attr, struct wg_peer *peer)
 	return 0;
 }
 
-static int parse_u64(const struct nlattr *attr, uint64_t *out)
+static int attr_u64(const struct nlattr *attr, uint64_t *out)
 {
 	if (!attr)
 		return 0;
@@ -326,8 +326,8 @@ static int parse_peer_numbers(const struct nlattr **tb, struct wg_peer *peer)
 		peer->last_handshake_sec = ts[0];
 		peer->last_handshake_nsec = ts[1];
 	}
-	if (parse_u64(tb[WGPEER_A_RX_BYTES], &peer->rx_bytes) < 0 ||
-	    parse_u64(tb[WGPEER_A_TX_BYTES], &peer->tx_bytes) < 0)
+	if (attr_u64(tb[WGPEER_A_RX_BYTES], &peer->rx_bytes) < 0 ||
+	    attr_u64(tb[WGPEER_A_TX_BYTES], &peer->tx_bytes) < 0)
 		return -EBADMSG;
 	return 0;
 }

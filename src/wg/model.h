@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The WireGuard device model shared by the config parser (what to set) and the
-// backends (what was read back). Plain data; helpers in wgdev.c.
+// backends (what was read back). Plain data; helpers in wg/model.c.
 #pragma once
 
 #include <net/if.h>

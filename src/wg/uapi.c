@@ -2,10 +2,10 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The userspace backend: the UAPI text protocol on /var/run/wireguard/IF.sock
-// (behaviour.md §3.2, §7.5). Keys cross the socket in hex and go nowhere else: the stdio
+// (spec §3.2, §7.5). Keys cross the socket in hex and go nowhere else: the stdio
 // buffers and line buffers that held them are ours, and wiped.
 
-#include "wg/device.h"
+#include "wg/uapi.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -16,6 +16,7 @@
 
 #include "base/key.h"
 #include "base/macro.h"
+#include "base/number.h"
 
 /* --- writing a set=1 request --- */
 
@@ -74,7 +75,7 @@ int wg_uapi_write_set(FILE *f, const struct wg_device *dev)
 {
 	char hex[KEY_HEX_LEN + 1];
 
-	/* addconf semantics (behaviour.md §2.9): never replace_peers. */
+	/* addconf semantics (spec §2.9): never replace_peers. */
 	if (dev->flags & WGDEV_HAS_PRIVATE_KEY) {
 		key_to_hex(hex, dev->private_key);
 		fprintf(f, "private_key=%s\n", hex);
@@ -126,17 +127,7 @@ static int next_line(FILE *f, struct line *l, char **key, char **value)
 /* A decimal number without sign or spaces, at most max. */
 static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EPROTO;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-
-	if (errno || *end || v > max)
-		return -EPROTO;
-	*out = v;
-	return 0;
+	return parse_u64(s, NUMBER_DECIMAL, 0, max, out) < 0 ? -EPROTO : 0;
 }
 
 /* "errno=N" as -N. wireguard-go up to at least 0.0.20220316 writes the negative
@@ -311,13 +302,15 @@ static int read_field(const struct uapi_field *f, void *obj, uint32_t *flags, co
 
 static int peer_field(struct wg_peer *peer, const char *key, const char *value)
 {
-	const struct uapi_field *f = find_field(peer_fields, ARRAY_SIZE(peer_fields), key);
+	const struct uapi_field *f;
 	int r;
 
-	if (f)
-		return read_field(f, peer, &peer->flags, value);
+	/* The most frequent line first: a server's reply is mostly allowed IPs. */
 	if (streq(key, "allowed_ip"))
 		return parse_allowedip(value, peer);
+	f = find_field(peer_fields, ARRAY_SIZE(peer_fields), key);
+	if (f)
+		return read_field(f, peer, &peer->flags, value);
 	if (!streq(key, "endpoint"))
 		return 0;
 	r = parse_endpoint(value, &peer->endpoint);
@@ -381,18 +374,22 @@ static int read_status(FILE *f)
 
 /* --- the connection --- */
 
-/* Room for many lines per send; larger buys nothing on a local socket. */
+/* Room for many lines per send; larger buys nothing on a local socket. A get=1
+ * reply of a server is megabytes: read in larger pieces, it takes an eighth of the
+ * recv calls. */
 #define UAPI_BUF_SIZE 8192
+#define UAPI_RBUF_SIZE 65536
 
 struct uapi_conn {
 	int fd;
 	int err; /* first error of send or recv */
 	FILE *w, *r;
 	char wbuf[UAPI_BUF_SIZE];
-	char rbuf[UAPI_BUF_SIZE];
+	char rbuf[UAPI_RBUF_SIZE];
 };
 
-static int connect_socket(const char *ifname, int *out)
+/* remove_stale: a socket whose daemon is gone is removed (spec §3.2). */
+static int connect_to(const char *ifname, bool remove_stale, int *out)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	_cleanup_close_ int fd = -1;
@@ -412,13 +409,18 @@ static int connect_socket(const char *ifname, int *out)
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		int err = -errno;
 
-		/* The daemon died and left its socket behind (behaviour.md §3.2). */
-		if (err == -ECONNREFUSED)
+		/* The daemon died and left its socket behind (spec §3.2). */
+		if (err == -ECONNREFUSED && remove_stale)
 			(void)unlink(addr.sun_path);
 		return err;
 	}
 	*out = TAKE_FD(fd);
 	return 0;
+}
+
+static int connect_socket(const char *ifname, int *out)
+{
+	return connect_to(ifname, true, out);
 }
 
 bool wg_uapi_alive(const char *ifname)
@@ -524,7 +526,7 @@ static void conn_free(struct uapi_conn **p)
 	free(c);
 }
 
-static int conn_open(const char *ifname, struct uapi_conn **out)
+static int conn_open_as(const char *ifname, bool remove_stale, struct uapi_conn **out)
 {
 	_cleanup_(conn_free) struct uapi_conn *c = calloc(1, sizeof(*c));
 	int r;
@@ -532,7 +534,7 @@ static int conn_open(const char *ifname, struct uapi_conn **out)
 	if (!c)
 		return -ENOMEM;
 	c->fd = -1;
-	r = connect_socket(ifname, &c->fd);
+	r = connect_to(ifname, remove_stale, &c->fd);
 	if (r < 0)
 		return r;
 	c->w = fopencookie(c, "w", (cookie_io_functions_t){ .write = conn_write });
@@ -545,6 +547,11 @@ static int conn_open(const char *ifname, struct uapi_conn **out)
 		return -ENOMEM;
 	*out = TAKE_PTR(c);
 	return 0;
+}
+
+static int conn_open(const char *ifname, struct uapi_conn **out)
+{
+	return conn_open_as(ifname, true, out);
 }
 
 /* After the request: the daemon's errno=N if it sent one, else the send error. */
@@ -588,4 +595,42 @@ int wg_uapi_get_device(const char *ifname, struct wg_device *out)
 	if (r < 0)
 		return r;
 	return wg_uapi_read_get(c->r, out);
+}
+
+struct wg_uapi_ahead {
+	char ifname[IFNAMSIZ];
+	struct uapi_conn *conn;
+};
+
+void wg_uapi_ahead_free(struct wg_uapi_ahead **p)
+{
+	if (!*p)
+		return;
+	conn_free(&(*p)->conn);
+	free(*p);
+	*p = NULL;
+}
+
+/* Quietly: no message, and a stale socket stays for the read that counts. */
+struct wg_uapi_ahead *wg_uapi_get_ahead(const char *ifname)
+{
+	_cleanup_(wg_uapi_ahead_free) struct wg_uapi_ahead *a = calloc(1, sizeof(*a));
+
+	if (!a || conn_open_as(ifname, false, &a->conn) < 0)
+		return NULL;
+	fputs("get=1\n\n", a->conn->w);
+	if (conn_flush(a->conn) < 0)
+		return NULL;
+	snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
+	return TAKE_PTR(a);
+}
+
+int wg_uapi_take_ahead(struct wg_uapi_ahead **ahead, const char *ifname, struct wg_device *out)
+{
+	_cleanup_(wg_uapi_ahead_free) struct wg_uapi_ahead *a = *ahead;
+
+	*ahead = NULL;
+	if (!a || !streq(a->ifname, ifname))
+		return 1;
+	return wg_uapi_read_get(a->conn->r, out);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The config parser (behaviour.md §2): one case per rule and per message, fed from memory,
+// The config parser (spec §2): one case per rule and per message, fed from memory,
 // then cfg_load on files (name rules, warnings, tests/data/bad with its EXPECT list).
 
 #include <setjmp.h>
@@ -22,6 +22,7 @@
 #include "base/key.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/readfile.h"
 
 #ifndef TEST_DATA
 #define TEST_DATA "tests/data"
@@ -170,17 +171,17 @@ struct err_case {
 };
 
 static const struct err_case err_cases[] = {
-	/* behaviour.md §2.3 lines */
+	/* §2.3 lines */
 	{"x\0y\n", 4, 1, "line contains a NUL byte"},
 	{IF_HEAD "ListenPort = 1\0\n", sizeof(IF_HEAD) + 15, 3, "line contains a NUL byte"},
-	/* behaviour.md §2.4 syntax */
+	/* §2.4 syntax */
 	{IF_HEAD "Address # This malformed configuration leads to an error\n", 0, 3, UNRECOG},
 	{"[Interface]\nfoo\n", 0, 2, UNRECOG},
 	{IF_HEAD PEER_HEAD "AllowedIPs 10.0.0.0/8\n", 0, 5, UNRECOG},
 	{IF_HEAD "= 5\n", 0, 3, UNRECOG},
 	{IF_HEAD PRIV2 "\n", 0, 3, UNRECOG},
 	{PRIV2 "\n", 0, 1, UNRECOG},
-	/* behaviour.md §2.5 sections */
+	/* §2.5 sections */
 	{"[Foo]\n", 0, 1, "unknown section '[Foo]'"},
 	{IF_HEAD "\n  [ Foo Bar ]  # x\n", 0, 4, "unknown section '[ Foo Bar ]'"},
 	{"[Fo+o]\n", 0, 1, UNRECOG},
@@ -201,7 +202,7 @@ static const struct err_case err_cases[] = {
 	{"[ Interface ]\nMTU = 1400\n", 0, 2, "'MTU' is only valid in [Interface]"},
 	{"[ Interface ]\nPostUp = x\n", 0, 2, "'PostUp' is only valid in [Interface]"},
 	{"[ Interface ]\nSaveConfig = true\n", 0, 2, "'SaveConfig' is only valid in [Interface]"},
-	/* behaviour.md §2.6 Address */
+	/* §2.6 Address */
 	{IF_HEAD "Address = 10.1\n", 0, 3, "Address: '10.1' is not an IP address or prefix"},
 	{IF_HEAD "Address = 010.0.0.1\n", 0, 3,
 	 "Address: '010.0.0.1' is not an IP address or prefix"},
@@ -231,7 +232,7 @@ static const struct err_case err_cases[] = {
 	 "Address: '10.0.0.1/255.255.255.0' is listed twice"},
 	{IF_HEAD "Address = fd00::1\nAddress = fd00:0::1/64\n", 0, 4,
 	 "Address: 'fd00:0::1/64' is listed twice"},
-	/* behaviour.md §2.6 DNS */
+	/* §2.6 DNS */
 	{IF_HEAD "DNS = 1.2.3\n", 0, 3, "DNS: '1.2.3' is not an IP address"},
 	{IF_HEAD "DNS = 1.2.3.4.5\n", 0, 3, "DNS: '1.2.3.4.5' is not an IP address"},
 	{IF_HEAD "DNS = 1.2.3.4:53\n", 0, 3, "DNS: '1.2.3.4:53' is not an IP address"},
@@ -246,7 +247,7 @@ static const struct err_case err_cases[] = {
 	 0, 3,
 	 "DNS: 'a123456789b123456789c123456789d123456789e123456789f123456789abcd.com' "
 	 "is not a valid domain name"},
-	/* behaviour.md §2.6 MTU */
+	/* §2.6 MTU */
 	{IF_HEAD "MTU = 1400x\n", 0, 3, "MTU: '1400x' is not a number from 68 to 65535"},
 	{IF_HEAD "MTU = +1400\n", 0, 3, "MTU: '+1400' is not a number from 68 to 65535"},
 	{IF_HEAD "MTU = 01400\n", 0, 3, "MTU: '01400' is not a number from 68 to 65535"},
@@ -258,7 +259,7 @@ static const struct err_case err_cases[] = {
 	 "MTU: 1279 is below 1280, which IPv6 addresses need"},
 	{IF_HEAD "Address = fd00::1/128\nMTU = 1000\nMTU = 1200\n", 0, 5,
 	 "MTU: 1200 is below 1280, which IPv6 addresses need"},
-	/* behaviour.md §2.6 Table */
+	/* §2.6 Table */
 	{IF_HEAD "Table = vpn2\n", 0, 3, "Table: 'vpn2" TABLE_ERR},
 	{IF_HEAD "Table = VPN\n", 0, 3, "Table: 'VPN" TABLE_ERR},
 	{IF_HEAD "Table = 0x1g\n", 0, 3, "Table: '0x1g" TABLE_ERR},
@@ -267,10 +268,10 @@ static const struct err_case err_cases[] = {
 	{IF_HEAD "Table = 4294967296\n", 0, 3, "Table: '4294967296" TABLE_ERR},
 	{IF_HEAD "Table = 1 2\n", 0, 3, "Table: '1 2" TABLE_ERR},
 	{IF_HEAD "Table = offf\n", 0, 3, "Table: 'offf" TABLE_ERR},
-	/* behaviour.md §2.6 SaveConfig */
+	/* §2.6 SaveConfig */
 	{IF_HEAD "SaveConfig = 1\n", 0, 3, "SaveConfig: '1' is neither true nor false"},
 	{IF_HEAD "SaveConfig =\n", 0, 3, "SaveConfig: '' is neither true nor false"},
-	/* behaviour.md §2.8 device keys */
+	/* §2.8 device keys */
 	{"[Interface]\nPrivateKey = " PRIV1 "x\n", 0, 2, "PrivateKey: " BADKEY},
 	{"[Interface]\nPrivateKey = EJJTn5DW112uS1wzCf0r+vDCll2OUnlVp5/k5SJ2gEB=\n", 0, 2,
 	 "PrivateKey: " BADKEY},
@@ -312,7 +313,7 @@ static const struct err_case err_cases[] = {
 	 "Endpoint: '192.0.2.1:0' has a port outside 1-65535"},
 	{IF_HEAD PEER_HEAD "Endpoint = [2001:db8::1]:65536\n", 0, 5,
 	 "Endpoint: '[2001:db8::1]:65536' has a port outside 1-65535"},
-	/* behaviour.md §2.8: a key pasted into a value that messages quote is hidden (fuzz-config) */
+	/* §2.8: a key pasted into a value that messages quote is hidden (fuzz-config) */
 	{IF_HEAD PEER_HEAD "Endpoint = " PRIV2 "\n", 0, 5, "Endpoint: '(hidden key)' has no port"},
 	{IF_HEAD PEER_HEAD "Endpoint = eDzzJljmY+H1FQMu8Uui FcvuIxZudfW5Pbdsuge4z3M=\n", 0, 5,
 	 "Endpoint: '(hidden key)' has no port"},
@@ -331,7 +332,7 @@ static const struct err_case err_cases[] = {
 	 "PersistentKeepalive: '0x10' is neither 0/off nor 1-65535"},
 	{IF_HEAD PEER_HEAD "PersistentKeepalive = on\n", 0, 5,
 	 "PersistentKeepalive: 'on' is neither 0/off nor 1-65535"},
-	/* behaviour.md §2.8 wrong section, unknown key, missing value */
+	/* §2.8 wrong section, unknown key, missing value */
 	{IF_HEAD PEER_HEAD "PrivateKey = " PRIV2 "\n", 0, 5, "'PrivateKey' is not valid in [Peer]"},
 	{IF_HEAD PEER_HEAD "fwmark = 1\n", 0, 5, "'FwMark' is not valid in [Peer]"},
 	{IF_HEAD PEER_HEAD "ListenPort =\n", 0, 5, "'ListenPort' is not valid in [Peer]"},
@@ -833,7 +834,7 @@ static void test_many_peers(void **state _unused_)
 	free(text);
 }
 
-/* Lenient mode (down, behaviour.md §2.11) */
+/* Lenient mode (down, §2.11) */
 
 static void test_lenient(void **state _unused_)
 {
@@ -982,7 +983,7 @@ static void test_load_names(void **state _unused_)
 	snprintf(want, sizeof(want), "wgq: Unable to read `%s': Is a directory\n", path);
 	assert_string_equal(err, want);
 	free(err);
-	/* the behaviour.md §6 j hint, only for up and only when ./NAME.conf exists */
+	/* the §6 j hint, only for up and only when ./NAME.conf exists */
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	snprintf(path, sizeof(path), "%s/names", tmpdir);
 	assert_int_equal(chdir(path), 0);
@@ -1238,9 +1239,54 @@ static int teardown(void **state _unused_)
 	return rm_tree(tmpdir) == 0 ? 0 : -1;
 }
 
+/* ---- base/readfile ---- */
+
+static int count_line(char *line, void *data)
+{
+	char *seen = data;
+
+	strcat(seen, line);
+	strcat(seen, "|");
+	return streq(line, "stop");
+}
+
+static void test_read_file(void **state)
+{
+	char path[128], seen[64] = "";
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/readfile", tmpdir);
+	write_file(path, "a\n\nb\0c\nstop\nd", 13, 0600);
+	assert_int_equal(read_file(path, SIZE_MAX, 0, &text, &len), 0);
+	assert_int_equal(len, 13);
+	assert_memory_equal(text, "a\n\nb\0c\nstop\nd", 14);
+	free(text);
+	assert_int_equal(read_file(path, 3, READ_FILE_SECRET, &text, &len), 0);
+	assert_int_equal(len, 3);
+	assert_string_equal(text, "a\n\n");
+	/* Lines without their '\n', a NUL ending one early, fn's value stops. */
+	assert_int_equal(read_file_lines(path, count_line, seen), 1);
+	assert_string_equal(seen, "a||b|stop|");
+	free(text);
+	text = read_file_text(path);
+	assert_string_equal(text, "a\n\nb");
+	free(text);
+	write_str(path, "", 0600);
+	assert_null(read_file_text(path));
+	assert_int_equal(read_file_lines(path, count_line, seen), 0);
+	snprintf(path, sizeof(path), "%s/absent", tmpdir);
+	assert_int_equal(read_file_lines(path, count_line, seen), -ENOENT);
+	assert_int_equal(read_file(path, SIZE_MAX, 0, &text, NULL), -ENOENT);
+	assert_null(text);
+	assert_int_equal(read_file(tmpdir, SIZE_MAX, 0, &text, NULL), -EISDIR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_peer1_model),

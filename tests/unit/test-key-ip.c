@@ -15,11 +15,13 @@
 
 #include <cmocka.h>
 
-#include "config/file.h"
+#include "config/config.h"
 #include "config/endpoint.h"
+#include "config/rt-tables.h"
 #include "base/ip.h"
 #include "base/key.h"
 #include "base/macro.h"
+#include "base/number.h"
 
 #ifndef TEST_DATA
 #error "TEST_DATA must name tests/data"
@@ -27,6 +29,133 @@
 
 static const char b64_alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* ---- numbers ---- */
+
+struct number_case {
+	const char *in;
+	enum number_dialect d;
+	uint32_t min, max;
+	int ret;
+	uint32_t out;
+};
+
+static const struct number_case number_cases[] = {
+	/* decimal: leading zeros, no sign, no space, no prefix */
+	{ "0", NUMBER_DECIMAL, 0, 65535, 0, 0 },
+	{ "007", NUMBER_DECIMAL, 0, 65535, 0, 7 },
+	{ "65535", NUMBER_DECIMAL, 0, 65535, 0, 65535 },
+	{ "65536", NUMBER_DECIMAL, 0, 65535, -ERANGE, 0 },
+	{ "99999999999999999999999", NUMBER_DECIMAL, 0, UINT32_MAX, -ERANGE, 0 },
+	{ "4294967295", NUMBER_DECIMAL, 0, UINT32_MAX, 0, UINT32_MAX },
+	{ "4294967296", NUMBER_DECIMAL, 0, UINT32_MAX, -ERANGE, 0 },
+	{ "99999x", NUMBER_DECIMAL, 0, 10, -EINVAL, 0 },
+	{ "", NUMBER_DECIMAL, 0, 10, -EINVAL, 0 },
+	{ " 5", NUMBER_DECIMAL, 0, 10, -EINVAL, 0 },
+	{ "5 ", NUMBER_DECIMAL, 0, 10, -EINVAL, 0 },
+	{ "+5", NUMBER_DECIMAL, 0, 10, -EINVAL, 0 },
+	{ "-0", NUMBER_DECIMAL, 0, 10, -EINVAL, 0 },
+	{ "0x5", NUMBER_DECIMAL, 0, 10, -EINVAL, 0 },
+	{ "3", NUMBER_DECIMAL, 4, 10, -ERANGE, 0 },
+	/* decimal without leading zeros */
+	{ "0", NUMBER_DECIMAL_NO_LEADING_ZERO, 0, 32, 0, 0 },
+	{ "024", NUMBER_DECIMAL_NO_LEADING_ZERO, 0, 32, -EINVAL, 0 },
+	{ "00", NUMBER_DECIMAL_NO_LEADING_ZERO, 0, 32, -EINVAL, 0 },
+	{ "24", NUMBER_DECIMAL_NO_LEADING_ZERO, 0, 32, 0, 24 },
+	{ "0", NUMBER_DECIMAL_NO_LEADING_ZERO, 68, 65535, -ERANGE, 0 },
+	{ "67", NUMBER_DECIMAL_NO_LEADING_ZERO, 68, 65535, -ERANGE, 0 },
+	{ "1420", NUMBER_DECIMAL_NO_LEADING_ZERO, 68, 65535, 0, 1420 },
+	{ "01420", NUMBER_DECIMAL_NO_LEADING_ZERO, 68, 65535, -EINVAL, 0 },
+	/* base 0 (iproute2 table numbers) */
+	{ "0", NUMBER_BASE0, 0, UINT32_MAX, 0, 0 },
+	{ "010", NUMBER_BASE0, 0, UINT32_MAX, 0, 8 },
+	{ "08", NUMBER_BASE0, 0, UINT32_MAX, -EINVAL, 0 },
+	{ "0x10", NUMBER_BASE0, 0, UINT32_MAX, 0, 16 },
+	{ "0X1f", NUMBER_BASE0, 0, UINT32_MAX, 0, 31 },
+	{ "0x", NUMBER_BASE0, 0, UINT32_MAX, -EINVAL, 0 },
+	{ "0xg", NUMBER_BASE0, 0, UINT32_MAX, -EINVAL, 0 },
+	{ "0xffffffff", NUMBER_BASE0, 0, UINT32_MAX, 0, UINT32_MAX },
+	{ "0x100000000", NUMBER_BASE0, 0, UINT32_MAX, -ERANGE, 0 },
+	{ "037777777777", NUMBER_BASE0, 0, UINT32_MAX, 0, UINT32_MAX },
+	{ "1234", NUMBER_BASE0, 0, UINT32_MAX, 0, 1234 },
+	{ "a", NUMBER_BASE0, 0, UINT32_MAX, -EINVAL, 0 },
+	{ "+1", NUMBER_BASE0, 0, UINT32_MAX, -EINVAL, 0 },
+	{ " 1", NUMBER_BASE0, 0, UINT32_MAX, -EINVAL, 0 },
+	/* lower-case 0x (wg's fwmark) */
+	{ "0x10", NUMBER_HEX_LOWER_0X, 0, UINT32_MAX, 0, 16 },
+	{ "0xABC", NUMBER_HEX_LOWER_0X, 0, UINT32_MAX, 0, 0xabc },
+	{ "0X10", NUMBER_HEX_LOWER_0X, 0, UINT32_MAX, -EINVAL, 0 },
+	{ "010", NUMBER_HEX_LOWER_0X, 0, UINT32_MAX, 0, 10 },
+	{ "0x", NUMBER_HEX_LOWER_0X, 0, UINT32_MAX, -EINVAL, 0 },
+	{ "0x1g", NUMBER_HEX_LOWER_0X, 0, UINT32_MAX, -EINVAL, 0 },
+	{ "0x100000000", NUMBER_HEX_LOWER_0X, 0, UINT32_MAX, -ERANGE, 0 },
+	{ "4294967296", NUMBER_HEX_LOWER_0X, 0, UINT32_MAX, -ERANGE, 0 },
+};
+
+static void test_number_parse(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(number_cases); i++) {
+		const struct number_case *c = &number_cases[i];
+		uint32_t out = 12345;
+
+		print_message("parse_u32 '%s' dialect %d\n", c->in, c->d);
+		assert_int_equal(parse_u32(c->in, c->d, c->min, c->max, &out), c->ret);
+		assert_int_equal(out, c->ret ? 12345 : c->out);
+	}
+}
+
+static void test_number_u64(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(parse_u64("18446744073709551615", NUMBER_DECIMAL, 0, UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(parse_u64("18446744073709551616", NUMBER_DECIMAL, 0, UINT64_MAX, &v),
+			 -ERANGE);
+	assert_int_equal(parse_u64("0xffffffffffffffff", NUMBER_BASE0, 0, UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(parse_u64("-1", NUMBER_SCANF, 0, UINT64_MAX, &v), -EINVAL);
+}
+
+/* number_scan: the number at the start, and where it ends. */
+static void test_number_scan(void **state)
+{
+	static const struct {
+		const char *in;
+		enum number_dialect d;
+		int ret;
+		uint64_t value;
+		bool negative;
+		size_t end;
+	} cases[] = {
+		{ "0x1f main", NUMBER_SCANF, 0, 31, false, 4 },
+		{ "0X1f main", NUMBER_SCANF, 0, 0, false, 1 },
+		{ "0xg", NUMBER_SCANF, 0, 0, false, 1 },
+		{ "-0x5", NUMBER_SCANF, 0, 0, true, 2 },
+		{ "-5 x", NUMBER_SCANF, 0, 5, true, 2 },
+		{ "+5", NUMBER_SCANF, 0, 5, false, 2 },
+		{ "-", NUMBER_SCANF, -EINVAL, 0, false, 0 },
+		{ "main", NUMBER_SCANF, -EINVAL, 0, false, 0 },
+		{ " 5", NUMBER_SCANF, -EINVAL, 0, false, 0 },
+		{ "1234\n", NUMBER_DECIMAL, 0, 1234, false, 4 },
+		{ "", NUMBER_DECIMAL, -EINVAL, 0, false, 0 },
+		{ "012", NUMBER_DECIMAL_NO_LEADING_ZERO, 0, 0, false, 1 },
+		{ "99999999999999999999", NUMBER_DECIMAL, 0, UINT64_MAX, false, 20 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct number n;
+
+		print_message("number_scan '%s'\n", cases[i].in);
+		assert_int_equal(number_scan(cases[i].in, cases[i].d, &n), cases[i].ret);
+		assert_true(n.value == cases[i].value);
+		assert_int_equal(n.negative, cases[i].negative);
+		assert_int_equal(n.end - cases[i].in, cases[i].end);
+	}
+}
 
 /* ---- keys ---- */
 
@@ -1066,6 +1195,9 @@ static void test_resolve_localhost(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_number_parse),
+		cmocka_unit_test(test_number_u64),
+		cmocka_unit_test(test_number_scan),
 		cmocka_unit_test(test_key_vectors),
 		cmocka_unit_test(test_key_roundtrip_all_bytes),
 		cmocka_unit_test(test_key_43rd_char),

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The kill switch (killswitch-netns.md §2, §3): its batches built in memory and parsed
+// The kill switch (killswitch-netns §2, §3): its batches built in memory and parsed
 // back with libnftnl, each rule's expressions compared with what nft 1.0.6 generates
-// for the listing of killswitch-netns.md §3.2 (`nft --debug=netlink`); and the parser's rules for the keys.
+// for the listing of §3.2 (`nft --debug=netlink`); and the parser's rules for the keys.
 // No socket, no root.
 
 #include <setjmp.h>
@@ -31,7 +31,7 @@
 #define MAX_MSGS  64
 #define TYPE(msg) ((NFNL_SUBSYS_NFTABLES << 8) | (msg))
 
-/* Expected expressions, one string per rule, from nft 1.0.6 for the killswitch-netns.md §3.2 listing. */
+/* Expected expressions, one string per rule, from nft 1.0.6 for the §3.2 listing. */
 
 /* icmpv6 type T ip6 hoplimit 255 accept, for T (hex) 85, 87 and 88 */
 #define ND_RULE(t)                                                                                 \
@@ -232,6 +232,26 @@ static size_t check_tun(const struct batch *b, size_t i)
 	return i;
 }
 
+/* Present (test_replace): tun-wg0 and tun-wg1, and their jumps. */
+static struct ks_chain replaced_chains[] = {
+	{ .name = "output", .base = true },
+	{ .name = "forward", .base = true },
+	{ .name = "tun-wg0" },
+	{ .name = "tun-wg1" },
+};
+static struct ks_rule replaced_rules[] = {
+	{ .chain = "output", .handle = 34, .jump = "tun-wg0", .sig = (char *)"" },
+	{ .chain = "output", .handle = 36, .jump = "tun-wg1", .sig = (char *)"" },
+	{ .chain = "forward", .handle = 35, .jump = "tun-wg0", .sig = (char *)"" },
+};
+static const struct ks_state replaced = {
+	.table = true,
+	.chains = replaced_chains,
+	.n_chains = ARRAY_SIZE(replaced_chains),
+	.rules = replaced_rules,
+	.n_rules = ARRAY_SIZE(replaced_rules),
+};
+
 /* No table yet: table, both base chains with their fixed rules, tun-wg0, jumps. */
 static void test_install_fresh(void **state)
 {
@@ -258,20 +278,7 @@ static void test_install_fresh(void **state)
 static void test_replace(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
-	struct ks_chain chains[] = {
-		{ .name = "output", .base = true },
-		{ .name = "forward", .base = true },
-		{ .name = "tun-wg0" },
-		{ .name = "tun-wg1" },
-	};
-	struct ks_rule rules[] = {
-		{ .chain = "output", .handle = 34, .jump = "tun-wg0", .sig = (char *)"" },
-		{ .chain = "output", .handle = 36, .jump = "tun-wg1", .sig = (char *)"" },
-		{ .chain = "forward", .handle = 35, .jump = "tun-wg0", .sig = (char *)"" },
-	};
-	struct ks_state st = {
-		.table = true, .chains = chains, .n_chains = 4, .rules = rules, .n_rules = 3
-	};
+	struct ks_state st = replaced;
 	struct batch b;
 	size_t i = 0;
 
@@ -292,6 +299,128 @@ static void test_replace(void **state)
 	assert_int_equal(i, b.n);
 }
 
+/* The batches' bytes: each message's length and digest, recorded from the builders of
+ * r19 (c23afac) before the kill switch and the wg-quick-IF table shared one set of
+ * expression and batch builders, so that any change to what is sent shows here.
+ * Data in host order is little-endian here. */
+struct golden_msg {
+	uint32_t len;
+	uint32_t digest;
+};
+
+/* FNV-1a, 32 bits. */
+static uint32_t fnv1a(const void *p, size_t n, uint32_t h)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+#define FNV_BASIS 2166136261u
+
+/* A message's digest: its header (seq included) and nfgenmsg, and the sum of the
+ * digests of its top-level attributes with their padding, so that their order does not
+ * count (libnftnl versions differ in the order of a chain's; test-nft.c's golden test
+ * allows the same). */
+static uint32_t msg_digest(const struct nlmsghdr *nlh)
+{
+	const char *p = (const char *)nlh;
+	size_t hdr = NLMSG_HDRLEN + (nlh->nlmsg_len > NLMSG_HDRLEN ? sizeof(struct nfgenmsg) : 0);
+	uint32_t sum = 0;
+
+	for (size_t off = hdr; off + sizeof(struct nlattr) <= nlh->nlmsg_len;) {
+		const struct nlattr *a = (const void *)(p + off);
+		size_t len = NLA_ALIGN(a->nla_len);
+
+		if (a->nla_len < sizeof(*a) || off + len > NLMSG_ALIGN(nlh->nlmsg_len))
+			return 0;
+		sum += fnv1a(a, len, FNV_BASIS);
+		off += len;
+	}
+	return fnv1a(p, hdr, FNV_BASIS) + sum;
+}
+
+/* wg0 installed on no table (test_install_fresh), and over tun-wg0 beside tun-wg1
+ * (test_replace). */
+static const struct golden_msg golden_fresh[] = {
+	{ 20, 0x5c73e3bb },
+	{ 48, 0x77b552bf },
+	{ 92, 0xa3b38ff8 },
+	{ 196, 0xc8e72160 },
+	{ 456, 0xb01d24ac },
+	{ 456, 0x3d1af93b },
+	{ 456, 0x55afb711 },
+	{ 280, 0xf493b909 },
+	{ 560, 0x63229503 },
+	{ 312, 0x1d113b7d },
+	{ 136, 0x6817eb27 },
+	{ 92, 0x3a05566b },
+	{ 136, 0x0d406600 },
+	{ 68, 0x958d6eee },
+	{ 196, 0x86f8ece4 },
+	{ 340, 0xb23833a1 },
+	{ 184, 0xb94b516a },
+	{ 456, 0x428b291c },
+	{ 456, 0xb7960834 },
+	{ 280, 0x90b85a40 },
+	{ 280, 0x9b7bdd14 },
+	{ 280, 0x0dbc32cc },
+	{ 284, 0x9839093e },
+	{ 116, 0x6df84007 },
+	{ 116, 0x9f3bcc8d },
+	{ 20, 0xdb610f91 },
+};
+static const struct golden_msg golden_replace[] = {
+	{ 20, 0x5c73e3bb },
+	{ 64, 0x57e6a829 },
+	{ 64, 0x8a2a3642 },
+	{ 52, 0xc6b37cd7 },
+	{ 68, 0x1edd1af5 },
+	{ 196, 0xf0287c5d },
+	{ 340, 0x50f29d5c },
+	{ 184, 0xe9b3ddd3 },
+	{ 456, 0xe14592d7 },
+	{ 456, 0x159f75ab },
+	{ 280, 0x049d4893 },
+	{ 280, 0x6b1350ab },
+	{ 280, 0x1e04a2a7 },
+	{ 284, 0xf64276b5 },
+	{ 116, 0xc14c4ea4 },
+	{ 116, 0xcfa458f6 },
+	{ 20, 0xed1f2756 },
+};
+
+static void check_golden(const char *buf, int len, const struct golden_msg *want, size_t n)
+{
+	struct batch b;
+
+	split(buf, len, &b);
+	assert_int_equal(b.n, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(b.msg[i]->nlmsg_len, want[i].len);
+		assert_int_equal(msg_digest(b.msg[i]), want[i].digest);
+	}
+}
+
+static void test_golden_bytes(void **state)
+{
+	_cleanup_free_ char *buf = calloc(1, BUF_SIZE);
+	struct ks_state fresh = { 0 };
+	struct ks_state st = replaced;
+
+	(void)state;
+	assert_non_null(buf);
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__)
+		skip();
+	check_golden(buf, ks_build_install(buf, BUF_SIZE, NULL, &fresh, &wg0), golden_fresh,
+		     ARRAY_SIZE(golden_fresh));
+	memset(buf, 0, BUF_SIZE);
+	check_golden(buf, ks_build_install(buf, BUF_SIZE, NULL, &st, &wg0), golden_replace,
+		     ARRAY_SIZE(golden_replace));
+}
+
 /* The batch for p when the table and its base chains exist (buf: BUF_SIZE bytes). */
 static void build_on_base(char *buf, const struct ks_params *p, struct batch *b)
 {
@@ -302,7 +431,7 @@ static void build_on_base(char *buf, const struct ks_params *p, struct batch *b)
 	split(buf, ks_build_install(buf, BUF_SIZE, NULL, &st, p), b);
 }
 
-/* No mark (a target, killswitch-netns.md §5.6; killswitch on without one), no allows: no mark rule. */
+/* No mark (a target, §5.6; killswitch on without one), no allows: no mark rule. */
 static void test_no_mark(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
@@ -319,7 +448,7 @@ static void test_no_mark(void **state)
 	check_rule(b.msg[5], "tun-wg0", want_tun[6], true);
 }
 
-/* A broken config (killswitch-netns.md §2.3): an empty chain at lockdown, still jumped to. */
+/* A broken config (§2.3): an empty chain at lockdown, still jumped to. */
 static void test_empty(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
@@ -399,7 +528,7 @@ static void test_parse_errors(void **state)
 	}
 }
 
-/* save writes the keys the config set, after SaveConfig (killswitch-netns.md §2.5): level in lower case,
+/* save writes the keys the config set, after SaveConfig (§2.5): level in lower case,
  * the allows on one line as written. */
 static void test_save(void **state)
 {
@@ -423,7 +552,7 @@ static void test_save(void **state)
 	cfg_clear(&cfg);
 }
 
-/* The killswitch-netns.md §3.2 text form for --dry-run. */
+/* The §3.2 text form for --dry-run. */
 static void test_print(void **state)
 {
 	char *text = NULL;
@@ -451,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_no_mark),	      cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_parse_keys),    cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_print),	      cmocka_unit_test(test_save),
+		cmocka_unit_test(test_golden_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

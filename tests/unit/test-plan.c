@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The step runner (behaviour.md §4.4, §6 b): undo only completed changes, in reverse order,
+// The step runner (spec §4.4, §6 b): undo only completed changes, in reverse order,
 // exactly once; a signal between steps rolls back; hooks' %i expansion.
 
 #include <setjmp.h>
@@ -22,12 +22,18 @@ struct trace {
 	int ran;
 };
 
-static void undo_note(void *ctx, const void *data)
-{
-	struct trace *t = ctx;
-	size_t len = strlen(t->log);
+/* An undo's data: the trace it writes to and the step's number. */
+struct note {
+	struct trace *t;
+	int id;
+};
 
-	snprintf(t->log + len, sizeof(t->log) - len, "u%d ", *(const int *)data);
+static void undo_note(const void *data)
+{
+	const struct note *n = data;
+	size_t len = strlen(n->t->log);
+
+	snprintf(n->t->log + len, sizeof(n->t->log) - len, "u%d ", n->id);
 }
 
 static int step(struct trace *t, int i)
@@ -45,8 +51,9 @@ static struct plan *current;
 #define STEP(n)                                                                           \
 	static int step##n(void *ctx)                                                     \
 	{                                                                                 \
-		int r = step(ctx, n), id = n;                                             \
-		return r < 0 ? r : plan_push_undo(current, undo_note, &id, sizeof(id));   \
+		struct note note = { .t = ctx, .id = n };                                 \
+		int r = step(ctx, n);                                                     \
+		return r < 0 ? r : plan_push_undo(current, undo_note, &note, sizeof(note)); \
 	}
 STEP(0)
 STEP(1)

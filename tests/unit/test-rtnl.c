@@ -847,57 +847,6 @@ static void test_link_get_malformed(void **state)
 	assert_int_equal(rtnl_link_get(NULL, "x", &link), -EBADMSG);
 }
 
-static void test_link_list_kind(void **state)
-{
-	struct rtnl_link *links = NULL;
-	size_t n = 0;
-	struct attrs t, info;
-
-	(void)state;
-	reply_link(0, 1, IFF_UP, "lo", 65536, NULL);
-	reply_link(0, 4, IFF_UP, "wg1", 1420, "wireguard");
-	reply_link(0, 5, 0, "tun0", 1420, "tun");
-	reply_link(0, 6, IFF_UP, "wgzzz", 1380, "wireguard");
-	reply_link(0, 7, IFF_UP, "wire", 1500, "wireguardx");
-	assert_int_equal(rtnl_link_list_kind(NULL, "wireguard", &links, &n), 0);
-	assert_int_equal(n, 2);
-	assert_string_equal(links[0].name, "wg1");
-	assert_int_equal(links[0].ifindex, 4);
-	assert_int_equal(links[0].mtu, 1420);
-	assert_string_equal(links[1].name, "wgzzz");
-	assert_int_equal(links[1].ifindex, 6);
-	free(links);
-
-	assert_header(req(0), RTM_GETLINK, NLM_F_DUMP);
-	parse_msg(req(0), sizeof(struct ifinfomsg), &t);
-	assert_int_equal(t.count, 1);
-	parse_nest(t.tb[IFLA_LINKINFO], &info);
-	assert_int_equal(info.count, 1);
-	assert_str_attr(info.tb[IFLA_INFO_KIND], "wireguard");
-
-	fake.rep_err[1] = -ENOBUFS;
-	links = NULL;
-	assert_int_equal(rtnl_link_list_kind(NULL, "wireguard", &links, &n), -ENOBUFS);
-	assert_null(links);
-}
-
-/* A dump interrupted once keeps only the repeated dump's results (NLM_F_DUMP_INTR). */
-static void test_link_list_restart(void **state)
-{
-	struct rtnl_link *links = NULL;
-	size_t n = 0;
-
-	(void)state;
-	for (int i = 0; i < 20; i++)
-		reply_link(0, 10 + i, 0, "wgx", 1420, "wireguard");
-	fake.intr[0] = true;
-	assert_int_equal(rtnl_link_list_kind(NULL, "wireguard", &links, &n), 0);
-	assert_int_equal(n, 20);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(links[i].ifindex, 10 + (int)i);
-	free(links);
-}
-
 /* ---- Addresses: replies ---- */
 
 static void reply_addr(size_t idx, int ifindex, const char *local, const char *address, uint8_t len,
@@ -1211,7 +1160,7 @@ static void test_route_dump_malformed(void **state)
 }
 
 // clang-format off
-/* The MTU rule of behaviour.md §3.6: metric unless locked, else the output device. */
+/* The MTU rule of spec §3.6: metric unless locked, else the output device. */
 static const struct mtu_case {
 	const char *name;
 	struct route_reply route;
@@ -1614,8 +1563,6 @@ int main(void)
 		cmocka_unit_test_setup(test_route_add_batch_errors, fake_setup),
 		cmocka_unit_test_setup(test_link_get, fake_setup),
 		cmocka_unit_test_setup(test_link_get_malformed, fake_setup),
-		cmocka_unit_test_setup(test_link_list_kind, fake_setup),
-		cmocka_unit_test_setup(test_link_list_restart, fake_setup),
 		cmocka_unit_test_setup(test_addr_list_both, fake_setup),
 		cmocka_unit_test_setup(test_addr_list_one_family, fake_setup),
 		cmocka_unit_test_setup(test_addr_list_malformed, fake_setup),
