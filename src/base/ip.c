@@ -6,7 +6,7 @@
 // rules are glibc's inet_pton's, which are as strict as we need: AF_INET takes only
 // four decimal parts of 0-255 without leading zeros, so iproute2's legacy shorthand
 // ("10.1") and its octal and hex parts ("010.0.0.1", "0x0a.0.0.1") are refused (spec
-// §2.6), and AF_INET6 takes no zone.
+// behaviour.md §2.6), and AF_INET6 takes no zone.
 
 #include "base/ip.h"
 

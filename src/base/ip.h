@@ -46,5 +46,5 @@ void ip_format_prefix(char *out, size_t size, int family, const uint8_t *addr, u
 /* The family flag of an ip(8) command: '6' for AF_INET6, else '4' (`ip -4 ...`). */
 char ip_family_flag(int family);
 /* A contiguous dotted IPv4 netmask ("255.255.255.0") to its length, as ip accepts
- * after an Address's '/' (spec §2.6). 0 or -EINVAL. */
+ * after an Address's '/' (behaviour.md §2.6). 0 or -EINVAL. */
 int ip_netmask_len(const char *s, uint8_t *len);

@@ -106,7 +106,7 @@ int key_from_base64(uint8_t key[static KEY_LEN], const char *s)
 	key[30] = (uint8_t)(bits >> 40);
 	key[31] = (uint8_t)(bits >> 32);
 	/* Bits beyond the 32nd byte: the two of the 43rd character must be zero too
-	 * (spec §2.8). */
+	 * (behaviour.md §2.8). */
 	bad |= bits & 0xffffffffULL;
 	explicit_zero(last, sizeof(last));
 	return decode_result(key, -(int)(bad != 0));

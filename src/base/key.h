@@ -13,7 +13,7 @@
 #define KEY_HEX_LEN 64
 
 /* 0, or -EINVAL unless s is exactly 44 base64 characters ending in '=' decoding to
- * 32 bytes with no stray bits (spec §2.8). */
+ * 32 bytes with no stray bits (behaviour.md §2.8). */
 int key_from_base64(uint8_t key[static KEY_LEN], const char *s);
 void key_to_base64(char out[static KEY_B64_LEN + 1], const uint8_t key[static KEY_LEN]);
 int key_from_hex(uint8_t key[static KEY_LEN], const char *s);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The [#] log and wgq's messages (spec §1.5, §5). Everything goes to stderr.
+// The [#] log and wgq's messages (behaviour.md §1.5, §5). Everything goes to stderr.
 #pragma once
 
 #include <limits.h>

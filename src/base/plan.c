@@ -99,7 +99,7 @@ int plan_run(struct plan *p, const struct plan_step *steps, size_t n, void *ctx)
 {
 	for (size_t i = 0; i <= n; i++) {
 		/* Signals are acted on between steps: the step in progress finishes and
-		 * is then undone with the others (spec §4.4). */
+		 * is then undone with the others (behaviour.md §4.4). */
 		if (plan_interrupted()) {
 			plan_rollback(p);
 			return -EINTR;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `up` as a list of steps (spec §3.1, §4.4, §6 b). Each step that changes the system
+// `up` as a list of steps (behaviour.md §3.1, §4.4, §6 b). Each step that changes the system
 // pushes the undo of what it did; a failure or SIGINT/SIGTERM/SIGHUP between steps
 // undoes exactly the completed changes, in reverse order, once.
 #pragma once

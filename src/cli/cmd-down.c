@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `down` (spec §4.1): the verb. What down does is tunnel/down.c's.
+// `down` (behaviour.md §4.1): the verb. What down does is tunnel/down.c's.
 
 #include "base/macro.h"
 #include "cli/cmd-common.h"

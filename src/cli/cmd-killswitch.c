@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `killswitch on|off|status` (killswitch-netns §2.3).
+// `killswitch on|off|status` (killswitch-netns.md §2.3).
 
 #include <dirent.h>
 #include <inttypes.h>
@@ -54,7 +54,7 @@ static bool running(struct nl_sock *genl, const char *ifname, uint32_t *mark)
 }
 
 /* Where the verb works: the --netns target (or the file's Namespace), through sockets
- * opened there, else wgq's own namespace (killswitch-netns §2.2, §5.6). */
+ * opened there, else wgq's own namespace (killswitch-netns.md §2.2, §5.6). */
 struct ks_at {
 	struct netns_target ns;
 	struct nl_sock *nft;  /* here: this namespace's; with a target: H's (its mark part) */
@@ -136,7 +136,7 @@ static void print_plan(struct nl_sock **nft, const char *ifname, const struct cf
 }
 
 /* With a target: T's tun-IF without a mark rule; when H has a switch and the device a
- * mark, H's mark-only part too (§5.6). */
+ * mark, H's mark-only part too (killswitch-netns.md §5.6). */
 static int on_install(struct ks_at *at, const char *ifname, const struct cfg *cfg,
 		      enum cfg_ks_level level, uint32_t mark, bool dry_run)
 {
@@ -306,7 +306,7 @@ static enum cfg_ks_level file_level(const char *arg)
 	return level;
 }
 
-/* off and status: the target from --netns, else from the file's Namespace (§2.3). */
+/* off and status: the target from --netns, else from the file's Namespace (killswitch-netns.md §2.3). */
 static int at_open_quietly(struct ks_at *at, const char *flag, const char *arg)
 {
 	_cleanup_free_ char *path = NULL;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `save` (spec §4.2): the verb; the text and the atomic write are tunnel/save.c's.
+// `save` (behaviour.md §4.2): the verb; the text and the atomic write are tunnel/save.c's.
 
 #include "cli/cmd-common.h"
 #include "config/file.h"
@@ -21,7 +21,7 @@ int cmd_save(const char *arg, const struct cmd_opts *opts)
 	int ifindex;
 	int r = cmd_load(arg, 0, &file, &cfg, &rtnl);
 
-	/* With a target the device is read through T's sockets (killswitch-netns §5.8). */
+	/* With a target the device is read through T's sockets (killswitch-netns.md §5.8). */
 	if (r == 0)
 		r = netns_target_setup(&t, opts->netns, cfg.netns, file.path, cfg.netns_line);
 	struct nl_sock *dev_rtnl = t.socks.rtnl ? t.socks.rtnl : rtnl;

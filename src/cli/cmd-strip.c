@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `strip` (spec §4.3): the config without wgq's own keys, byte for byte what
+// `strip` (behaviour.md §4.3): the config without wgq's own keys, byte for byte what
 // wg-quick prints, for `wg syncconf IF <(wgq strip IF)`.
 
 #include "config/file.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `up` (spec §3): the verb. The checks and the plan are tunnel/up.c's.
+// `up` (behaviour.md §3): the verb. The checks and the plan are tunnel/up.c's.
 
 #include "base/macro.h"
 #include "cli/cmd-common.h"
@@ -15,7 +15,7 @@ int cmd_up(const char *arg, const struct cmd_opts *opts)
 	};
 
 	c.t.plan.dry_run = opts->dry_run;
-	/* Before any change a signal just ends the run (§4.4). */
+	/* Before any change a signal just ends the run (behaviour.md §4.4). */
 	int r = cmd_load(arg, CFG_LOAD_HINT, &c.t.file, &c.t.cfg, &c.t.rtnl);
 
 	r = r ?: up_prepare(&c, opts->kill_switch, opts->netns);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Dispatch (spec §1): a table of verbs, usage printed from it, auto-sudo.
+// Dispatch (behaviour.md §1): a table of verbs, usage printed from it, auto-sudo.
 
 #include <fcntl.h>
 #include <limits.h>
@@ -19,7 +19,7 @@
 
 enum root_need {
 	ROOT_ALWAYS,
-	ROOT_UNLESS_READABLE, /* strip: only when the file cannot be read (§6 g) */
+	ROOT_UNLESS_READABLE, /* strip: only when the file cannot be read (behaviour.md §6 g) */
 };
 
 struct command {
@@ -105,7 +105,7 @@ static void usage(void)
 }
 
 /* The path we were invoked by, made absolute without resolving symlinks, so that a
- * wg-quick compatibility name keeps its name after sudo (§1.4). */
+ * wg-quick compatibility name keeps its name after sudo (behaviour.md §1.4). */
 static bool self_path(const char *argv0, char *out, size_t size)
 {
 	if (!strchr(argv0, '/'))
@@ -174,7 +174,7 @@ static bool can_read(const char *arg)
 	return ok;
 }
 
-/* wg-quick runs with its own directory first in PATH and LC_ALL=C (§1.6). */
+/* wg-quick runs with its own directory first in PATH and LC_ALL=C (behaviour.md §1.6). */
 static void set_environment(const char *argv0)
 {
 	char self[PATH_MAX];
@@ -241,7 +241,7 @@ static bool is_info_option(const char *a)
 	return streq(a, "-h") || streq(a, "--help") || streq(a, "help") || streq(a, "--version");
 }
 
-/* --netns X, --netns=X and --no-dns (killswitch-netns §2.2): 1 when a is one of them
+/* --netns X, --netns=X and --no-dns (killswitch-netns.md §2.2): 1 when a is one of them
  * (*i moved past a separate value), 0 when not, or -EINVAL. */
 static int parse_netns_option(int argc, char **argv, int *i, struct cmd_opts *opts)
 {

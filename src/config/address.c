@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Entries of Address and KillSwitchAllow (spec §2.6, killswitch-netns §2.1): an IP
+// Entries of Address and KillSwitchAllow (behaviour.md §2.6, killswitch-netns.md §2.1): an IP
 // address with an optional prefix length, checked before up would fail midway.
 
 #include <arpa/inet.h>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The config parser of spec §2.3-§2.8. Each line first goes through wg-quick's rules
+// The config parser of behaviour.md §2.3-§2.8. Each line first goes through wg-quick's rules
 // (is it one of its own [Interface] keys?), and every other line through wg(8)'s. The
-// parser does no I/O of its own beyond rt_tables names (§3.8) and /etc/services.
+// parser does no I/O of its own beyond rt_tables names (behaviour.md §3.8) and /etc/services.
 // No message ever holds the value of a key.
 //
 // This file is the core: splitting lines, sections, feeding, the whole-file checks,
@@ -109,7 +109,7 @@ bool cfgp_name_is(const char *s, size_t n, const char *name, size_t name_len)
 }
 
 /* Keys and section names are quoted in messages only when they cannot be a key
- * pasted in the wrong place (§2.8). */
+ * pasted in the wrong place (behaviour.md §2.8). */
 static bool quotable(const char *s, size_t n)
 {
 	if (n < 1 || n > CFG_QUOTE_MAX)
@@ -159,7 +159,7 @@ static bool is_base64(char c)
 }
 
 /* Messages quote values as written, so a key pasted into another key's value would
- * show (§2.8): every 43 base64 characters followed by '=' become MSG_HIDDEN_KEY. The
+ * show (behaviour.md §2.8): every 43 base64 characters followed by '=' become MSG_HIDDEN_KEY. The
  * text only shrinks, so this works in place. */
 static void hide_keys(char *msg)
 {
@@ -357,13 +357,13 @@ static int feed_device_line(struct cfg_parser *p, const struct cfg_line *l)
 	if (k->sect != p->sect)
 		return cfgp_fail(p, p->line, "'%s' is not valid in [%s]", k->name,
 				 p->sect == SEC_PEER ? "Peer" : "Interface");
-	/* wg only matches "KEY=" followed by something (§2.8). */
+	/* wg only matches "KEY=" followed by something (behaviour.md §2.8). */
 	if (!*l->dvalue)
 		return cfgp_fail(p, p->line, "%s: missing value", k->name);
 	return k->parse(p, k, l->dvalue);
 }
 
-/* Sections (§2.5) */
+/* Sections (behaviour.md §2.5) */
 
 /* Any mix of the key's bits will do (a PublicKey is no secret); splitmix64's finaliser
  * spreads keys that differ in a few bytes only, as generated ones do. */
@@ -389,7 +389,7 @@ static void drop_last_peer(struct cfg_parser *p)
 }
 
 /* A peer is complete: it needs a key, and its allowed IPs replace the device's unless
- * every entry was incremental (§2.9). */
+ * every entry was incremental (behaviour.md §2.9). */
 static int end_section(struct cfg_parser *p)
 {
 	struct wg_peer *peer;
@@ -445,7 +445,7 @@ static int start_interface(struct cfg_parser *p, const struct cfg_line *l)
 	p->seen_iface = true;
 	p->sect = SEC_INTERFACE;
 	/* wg-quick compares the trimmed text, so `[ Interface ]` is not its section,
-	 * although wg, which removes all whitespace, takes it (§2.5). */
+	 * although wg, which removes all whitespace, takes it (behaviour.md §2.5). */
 	p->wgq_iface = cfgp_name_is(l->key, l->key_len, NAME_LEN("[Interface]"));
 	return 0;
 }
@@ -577,7 +577,7 @@ static int feed_line(struct cfg_parser *p, unsigned lineno, const char *line, si
 	if (p->failed)
 		return -EINVAL;
 	p->line = lineno;
-	/* wg-quick accepts any length and drops NULs; wgq refuses both (§2.3, §6 a). */
+	/* wg-quick accepts any length and drops NULs; wgq refuses both (behaviour.md §2.3, §6 a). */
 	if (len > CFG_LINE_MAX)
 		return cfgp_fail(p, lineno, "line is longer than 65535 bytes");
 	if (may_have_nul && memchr(line, '\0', len))

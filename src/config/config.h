@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The config parser (spec §2): streaming, no I/O. Feed it lines, then finish.
+// The config parser (behaviour.md §2): streaming, no I/O. Feed it lines, then finish.
 // The result is a plain model that every later module consumes.
 #pragma once
 
@@ -25,7 +25,7 @@ enum cfg_table_mode {
 	CFG_TABLE_ID, /* a number or a name from rt_tables */
 };
 
-/* KillSwitch (killswitch-netns §2.1), in increasing strength. */
+/* KillSwitch (killswitch-netns.md §2.1), in increasing strength. */
 enum cfg_ks_level {
 	CFG_KS_OFF,
 	CFG_KS_ON,
@@ -52,7 +52,7 @@ struct cfg_item {
 };
 
 struct cfg {
-	/* wgq's own [Interface] keys (spec §2.6) */
+	/* wgq's own [Interface] keys (behaviour.md §2.6) */
 	struct cfg_address *addresses;
 	size_t n_addresses;
 	struct cfg_item *dns_servers; /* nameservers, config order */
@@ -67,7 +67,7 @@ struct cfg {
 	unsigned table_line;
 	bool save_config;
 	bool has_save_config; /* a SaveConfig line was seen */
-	char *netns; /* Namespace = NAME (killswitch-netns §2.1), NULL when unset */
+	char *netns; /* Namespace = NAME (killswitch-netns.md §2.1), NULL when unset */
 	unsigned netns_line;
 	struct cfg_hook *hooks[CFG_HOOK_KINDS];
 	size_t n_hooks[CFG_HOOK_KINDS];
@@ -76,11 +76,11 @@ struct cfg {
 	struct cfg_address *ks_allows; /* KillSwitchAllow prefixes, config order */
 	size_t n_ks_allows;
 
-	/* The device part (spec §2.8). */
+	/* The device part (behaviour.md §2.8). */
 	struct wg_device dev;
-	bool has_fwmark_line; /* the config had a FwMark line (save keeps it, §6 h) */
+	bool has_fwmark_line; /* the config had a FwMark line (save keeps it, behaviour.md §6 h) */
 
-	/* The kept lines (§2.7), each followed by '\n': exactly what strip prints before
+	/* The kept lines (behaviour.md §2.7), each followed by '\n': exactly what strip prints before
 	 * its final extra newline. */
 	char *stripped;
 	size_t stripped_len;
@@ -90,7 +90,7 @@ struct cfg {
 struct cfg_options {
 	const char *const *rt_tables_dirs; /* NULL-terminated, default /etc/iproute2,
 					      /usr/share/iproute2 */
-	bool lenient;                       /* down: only wgq's own keys are fatal (§2.11) */
+	bool lenient;                       /* down: only wgq's own keys are fatal (behaviour.md §2.11) */
 };
 
 struct cfg_parser;
@@ -104,7 +104,7 @@ int cfg_parser_new(struct cfg_parser **out, struct cfg *cfg, const struct cfg_op
  */
 int cfg_parser_feed(struct cfg_parser *p, unsigned lineno, const char *line, size_t len);
 /* Feed a whole file's bytes line by line, numbered from 1, as wg-quick reads them
- * (§2.3): a last line without '\n' counts unless it is only spaces and tabs. Does not
+ * (behaviour.md §2.3): a last line without '\n' counts unless it is only spaces and tabs. Does not
  * call cfg_parser_finish. Returns as cfg_parser_feed. */
 int cfg_parser_feed_buffer(struct cfg_parser *p, const char *buf, size_t len);
 /* Whole-file checks (a peer without PublicKey, duplicates). 0 or -EINVAL/-ENOMEM. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Endpoint values: the split and port rules of spec §2.8, and the host name
-// resolution of §2.10 with wg's retry rules, done before anything changes.
+// Endpoint values: the split and port rules of behaviour.md §2.8, and the host name
+// resolution of behaviour.md §2.10 with wg's retry rules, done before anything changes.
 
 #include "config/endpoint.h"
 
@@ -22,7 +22,7 @@
 #define WAIT_FIRST_USEC 1000000UL
 #define WAIT_MAX_USEC	20000000UL
 
-/* Appended to the final resolution error (killswitch-netns §4.1). */
+/* Appended to the final resolution error (killswitch-netns.md §4.1). */
 static const char *error_note = "";
 
 static void sleep_usec_real(unsigned long usec)
@@ -83,7 +83,7 @@ static int split_fail(const char **err, const char *why)
 	return -EINVAL;
 }
 
-/* The rules of wg's parse_endpoint, whose messages spec §2.8 renames. */
+/* The rules of wg's parse_endpoint, whose messages behaviour.md §2.8 renames. */
 int endpoint_split(const char *text, char *host, size_t hostsize, char *port, size_t portsize,
 		   const char **err)
 {
@@ -112,7 +112,7 @@ int endpoint_split(const char *text, char *host, size_t hostsize, char *port, si
 	if (!*host)
 		return split_fail(err, "has no host");
 	r = endpoint_parse_port(port, &num);
-	/* getaddrinfo would take 70000 as 4464 and wg would use it: spec §6 e. */
+	/* getaddrinfo would take 70000 as 4464 and wg would use it: behaviour.md §6 e. */
 	if (r == -ERANGE || (r == 0 && num == 0))
 		return split_fail(err, "has a port outside 1-65535");
 	if (r < 0)
@@ -189,7 +189,7 @@ int endpoint_parse_retries(const char *s, long *out)
 		*out = -1;
 		return 0;
 	}
-	/* wg uses strtoul, which also takes "", " 5", "+5" and "-0"; spec §2.10 asks for a
+	/* wg uses strtoul, which also takes "", " 5", "+5" and "-0"; behaviour.md §2.10 asks for a
 	 * decimal number. */
 	if (parse_u32(s, NUMBER_DECIMAL, 0, INT_MAX, &v) < 0)
 		return -EINVAL;
@@ -298,7 +298,7 @@ int cfg_resolve_endpoints(struct cfg *cfg, const char *path)
 
 	for (size_t i = 0; i < dev->n_peers; i++)
 		any |= dev->peers[i].endpoint_text != NULL;
-	/* wg reads the variable for every Endpoint, numeric ones too: spec §2.10. */
+	/* wg reads the variable for every Endpoint, numeric ones too: behaviour.md §2.10. */
 	if (!any)
 		return 0;
 	if (endpoint_parse_retries(env, &retries) < 0) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Peer Endpoint values (spec §2.8, §2.10): splitting, IP literals, ports, and the
+// Peer Endpoint values (behaviour.md §2.8, §2.10): splitting, IP literals, ports, and the
 // retry setting, and resolving every Endpoint of a config before any change.
 #pragma once
 
@@ -13,7 +13,7 @@
 struct addrinfo;
 struct cfg;
 
-/* Resolve every Endpoint host name of cfg before any change (§2.10): retries from
+/* Resolve every Endpoint host name of cfg before any change (behaviour.md §2.10): retries from
  * WG_ENDPOINT_RESOLUTION_RETRIES, the retry lines on stderr. Prints the final error
  * as `wgq: FILE:LINE: Endpoint: cannot resolve …`. 0 or -errno. */
 int cfg_resolve_endpoints(struct cfg *cfg, const char *path);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Finding and reading the config file (spec §2.1-§2.3) and printing its errors
-// (§2.11). The parsing itself is config.c's.
+// Finding and reading the config file (behaviour.md §2.1-§2.3) and printing its errors
+// (behaviour.md §2.11). The parsing itself is config.c's.
 
 #include "config/file.h"
 
@@ -54,7 +54,7 @@ bool cfg_is_netns_name(const char *name)
 	       !streq(name, "..");
 }
 
-/* NAME from `(^|/)NAME\.conf$`, taken from the path as given (§2.1 step 3). The kernel
+/* NAME from `(^|/)NAME\.conf$`, taken from the path as given (behaviour.md §2.1 step 3). The kernel
  * refuses "." and "..", so they are refused here before any change. */
 static bool name_from_path(const char *path, char name[static IFNAMSIZ])
 {
@@ -72,7 +72,7 @@ static bool name_from_path(const char *path, char name[static IFNAMSIZ])
 	return !streq(name, ".") && !streq(name, "..");
 }
 
-/* §6 j: `up wg0.conf` looks for /etc/wireguard/wg0.conf.conf. */
+/* behaviour.md §6 j: `up wg0.conf` looks for /etc/wireguard/wg0.conf.conf. */
 static void print_hint(const char *arg)
 {
 	size_t n = strlen(arg);
@@ -129,7 +129,7 @@ void cfg_file_clear(struct cfg_file *file)
 	memset(file, 0, sizeof(*file));
 }
 
-/* §2.2: the "other" bits of the file AND those of its directory. No program prefix. */
+/* behaviour.md §2.2: the "other" bits of the file AND those of its directory. No program prefix. */
 static void warn_world_accessible(const char *path)
 {
 	_cleanup_free_ char *dir = strdup(path);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Finding and reading the config file (spec §2.1–§2.3, §2.11). These functions print
+// Finding and reading the config file (behaviour.md §2.1–§2.3, §2.11). These functions print
 // their own messages (they are the command layer's shared front end).
 #pragma once
 
@@ -16,14 +16,14 @@ struct cfg_file {
 };
 
 enum {
-	CFG_LOAD_HINT = 1U << 0,    /* up: the `./NAME.conf` hint of §6 j */
-	CFG_LOAD_LENIENT = 1U << 1, /* down: §2.11 (device-key errors become warnings) */
+	CFG_LOAD_HINT = 1U << 0,    /* up: the `./NAME.conf` hint of behaviour.md §6 j */
+	CFG_LOAD_LENIENT = 1U << 1, /* down: behaviour.md §2.11 (device-key errors become warnings) */
 };
 
-/* Resolve ARG (§2.1), print the world-accessible warning (§2.2), read and parse the
+/* Resolve ARG (behaviour.md §2.1), print the world-accessible warning (behaviour.md §2.2), read and parse the
  * whole file into cfg (zeroed by the caller). Prints every error. 0 or -errno. */
 int cfg_load(const char *arg, unsigned flags, struct cfg_file *file, struct cfg *cfg);
-/* Only §2.1: used by strip's root check. 0 or -errno; prints errors. */
+/* Only behaviour.md §2.1: used by strip's root check. 0 or -errno; prints errors. */
 int cfg_file_resolve(const char *arg, unsigned flags, struct cfg_file *file);
 void cfg_file_clear(struct cfg_file *file);
 

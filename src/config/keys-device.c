@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The keys that go to the device, as wg(8) reads them (spec §2.8): PrivateKey,
+// The keys that go to the device, as wg(8) reads them (behaviour.md §2.8): PrivateKey,
 // ListenPort and FwMark in [Interface]; PublicKey, PresharedKey, AllowedIPs, Endpoint
 // and PersistentKeepalive in [Peer]. A value here is wg's view of it: no whitespace.
 
@@ -18,7 +18,7 @@
 
 #define MSG_BAD_KEY "not a valid key (44 base64 characters ending in '=')"
 
-/* Device keys (§2.8) */
+/* Device keys (behaviour.md §2.8) */
 
 struct wg_peer *cfgp_cur_peer(struct cfg_parser *p)
 {
@@ -167,7 +167,7 @@ static int peer_endpoint(struct cfg_parser *p, const struct cfg_dev_key *k, char
 	peer->endpoint_line = p->line;
 	memset(&peer->endpoint, 0, sizeof(peer->endpoint));
 	peer->flags &= ~WGPEER_HAS_ENDPOINT;
-	/* A host name is resolved later, by up only (§2.10). */
+	/* A host name is resolved later, by up only (behaviour.md §2.10). */
 	peer->endpoint_is_host = endpoint_parse_literal(host, port, &peer->endpoint) < 0;
 	if (!peer->endpoint_is_host)
 		peer->flags |= WGPEER_HAS_ENDPOINT;

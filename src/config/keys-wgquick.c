@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// wg-quick's own [Interface] keys (spec §2.6): Address, DNS, MTU, Table, the hooks,
+// wg-quick's own [Interface] keys (behaviour.md §2.6): Address, DNS, MTU, Table, the hooks,
 // SaveConfig, and wgq's Namespace, KillSwitch and KillSwitchAllow. Errors in them are
 // fatal even in lenient mode. Addresses themselves are read in address.c.
 
@@ -18,7 +18,7 @@
 
 #define CFG_RT_TABLE_MAIN 254
 
-/* Own keys (§2.6) */
+/* Own keys (behaviour.md §2.6) */
 
 /* Entries of Address and DNS: commas count as spaces, then bash's word splitting. */
 static char *next_word(char **s)
@@ -144,7 +144,7 @@ static int own_mtu(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
 	return 0;
 }
 
-/* Keywords in any case (§6 f); then a name, then a number, in iproute2's order. */
+/* Keywords in any case (behaviour.md §6 f); then a name, then a number, in iproute2's order. */
 static int own_table(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
 		     const struct cfg_line *l)
 {
@@ -216,7 +216,7 @@ static int own_save_config(struct cfg_parser *p, const struct cfg_own_key *k _un
 	return 0;
 }
 
-/* killswitch-netns §2.1: a named namespace; last wins. */
+/* killswitch-netns.md §2.1: a named namespace; last wins. */
 static int own_namespace(struct cfg_parser *p, const struct cfg_own_key *k _unused_,
 			 const struct cfg_line *l)
 {

@@ -56,7 +56,7 @@ struct cfg_parser {
 	size_t n_warnings, cap_warnings, next_warning;
 };
 
-/* One line taken apart (§2.4). All strings live in the parser's scratch buffer. */
+/* One line taken apart (behaviour.md §2.4). All strings live in the parser's scratch buffer. */
 struct cfg_line {
 	const char *text; /* trimmed of spaces and tabs only: what strip prints */
 	size_t len;
@@ -98,7 +98,7 @@ void *cfgp_grow_array(void *arr, size_t *cap, size_t n, size_t size);
 
 /* Errors (config.c) */
 
-/* An error; in lenient mode (down, §2.11) only a warning, and parsing goes on. */
+/* An error; in lenient mode (down, behaviour.md §2.11) only a warning, and parsing goes on. */
 _printf_format_(3, 4) int cfgp_fail(struct cfg_parser *p, unsigned line, const char *fmt, ...);
 /* An error in one of wgq's own [Interface] keys: fatal even in lenient mode. */
 _printf_format_(2, 3) int cfgp_fail_own(struct cfg_parser *p, const char *fmt, ...);

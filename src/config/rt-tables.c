@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Routing table names, read the way iproute2 reads them (spec §3.8), so that a name
+// Routing table names, read the way iproute2 reads them (behaviour.md §3.8), so that a name
 // means the same table for wgq as it does for `ip route add ... table NAME`.
 
 #include <ctype.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Routing table names (spec §3.8), read the way iproute2 reads them.
+// Routing table names (behaviour.md §3.8), read the way iproute2 reads them.
 #pragma once
 
 #include <stdint.h>

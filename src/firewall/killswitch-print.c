@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The kill switch's table as `nft list table inet wgq-killswitch` shows it
-// (killswitch-netns §3.2), for `killswitch on --dry-run`.
+// (killswitch-netns.md §3.2), for `killswitch on --dry-run`.
 
 #include "base/ip.h"
 #include "firewall/killswitch-rules.h"

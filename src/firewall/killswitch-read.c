@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // Reading the kill switch's table back, and the "intact" check (killswitch-netns
-// §2.3): rules are compared by the text of their expressions, counters left out.
+// killswitch-netns.md §2.3): rules are compared by the text of their expressions, counters left out.
 
 #include <limits.h>
 #include <netinet/in.h>

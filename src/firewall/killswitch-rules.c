@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The expressions of the kill switch's rules, as nft 1.0.6 generates them for the
-// listing of killswitch-netns §3.2 (checked with `nft --debug=netlink`), including the
+// listing of killswitch-netns.md §3.2 (checked with `nft --debug=netlink`), including the
 // implicit `meta nfproto` / `meta l4proto` dependencies of an inet table.
 
 #include "firewall/killswitch-rules.h"
@@ -22,7 +22,7 @@
 #include "base/macro.h"
 #include "firewall/nft-expr.h"
 
-/* Ports and values of the fixed rules (§3.2). */
+/* Ports and values of the fixed rules (killswitch-netns.md §3.2). */
 #define PORT_DNS	  53
 #define PORT_DHCP_CLIENT  68
 #define PORT_DHCP_SERVER  67
@@ -295,7 +295,7 @@ static int emit_dns(const struct emitter *em)
 	return err ?: emit_one(em, rule_dns_return, &udp) ?: emit_one(em, rule_dns_return, &tcp);
 }
 
-/* The rules of tun-IF in order (§3.3); a callback gets each as it is built. */
+/* The rules of tun-IF in order (killswitch-netns.md §3.3); a callback gets each as it is built. */
 int ksr_tun_rules(const struct ks_params *p, int (*emit)(struct nftnl_rule *r, void *data),
 		  void *data)
 {

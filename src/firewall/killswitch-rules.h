@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The expressions of the kill switch's rules (killswitch-netns §3.2, §3.3): each
+// The expressions of the kill switch's rules (killswitch-netns.md §3.2, §3.3): each
 // function appends one rule's expressions to r.
 #pragma once
 

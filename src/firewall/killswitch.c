@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The kill switch's table (killswitch-netns §3.4): one batch per change, read back and
+// The kill switch's table (killswitch-netns.md §3.4): one batch per change, read back and
 // checked after each.
 
 #include "firewall/killswitch.h"

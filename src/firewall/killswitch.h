@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The kill switch's nf_tables table `inet wgq-killswitch` (killswitch-netns §3): one
+// The kill switch's nf_tables table `inet wgq-killswitch` (killswitch-netns.md §3): one
 // table per network namespace, base chains `output` and `forward`, one `tun-IF` chain
 // per tunnel. Everything takes an explicit context, so a caller may pass a socket
 // opened in another namespace and no mark.
@@ -27,7 +27,7 @@ struct ks_prefix {
 	uint8_t len;
 };
 
-/* What one tunnel's chain holds (§3.3). */
+/* What one tunnel's chain holds (killswitch-netns.md §3.3). */
 struct ks_params {
 	const char *ifname;
 	enum cfg_ks_level level; /* CFG_KS_ON or CFG_KS_LOCKDOWN */
@@ -37,8 +37,8 @@ struct ks_params {
 	size_t n_allows;
 	const struct ks_prefix *dns; /* all nameservers; those inside an allow get rules */
 	size_t n_dns;
-	bool empty; /* no rules at all (a broken config, §2.3) */
-	bool mark_only; /* only `meta mark N accept` (H's part for a target, §5.6) */
+	bool empty; /* no rules at all (a broken config, killswitch-netns.md §2.3) */
+	bool mark_only; /* only `meta mark N accept` (H's part for a target, killswitch-netns.md §5.6) */
 };
 
 /* A chain of the table as read back. */
@@ -81,7 +81,7 @@ const struct ks_chain *ks_find(const struct ks_state *st, const char *ifname);
 bool ks_tun_matches(const struct ks_state *st, const struct ks_params *p);
 /* Counters of the rejects: output (all), output tcp/53, forward. */
 void ks_counters(const struct ks_state *st, uint64_t out[3]);
-/* Intact (§2.3) for ifname: table, base chains, tun-IF, one jump in each. */
+/* Intact (killswitch-netns.md §2.3) for ifname: table, base chains, tun-IF, one jump in each. */
 bool ks_intact(const struct ks_state *st, const char *ifname);
 
 /* Build the install-or-replace batch for p against the current state st into buf.
@@ -91,15 +91,15 @@ int ks_build_install(void *buf, size_t size, struct nl_sock *s, const struct ks_
 /* Read, build, send one batch, read again and verify tun-IF holds exactly p's rules.
  * -EPROTO when the check fails. 0 or -errno. */
 int ks_install(struct nl_sock *s, const struct ks_params *p);
-/* Remove ifname's part (§3.4): DELTABLE when it is the only tunnel. *removed tells
+/* Remove ifname's part (killswitch-netns.md §3.4): DELTABLE when it is the only tunnel. *removed tells
  * whether there was one. 0 or -errno; ENOENT counts as removed. */
 int ks_remove(struct nl_sock *s, const char *ifname, bool *removed);
 /* Delete the whole table (off --all); absent is fine. */
 int ks_remove_all(struct nl_sock *s);
-/* The marks of every tun-* chain (for the fwmark search, §4.1). *marks is malloc'd. */
+/* The marks of every tun-* chain (for the fwmark search, killswitch-netns.md §4.1). *marks is malloc'd. */
 int ks_marks(struct nl_sock *s, uint32_t **marks, size_t *n);
 
-/* Print the table as `nft list` would show it with p installed on st (§3.2 form). */
+/* Print the table as `nft list` would show it with p installed on st (killswitch-netns.md §3.2 form). */
 void ks_print(FILE *f, const struct ks_state *st, const struct ks_params *p);
 
 /* Params from a config: allows and nameservers into caller arrays (n_allows +

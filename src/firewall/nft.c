@@ -50,7 +50,7 @@ static const struct chain_def {
 	uint32_t hook;
 	int32_t prio;
 } chain_defs[] = {
-	/* Order and priorities of the nft text (spec §3.9 step 5). */
+	/* Order and priorities of the nft text (behaviour.md §3.9 step 5). */
 	{"preraw", NF_INET_PRE_ROUTING, -300},
 	{"premangle", NF_INET_PRE_ROUTING, -150},
 	{"postmangle", NF_INET_POST_ROUTING, -150},

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The `wg-quick-IF` nf_tables table (spec §3.9 step 5/7, §4.1 step 8, §7.4), built
+// The `wg-quick-IF` nf_tables table (behaviour.md §3.9 step 5/7, §4.1 step 8, §7.4), built
 // with libnftnl and sent as one atomic batch.
 #pragma once
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The one netlink round-trip layer (spec §7.1). Only nl.c touches sockets.
+// The one netlink round-trip layer (behaviour.md §7.1). Only nl.c touches sockets.
 #pragma once
 
 #include <libmnl/libmnl.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Interface addresses (spec §3.5, §3.9 step 5, §7.2).
+// Interface addresses (behaviour.md §3.5, §3.9 step 5, §7.2).
 
 #include "netlink/rtnl.h"
 
@@ -10,7 +10,7 @@
 
 #include "base/macro.h"
 
-/* ip(8)'s default: host scope for 127/8 only; IPv6 ::1 stays universe (spec §3.5). */
+/* ip(8)'s default: host scope for 127/8 only; IPv6 ::1 stays universe (behaviour.md §3.5). */
 static uint8_t addr_scope(int family, const uint8_t *addr)
 {
 	if (family == AF_INET && addr[0] == 127)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Links (spec §3.0, §3.2, §3.6, §4.1, §7.2).
+// Links (behaviour.md §3.0, §3.2, §3.6, §4.1, §7.2).
 
 #include "netlink/rtnl.h"
 

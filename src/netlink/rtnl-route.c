@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Routes (spec §3.6, §3.8, §3.9, §4.1, §7.2).
+// Routes (behaviour.md §3.6, §3.8, §3.9, §4.1, §7.2).
 //
 // rtnl_build_route_add() writes one self-contained message at the start of any buffer,
 // so rtnl_route_add_batch() lays many routes back to back and sends them with
@@ -14,7 +14,7 @@
 
 #include "base/macro.h"
 
-/* The fields a reply route gives, including what the MTU rule of §3.6 needs. */
+/* The fields a reply route gives, including what the MTU rule of behaviour.md §3.6 needs. */
 struct route_info {
 	struct rtnl_route rt;
 	uint32_t metric_mtu; /* RTAX_MTU, 0 when absent */
@@ -43,7 +43,7 @@ struct nlmsghdr *rtnl_build_route_add(void *buf, int ifindex, int family, const 
 		return NULL;
 	nlh = put_route_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, family);
 	rtm = mnl_nlmsg_get_payload(nlh);
-	/* What ip route add creates (spec §3.8): proto boot, scope link, no metric;
+	/* What ip route add creates (behaviour.md §3.8): proto boot, scope link, no metric;
 	 * any other protocol would show up as "proto …" in ip route. */
 	rtm->rtm_dst_len = dst_len;
 	rtm->rtm_table = hdr_table(table);
@@ -301,7 +301,7 @@ int rtnl_route_dump(struct nl_sock *s, int family, uint32_t table, struct rtnl_r
 }
 
 /*
- * Spec §3.6: the route's MTU metric, unless locked ("mtu lock N" does not match
+ * behaviour.md §3.6: the route's MTU metric, unless locked ("mtu lock N" does not match
  * wg-quick's pattern); otherwise the MTU of its output device. A multipath route has
  * no RTA_OIF, so only its metric can count.
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Policy routing rules (spec §3.9 steps 2-3, §4.1 step 5, §7.2).
+// Policy routing rules (behaviour.md §3.9 steps 2-3, §4.1 step 5, §7.2).
 
 #include "netlink/rtnl.h"
 
@@ -12,7 +12,7 @@
 
 /*
  * One message for any rule wgq makes or deletes. Adds carry no FRA_PRIORITY and no
- * FRA_PROTOCOL (spec §3.9): the kernel then picks the priority below the second rule,
+ * FRA_PROTOCOL (behaviour.md §3.9): the kernel then picks the priority below the second rule,
  * as it does for ip rule add. Deletes name the priority, since the kernel deletes the
  * first rule that matches the attributes given.
  */
@@ -43,7 +43,7 @@ static struct nlmsghdr *build_rule(void *buf, int cmd, const struct rtnl_rule *r
 	return nlh;
 }
 
-/* The rules of spec §3.9: to a table, at priority (0: none). */
+/* The rules of behaviour.md §3.9: to a table, at priority (0: none). */
 static struct nlmsghdr *build_wgq_rule(void *buf, int cmd, int family, uint32_t priority,
 				       const struct rtnl_rule *shape)
 {

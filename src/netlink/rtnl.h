@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// rtnetlink operations (spec §7.2). Builders (rtnl_build_*) only fill a caller's
+// rtnetlink operations (behaviour.md §7.2). Builders (rtnl_build_*) only fill a caller's
 // buffer of NL_BUF_SIZE bytes and return the message; the operations send it through
 // nl_talk()/nl_dump() and return 0 or -errno (extended ack: log_step_error()'s detail).
 #pragma once
@@ -64,7 +64,7 @@ struct nlmsghdr *rtnl_build_link_get(void *buf, const char *ifname);
 struct nlmsghdr *rtnl_build_link_add(void *buf, const char *ifname, const char *kind);
 struct nlmsghdr *rtnl_build_link_del(void *buf, int ifindex);
 struct nlmsghdr *rtnl_build_link_set_mtu_up(void *buf, int ifindex, uint32_t mtu);
-/* killswitch-netns §5.4: move a link into the namespace of nsfd; set a link up. */
+/* killswitch-netns.md §5.4: move a link into the namespace of nsfd; set a link up. */
 struct nlmsghdr *rtnl_build_link_set_netns(void *buf, int ifindex, int nsfd);
 struct nlmsghdr *rtnl_build_link_set_up(void *buf, int ifindex);
 struct nlmsghdr *rtnl_build_addr_add(void *buf, int ifindex, int family, const uint8_t *addr,
@@ -118,15 +118,15 @@ int rtnl_route_add_batch(struct nl_sock *s, const struct rtnl_route *routes, siz
 /* Delete a route rtnl_route_add made. */
 int rtnl_route_del(struct nl_sock *s, int ifindex, int family, const uint8_t *dst,
 		   uint8_t dst_len, uint32_t table);
-/* MTU towards an endpoint (spec §3.6 step 2): the route's MTU metric unless locked,
+/* MTU towards an endpoint (behaviour.md §3.6 step 2): the route's MTU metric unless locked,
  * else its output device's MTU. -ENETUNREACH etc. when there is no route; 0 with
  * *mtu = 0 when the route gives neither. */
 int rtnl_route_get_mtu(struct nl_sock *s, const struct sockaddr *dst, uint32_t *mtu);
-/* The same rule applied to the first IPv4 default route of the main table (§3.6
+/* The same rule applied to the first IPv4 default route of the main table (behaviour.md §3.6
  * step 3); *mtu = 0 when none. */
 int rtnl_default_route_mtu(struct nl_sock *s, uint32_t *mtu);
 
-/* Policy rules (spec §3.9, §4.1). */
+/* Policy rules (behaviour.md §3.9, §4.1). */
 int rtnl_rule_add_fwmark(struct nl_sock *s, int family, uint32_t fwmark);
 int rtnl_rule_add_suppress(struct nl_sock *s, int family);
 int rtnl_rule_dump(struct nl_sock *s, int family, struct rtnl_rule **out, size_t *n);

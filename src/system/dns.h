@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // DNS through resolvconf, or resolvectl when only systemd-resolved is there (spec
-// §3.7, §4.1 step 7, §6 i).
+// behaviour.md §3.7, §4.1 step 7, §6 i).
 #pragma once
 
 #include <stdbool.h>
@@ -22,8 +22,8 @@ bool dns_which(const char *name, char *out, size_t size);
 /* Which tool up would use: resolvconf in PATH, else resolvectl in PATH with resolved
  * running, else the same two in the standard directories, else none. */
 enum dns_tool dns_choose(void);
-/* §3.0 step 4, §6 i: the tool for cfg's nameservers (DNS_TOOL_NONE when it has none),
- * or the refusal of §3.7 printed (FILE:LINE of the first DNS line) and -ENOENT. */
+/* behaviour.md §3.0 step 4, §6 i: the tool for cfg's nameservers (DNS_TOOL_NONE when it has none),
+ * or the refusal of behaviour.md §3.7 printed (FILE:LINE of the first DNS line) and -ENOENT. */
 int dns_check(const struct cfg *cfg, const char *path, enum dns_tool *tool);
 /* The interface prefix ("tun." with Debian's interface-order), or "". */
 void dns_prefix(char *out, size_t size);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// PreUp/PostUp/PreDown/PostDown (spec §3.11).
+// PreUp/PostUp/PreDown/PostDown (behaviour.md §3.11).
 #pragma once
 
 #include <stdbool.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Two locks. The global one covers the full-tunnel window (spec §3.9, issue "fails
+// Two locks. The global one covers the full-tunnel window (behaviour.md §3.9, issue "fails
 // safe"): concurrent ups must not pick the same free table, and a down must not delete
 // rules while an up is choosing priorities. Hooks never run while it is held.
 //

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// /etc/netns/NAME/{resolv,nsswitch}.conf for a named target (killswitch-netns §5.5).
+// /etc/netns/NAME/{resolv,nsswitch}.conf for a named target (killswitch-netns.md §5.5).
 
 #include "system/netns-dns.h"
 

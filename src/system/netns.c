@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Naming and opening the target namespace (spec §5.2, §5.3).
+// Naming and opening the target namespace (killswitch-netns.md §5.2, §5.3).
 
 #include "system/netns.h"
 

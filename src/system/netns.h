@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The network-namespace target T (spec §5.2, §5.3): naming it, opening it, and the
+// The network-namespace target T (killswitch-netns.md §5.2, §5.3): naming it, opening it, and the
 // netlink sockets bound to it. wgq stays in its own namespace H; only the sockets live
 // in T.
 #pragma once
@@ -47,17 +47,17 @@ struct netns_target {
 void netns_target_init(struct netns_target *t, const char *flag, const char *key);
 
 /*
- * Open T's file and check it (§5.2): 0; -ENOENT (no such namespace or path), -ESRCH
+ * Open T's file and check it (killswitch-netns.md §5.2): 0; -ENOENT (no such namespace or path), -ESRCH
  * (no such process), -ENOTTY (not a network namespace: not nsfs, or another type),
  * -EEXIST (wgq's own namespace), or another -errno of open.
  */
 int netns_open(struct netns_target *t);
-/* Print the §2.4 refusal for a netns_open() error r. path and line locate the key
+/* Print the killswitch-netns.md §2.4 refusal for a netns_open() error r. path and line locate the key
  * (used when the target came from it). */
 void netns_print_error(const struct netns_target *t, int r, const char *path, unsigned line);
 /* Are the opened a and b (b may be unopened: never) the same namespace? */
 bool netns_same(const struct netns_target *a, const struct netns_target *b);
-/* Is r a netns_open() error meaning "T is gone" for down (§5.7 step 2)? */
+/* Is r a netns_open() error meaning "T is gone" for down (killswitch-netns.md §5.7 step 2)? */
 bool netns_gone(int r);
 
 /* Enter T, open the rtnetlink, generic and netfilter sockets, come straight back to
@@ -72,7 +72,7 @@ int netns_target_setup(struct netns_target *t, const char *flag, const char *key
 /* "ip" in H, else "ip -n TARGET": the head of a logged ip(8) command. */
 void netns_ip_prefix(const struct netns_target *t, char *out, size_t size);
 
-/* The hooks' environment: WGQ_NETNS and WGQ_NETNS_PATH (§5.4). */
+/* The hooks' environment: WGQ_NETNS and WGQ_NETNS_PATH (killswitch-netns.md §5.4). */
 void netns_export_env(const struct netns_target *t);
 
 /* Close the sockets and the file. */

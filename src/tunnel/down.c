@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `down` (spec §4.1): works from system state, so an edited config still leaves
-// nothing behind (§6 c), and removes only this tunnel's rules (§6 d).
+// `down` (behaviour.md §4.1): works from system state, so an edited config still leaves
+// nothing behind (behaviour.md §6 c), and removes only this tunnel's rules (behaviour.md §6 d).
 
 #include "tunnel/down.h"
 
@@ -41,7 +41,7 @@ static struct nl_sock *dev_genl(const struct down_ctx *c)
 }
 
 /* The rules are this tunnel's when the config still makes it a full tunnel or its
- * table routes through IF; otherwise they are another tunnel's (§6 d). The check that
+ * table routes through IF; otherwise they are another tunnel's (behaviour.md §6 d). The check that
  * needs no route dump comes first. */
 static int delete_family_rules(struct down_ctx *c, int family, uint32_t mark)
 {
@@ -74,7 +74,7 @@ static int delete_rules(struct down_ctx *c)
 
 /*
  * Can a policy rule be this tunnel's? Only a rule of wgq's fwmark shape for some mark
- * can (§4.1 step 5). Without one in either family the device, whose fwmark and allowed
+ * can (behaviour.md §4.1 step 5). Without one in either family the device, whose fwmark and allowed
  * IPs decide the rest, need not be read: for a server with many peers that read is most
  * of down's work. A failed dump answers yes, so the full path reports it.
  */
@@ -136,7 +136,7 @@ static void delete_firewall(struct down_ctx *c)
 
 static int teardown(struct down_ctx *c)
 {
-	/* In T nothing but the link and the /etc/netns files is ours (§5.7); a link
+	/* In T nothing but the link and the /etc/netns files is ours (killswitch-netns.md §5.7); a link
 	 * still in H gets the base teardown. */
 	int r = c->in_target ? 0 : delete_rules(c);
 
@@ -157,7 +157,7 @@ static int teardown(struct down_ctx *c)
 }
 
 /* Without a target: the base check; when no link of that name is here, its error
- * hints at a forgotten --netns (§5.7 step 1). */
+ * hints at a forgotten --netns (killswitch-netns.md §5.7 step 1). */
 static int find_in_h(struct down_ctx *c, const char *hint)
 {
 	struct rtnl_link l;
@@ -170,7 +170,7 @@ static int find_in_h(struct down_ctx *c, const char *hint)
 	return r;
 }
 
-/* §5.7 step 3: IF in T, else in H (the move never happened). */
+/* killswitch-netns.md §5.7 step 3: IF in T, else in H (the move never happened). */
 static int find_in_target(struct down_ctx *c)
 {
 	int r = wg_interface_find(c->t.ns.socks.rtnl, c->t.ifname, &c->t.ifindex);
@@ -180,7 +180,7 @@ static int find_in_target(struct down_ctx *c)
 	return r == -ENODEV ? find_in_h(c, "") : r;
 }
 
-/* With a target whose sockets are open, the switch is T's (§5.6). */
+/* With a target whose sockets are open, the switch is T's (killswitch-netns.md §5.6). */
 static bool ks_in_target(const struct down_ctx *c)
 {
 	return c->t.ns.kind != NETNS_NONE && c->t.ns.socks.nft;
@@ -209,7 +209,7 @@ static void ks_stays(const char *ifname)
 		  ifname);
 }
 
-/* IF's part of the switch, and with a target H's mark-only part too (§5.6). */
+/* IF's part of the switch, and with a target H's mark-only part too (killswitch-netns.md §5.6). */
 static int remove_switch(struct down_ctx *c)
 {
 	bool target = ks_in_target(c);
@@ -222,7 +222,7 @@ static int remove_switch(struct down_ctx *c)
 /* The return of prepare() when IF is gone and its switch is not (a failed up). */
 #define SWITCH_ONLY 3
 
-/* killswitch-netns §4.2: IF is gone but its switch is not (a failed up); first what
+/* killswitch-netns.md §4.2: IF is gone but its switch is not (a failed up); first what
  * else a dead link left behind (issue 18), then the switch. found: down_leftovers
  * removed something. */
 static int down_switch_only(struct down_ctx *c, bool found)
@@ -260,7 +260,7 @@ static bool link_gone(struct down_ctx *c)
 
 #define NO_HINT " (brought up with --netns? pass it again)"
 
-/* 1: T is gone (§5.7 step 2); 2: no target and IF is gone; SWITCH_ONLY: the same with
+/* 1: T is gone (killswitch-netns.md §5.7 step 2); 2: no target and IF is gone; SWITCH_ONLY: the same with
  * a kill switch left for IF; 0: IF found; or -errno (printed). */
 static int prepare(struct down_ctx *c, const char *netns)
 {
@@ -287,7 +287,7 @@ static int prepare(struct down_ctx *c, const char *netns)
 	return r ?: find_in_target(c);
 }
 
-/* §5.7 step 2: nothing is left to delete but wgq's files and H's part of a switch. */
+/* killswitch-netns.md §5.7 step 2: nothing is left to delete but wgq's files and H's part of a switch. */
 static int down_gone(struct down_ctx *c)
 {
 	log_error("namespace '%s' is gone; %s went with it", c->t.ns.given, c->t.ifname);
@@ -304,7 +304,7 @@ static int down_gone(struct down_ctx *c)
 	return p;
 }
 
-/* After PostDown, whatever its status (§4.2). */
+/* After PostDown, whatever its status (killswitch-netns.md §4.2). */
 static int down_switch(struct down_ctx *c)
 {
 	if (c->ks_level == CFG_KS_LOCKDOWN) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `down` (spec §4.1, killswitch-netns §4.2, §5.7) on a context (down.c).
+// `down` (behaviour.md §4.1, killswitch-netns.md §4.2, §5.7) on a context (down.c).
 #pragma once
 
 #include <stdbool.h>
@@ -15,7 +15,7 @@
 /* down works on the tunnel's state (tunnel.h: its plan is unused, down has no undo)
  * and on what only down keeps. */
 struct down_ctx {
-	struct tunnel t; /* t.ns: killswitch-netns §5.7; kind NETNS_NONE: none */
+	struct tunnel t; /* t.ns: killswitch-netns.md §5.7; kind NETNS_NONE: none */
 	struct wg_device dev;
 	bool in_target;		    /* IF was found in T (else in H) */
 	enum cfg_ks_level ks_level; /* the higher of the file's and tun-IF's */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Taking a full tunnel apart (spec §4.1 steps 5 and 8, §6 c, d), shared by `down`
+// Taking a full tunnel apart (behaviour.md §4.1 steps 5 and 8, §6 c, d), shared by `down`
 // and by `reload` when a /0 goes away: only this tunnel's rules, found by the
 // device's fwmark and deleted by priority, and the wg-quick-IF nf_tables tables.
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Full tunnel (spec §3.9): fwmark, the two policy rules, the route in table N, the
+// Full tunnel (behaviour.md §3.9): fwmark, the two policy rules, the route in table N, the
 // nft table, and src_valid_mark, per family, each change with its undo.
 
 #include <netinet/in.h>

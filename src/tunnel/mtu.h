@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The automatic MTU (spec §3.6).
+// The automatic MTU (behaviour.md §3.6).
 #pragma once
 
 #include <stdint.h>

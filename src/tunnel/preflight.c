@@ -133,7 +133,7 @@ static int check_ipv6(const struct preflight *p)
 	return -EAFNOSUPPORT;
 }
 
-/* An IPv4 full tunnel sets src_valid_mark to 1 (spec §3.9); 1 already needs no write. */
+/* An IPv4 full tunnel sets src_valid_mark to 1 (behaviour.md §3.9); 1 already needs no write. */
 static int check_src_valid_mark(const struct preflight *p)
 {
 	struct need n;
@@ -216,7 +216,7 @@ const char *preflight_userspace_impl(void)
 }
 
 /* The kernel module, loaded, or loadable (the family lookup loads it), or else the
- * userspace implementation up falls back to (spec §3.2). */
+ * userspace implementation up falls back to (behaviour.md §3.2). */
 static int check_backend(void)
 {
 	_cleanup_nl_ struct nl_sock *s = NULL;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// reload's routes step with the full tunnel (spec §3.9): a full tunnel removed, made,
+// reload's routes step with the full tunnel (behaviour.md §3.9): a full tunnel removed, made,
 // its firewall refreshed, or moved to another fwmark make-before-break.
 
 #include "tunnel/reload.h"
@@ -122,7 +122,7 @@ static void undo_default_route(const void *data)
 	reload_undo_rt_op(&op);
 }
 
-/* up's procedure (§3.9) with the fwmark the device has, or a free table when none. */
+/* up's procedure (behaviour.md §3.9) with the fwmark the device has, or a free table when none. */
 static int add_full_tunnel(struct reload_ctx *c, int family)
 {
 	struct route_entry e = { .family = family };

@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // reload's routes of the allowed IPs: gone or moved ones deleted, new ones added, with
-// up's covering check (spec §3.8).
+// up's covering check (behaviour.md §3.8).
 
 #include "tunnel/reload.h"
 
@@ -132,7 +132,7 @@ static bool full_tunnel_route(const struct reload_ctx *c, const struct rtnl_rout
 	return c->ft0[reload_fi(r->family)] && r->dst_len == 0 && r->table == c->mark0;
 }
 
-/* The main table's routes through IF that may cover an allowed IP (spec §3.8): all
+/* The main table's routes through IF that may cover an allowed IP (behaviour.md §3.8): all
  * but wgq's own. A dry run has not changed the addresses: their prefixes stand in
  * for the kernel's prefix routes, as in up's dry run. */
 static int covering_routes(struct reload_ctx *c, struct route_plan *p,
@@ -168,7 +168,7 @@ static int covering_routes(struct reload_ctx *c, struct route_plan *p,
 	return 0;
 }
 
-/* Which of the allowed IPs get a route, and in which table: up's rules (§3.8); a
+/* Which of the allowed IPs get a route, and in which table: up's rules (behaviour.md §3.8); a
  * full tunnel that stays keeps its default route, which is checked like the others. */
 static bool want_entry(struct reload_ctx *c, const struct route_entry *e,
 		       const struct rtnl_route *cov, size_t n_cov, struct want_route *w)

@@ -57,13 +57,13 @@ static bool has_fwmark_rule(struct reload_ctx *c, int family, uint32_t mark)
 }
 
 /* A full tunnel of family is this tunnel's when the rules for its fwmark exist and
- * its table routes through IF (spec §4.1 step 5). */
+ * its table routes through IF (behaviour.md §4.1 step 5). */
 static void read_full_tunnels(struct reload_ctx *c)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(reload_families); i++) {
 		int f = reload_families[i];
 
-		/* In a target a /0 is a plain route (killswitch-netns §5.4). */
+		/* In a target a /0 is a plain route (killswitch-netns.md §5.4). */
 		if (c->t.moved)
 			continue;
 		c->ft0[i] = c->mark0 && has_fwmark_rule(c, f, c->mark0) &&
@@ -96,7 +96,7 @@ static enum cfg_ks_level ks_level(const struct reload_ctx *c)
 }
 
 /* With a kill switch the device must keep a mark: the config's, else the one it has,
- * else a free one (killswitch-netns §4.1, §4.2). */
+ * else a free one (killswitch-netns.md §4.1, §4.2). */
 static int ks_choose_mark(struct reload_ctx *c)
 {
 	struct wg_device *d = &c->t.cfg.dev;
@@ -212,7 +212,7 @@ static bool endpoints_changed(const struct reload_ctx *c)
 	return false;
 }
 
-/* The automatic MTU as up computes it (§3.6), from the endpoints read back (read
+/* The automatic MTU as up computes it (behaviour.md §3.6), from the endpoints read back (read
  * again only when the device step changed them: a read of a server is 10s of ms). */
 static int auto_mtu(struct reload_ctx *c, uint32_t *mtu)
 {
@@ -306,7 +306,7 @@ static int step_dns(void *ctx)
 	return reload_push_undo(c, undo_dns);
 }
 
-/* First: install or raise, never lower (§4.2); no undo, like up's step 0. */
+/* First: install or raise, never lower (killswitch-netns.md §4.2); no undo, like up's step 0. */
 static int step_killswitch(void *ctx)
 {
 	struct reload_ctx *c = ctx;
@@ -349,7 +349,7 @@ static const struct plan_step reload_steps[] = {
 };
 // clang-format on
 
-/* A switch in a target (§5.6) stays as up made it: reload warns when the file asks for
+/* A switch in a target (killswitch-netns.md §5.6) stays as up made it: reload warns when the file asks for
  * another level, and leaves T's and H's rulesets alone. */
 static void ks_target_untouched(struct reload_ctx *c)
 {
@@ -362,7 +362,7 @@ static void ks_target_untouched(struct reload_ctx *c)
 	c->ks_want = c->ks_have = CFG_KS_OFF;
 }
 
-/* Everything that can fail without changing the system: up's checks (§3.0), then the
+/* Everything that can fail without changing the system: up's checks (behaviour.md §3.0), then the
  * state read back. */
 void reload_ask_ahead(struct reload_ctx *c, const char *arg, const char *netns)
 {

@@ -65,7 +65,7 @@ static inline bool reload_any(const bool v[2])
  * that it builds its reply (10s of ms for a server) while the config is parsed; the
  * read of the device before the steps takes it. Not with a namespace or a path. */
 void reload_ask_ahead(struct reload_ctx *c, const char *arg, const char *netns);
-/* After the config is loaded into c->t (file, cfg, rtnl): up's checks (§3.0), then the
+/* After the config is loaded into c->t (file, cfg, rtnl): up's checks (behaviour.md §3.0), then the
  * state read back; nothing changes. kill_switch: the --kill-switch level (0: none);
  * netns: --netns or NULL. 0 or -errno (printed). */
 int reload_prepare(struct reload_ctx *c, int kill_switch, const char *netns);

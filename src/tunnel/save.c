@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Save (spec §4.2): the [Interface] block from system state and the config, the
+// Save (behaviour.md §4.2): the [Interface] block from system state and the config, the
 // device from the device, written atomically. Used by `save`, `down` (SaveConfig)
 // and `reload`.
 
@@ -44,7 +44,7 @@ static void write_dns(FILE *f, const struct cfg *cfg, const char *record)
 	else
 		for (size_t i = 0; i < cfg->n_dns_servers; i++)
 			fprintf(f, "DNS = %s\n", cfg->dns_servers[i].text);
-	/* wg-quick drops search domains; keeping them makes save round-trip (§6 h). */
+	/* wg-quick drops search domains; keeping them makes save round-trip (behaviour.md §6 h). */
 	for (size_t i = 0; i < cfg->n_dns_search; i++)
 		fprintf(f, "DNS = %s\n", cfg->dns_search[i].text);
 }
@@ -95,7 +95,7 @@ static void write_endpoint(FILE *f, const union wg_endpoint *ep)
 	fprintf(f, "Endpoint = [%s]:%u\n", host, ntohs(ep->in6.sin6_port));
 }
 
-/* The config's Endpoint text for this peer when the config named a host (§6 h). */
+/* The config's Endpoint text for this peer when the config named a host (behaviour.md §6 h). */
 static const char *config_host(const struct cfg *cfg, const uint8_t *key)
 {
 	for (size_t i = 0; i < cfg->dev.n_peers; i++) {
@@ -107,8 +107,8 @@ static const char *config_host(const struct cfg *cfg, const uint8_t *key)
 	return NULL;
 }
 
-/* The config parser refuses longer lines (spec §2.3): a peer with thousands of allowed
- * IPs continues on further AllowedIPs lines, which accumulate (§2.8). */
+/* The config parser refuses longer lines (behaviour.md §2.3): a peer with thousands of allowed
+ * IPs continues on further AllowedIPs lines, which accumulate (behaviour.md §2.8). */
 #define SAVE_LINE_MAX 65535
 
 static void write_allowedips(FILE *f, const struct wg_peer *p)
@@ -183,7 +183,7 @@ static void write_device(FILE *f, const struct cfg *cfg, const struct wg_device 
 		write_peer(f, cfg, &dev->peers[i], any_host);
 }
 
-/* killswitch-netns §2.5: what the config set, after SaveConfig. */
+/* killswitch-netns.md §2.5: what the config set, after SaveConfig. */
 static void write_kill_switch(FILE *f, const struct cfg *cfg)
 {
 	static const char *const names[] = {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `save` and SaveConfig (spec §4.2, §6 h).
+// `save` and SaveConfig (behaviour.md §4.2, §6 h).
 #pragma once
 
 #include <stdint.h>
@@ -15,7 +15,7 @@
  * logged when the device is read) and write it atomically over file->path. rtnl and
  * genl are sockets of the namespace holding the device; genl NULL means wgq's own,
  * anything else a target namespace, whose DNS is never resolvconf's (killswitch-netns
- * §5.5). Prints its errors. 0 or -errno. */
+ * killswitch-netns.md §5.5). Prints its errors. 0 or -errno. */
 int save_config(struct nl_sock *rtnl, struct nl_sock *genl, const struct cfg_file *file,
 		const struct cfg *cfg);
 

@@ -30,11 +30,11 @@ struct tunnel {
 	enum dns_tool dns_tool;
 	char dns_prefix[64];
 
-	/* The target namespace T (killswitch-netns §5); ns.kind NETNS_NONE: none, and
+	/* The target namespace T (killswitch-netns.md §5); ns.kind NETNS_NONE: none, and
 	 * everything happens in wgq's own namespace. The sockets of T live in ns.socks,
 	 * ready for step 0 of a kill switch in T. */
 	struct netns_target ns;
-	bool moved;	       /* the link is in T (after the move, §5.4 step 4) */
+	bool moved;	       /* the link is in T (after the move, killswitch-netns.md §5.4 step 4) */
 	char ip[PATH_MAX + 8]; /* "ip", or "ip -n TARGET": the head of logged ip commands */
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// up's kill switch (killswitch-netns §4.1, §5.6): the level checked before any change,
+// up's kill switch (killswitch-netns.md §4.1, §5.6): the level checked before any change,
 // and step 0, which installs it before the link exists.
 
 #include "base/log.h"
@@ -10,7 +10,7 @@
 #include "tunnel/up.h"
 
 /* Never lower a switch already there (killswitch on, a lockdown kept by down); with a
- * target, the switch is T's, and H's own switch asks for a mark (§5.6). */
+ * target, the switch is T's, and H's own switch asks for a mark (killswitch-netns.md §5.6). */
 void up_prepare_switch(struct up_ctx *c)
 {
 	bool target = c->t.ns.kind != NETNS_NONE;
@@ -22,7 +22,7 @@ void up_prepare_switch(struct up_ctx *c)
 	c->ks_host = target && c->ks_level != CFG_KS_OFF && kst_engaged(&c->t.nft);
 }
 
-/* The mark goes into the device's first configuration (killswitch-netns §4.1). */
+/* The mark goes into the device's first configuration (killswitch-netns.md §4.1). */
 static int ks_mark(struct up_ctx *c, uint32_t *mark)
 {
 	int r;
@@ -41,7 +41,7 @@ static int ks_mark(struct up_ctx *c, uint32_t *mark)
 	return 0;
 }
 
-/* Step 0 with a target (§5.6): tun-IF in T without a mark rule; when H has a switch,
+/* Step 0 with a target (killswitch-netns.md §5.6): tun-IF in T without a mark rule; when H has a switch,
  * the device gets a mark and H a tun-IF that lets only that mark out. */
 static int install_in_target(struct up_ctx *c, uint32_t mark)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// up's routes step (spec §3.8, §3.9): a route per allowed IP not covered by a route
+// up's routes step (behaviour.md §3.8, §3.9): a route per allowed IP not covered by a route
 // already there, in batches; a /0 with Table auto becomes a full tunnel.
 
 #include <limits.h>
@@ -101,7 +101,7 @@ static int main_routes(struct up_ctx *c, struct rtnl_route **out, size_t *n)
 	return 0;
 }
 
-/* §3.9 for a /0; the table and mark chosen for the first family serve the second. */
+/* behaviour.md §3.9 for a /0; the table and mark chosen for the first family serve the second. */
 static int full_tunnel(struct up_ctx *c, const struct route_entry *e)
 {
 	struct fulltunnel_ctx ft = {
@@ -125,7 +125,7 @@ static int route_one(struct up_ctx *c, struct route_batch *b, const struct route
 	case CFG_TABLE_AUTO:
 		break;
 	}
-	/* In a target a /0 is a plain route (killswitch-netns §5.4). */
+	/* In a target a /0 is a plain route (killswitch-netns.md §5.4). */
 	if (e->len == 0 && !c->t.moved) {
 		int r = flush_routes(c, b);
 

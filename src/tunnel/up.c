@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `up` (spec §3): checks that change nothing, then a plan of steps, each with its undo.
+// `up` (behaviour.md §3): checks that change nothing, then a plan of steps, each with its undo.
 // The routes step is up-routes.c's, the kill switch's up-killswitch.c's.
 
 #include "tunnel/up.h"
@@ -30,7 +30,7 @@ struct link_undo {
 	int ifindex;
 };
 
-/* Deletes the link where it is: in T after the move (killswitch-netns §5.4). Only the
+/* Deletes the link where it is: in T after the move (killswitch-netns.md §5.4). Only the
  * link this run created goes: one of the same name with another ifindex was made by
  * someone else after ours went (issue 18); a move may renumber ours (c->t.ifindex). */
 static void undo_link(const void *data)
@@ -62,7 +62,7 @@ static int push_link_undo(struct up_ctx *c, int ifindex)
 	return plan_push_undo(&c->t.plan, undo_link, &u, sizeof(u));
 }
 
-/* §3.2: without the kernel module, start the userspace implementation. */
+/* behaviour.md §3.2: without the kernel module, start the userspace implementation. */
 static int start_userspace(struct up_ctx *c)
 {
 	const char *impl = preflight_userspace_impl();
@@ -277,7 +277,7 @@ static int step_dns(void *ctx)
 
 	if (r == 0)
 		r = dns_up(c->t.dns_tool, c->t.dns_prefix, c->t.ifname, &c->t.cfg, c->t.dry_run);
-	/* resolvectl settings go with the link: nothing to undo (§3.7). */
+	/* resolvectl settings go with the link: nothing to undo (behaviour.md §3.7). */
 	if (r < 0 || c->t.dry_run || c->t.dns_tool != DNS_TOOL_RESOLVCONF)
 		return r;
 	struct dns_undo u = { 0 };
@@ -320,8 +320,8 @@ static const struct plan_step up_steps[] = {
 	{ "PostUp", step_postup },
 };
 
-/* With a target namespace (killswitch-netns §5.4): configured in H, moved, then set
- * up in T. A kill switch in T (§5.6) goes first, as step 0, through c->t.ns.socks.nft. */
+/* With a target namespace (killswitch-netns.md §5.4): configured in H, moved, then set
+ * up in T. A kill switch in T (killswitch-netns.md §5.6) goes first, as step 0, through c->t.ns.socks.nft. */
 static const struct plan_step up_netns_steps[] = {
 	{ "killswitch", up_step_killswitch },
 	{ "link", step_link },
@@ -344,7 +344,7 @@ static bool has_host_endpoint(const struct cfg *cfg)
 	return false;
 }
 
-/* §3.0: everything that can fail without changing the system. */
+/* behaviour.md §3.0: everything that can fail without changing the system. */
 int up_prepare(struct up_ctx *c, int kill_switch, const char *netns)
 {
 	struct rtnl_link l;
@@ -364,13 +364,13 @@ int up_prepare(struct up_ctx *c, int kill_switch, const char *netns)
 		log_step_error("ip link show", r);
 		return r;
 	}
-	/* A live userspace device of that name, wherever its TUN is (killswitch-netns §2.4). */
+	/* A live userspace device of that name, wherever its TUN is (killswitch-netns.md §2.4). */
 	if (wg_uapi_alive(c->t.ifname)) {
 		log_error("`%s' already exists", c->t.ifname);
 		return -EEXIST;
 	}
 	up_prepare_switch(c);
-	/* §3.0 step 4 and §6 i: DNS must be settable before anything changes. */
+	/* behaviour.md §3.0 step 4 and §6 i: DNS must be settable before anything changes. */
 	r = c->t.no_dns || c->t.ns.kind != NETNS_NONE
 		    ? 0
 		    : dns_check(&c->t.cfg, c->t.file.path, &c->t.dns_tool);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `up` (spec §3) as a plan of steps (up.c; the routes step up-routes.c, the kill
+// `up` (behaviour.md §3) as a plan of steps (up.c; the routes step up-routes.c, the kill
 // switch up-killswitch.c), on a context: the tunnel, and what only up keeps.
 #pragma once
 
@@ -16,15 +16,15 @@ struct up_ctx {
 	struct wg_device dev; /* read back after the device config */
 	bool have_dev;
 	uint32_t fwmark;	    /* the full tunnel's table and mark, 0 until chosen */
-	enum cfg_ks_level ks_level; /* effective kill-switch level (killswitch-netns §2.2) */
+	enum cfg_ks_level ks_level; /* effective kill-switch level (killswitch-netns.md §2.2) */
 	bool ks_installed;	    /* step 0 has engaged it: kept whatever follows */
-	bool ks_host; /* with a target: H has a switch too, so H gets a mark-only tun-IF (§5.6) */
+	bool ks_host; /* with a target: H has a switch too, so H gets a mark-only tun-IF (killswitch-netns.md §5.6) */
 };
 
 /* The ifindex a dry run pretends the new link has. */
 #define UP_DRY_RUN_IFINDEX (-1)
 
-/* §3.0, after the config is loaded into c->t (file, cfg, rtnl): everything that can
+/* behaviour.md §3.0, after the config is loaded into c->t (file, cfg, rtnl): everything that can
  * fail without changing the system. kill_switch: the --kill-switch level (0: none);
  * netns: --netns or NULL. 0 or -errno (printed). */
 int up_prepare(struct up_ctx *c, int kill_switch, const char *netns);

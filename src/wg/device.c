@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// Which backend drives a device (spec §3.2): the userspace implementation when its
+// Which backend drives a device (behaviour.md §3.2): the userspace implementation when its
 // UAPI socket answers, the kernel otherwise. The rule is applied on every call, as
 // wg(8) does. Also: is a name a WireGuard interface (rtnetlink, then the UAPI socket)?
 

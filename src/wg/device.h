@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The WireGuard device, behind one interface with two backends (spec §3.2, §7.2,
-// §7.3, §7.5): the kernel's generic netlink family "wireguard", or the UAPI socket
+// The WireGuard device, behind one interface with two backends (behaviour.md §3.2, §7.2,
+// behaviour.md §7.3, §7.5): the kernel's generic netlink family "wireguard", or the UAPI socket
 // of a userspace implementation at /var/run/wireguard/IF.sock. This is the front end
 // (wg/device.c); the backends are wg/genl.h and wg/uapi.h.
 #pragma once
@@ -23,9 +23,9 @@ int wg_interface_find(struct nl_sock *rtnl, const char *ifname, int *ifindex);
 
 /* Each takes the generic netlink socket for a kernel device: NULL opens one in wgq's
  * own namespace; a device in a target namespace needs a socket opened there
- * (killswitch-netns §5.8). A userspace device is reached through its UAPI socket. */
+ * (killswitch-netns.md §5.8). A userspace device is reached through its UAPI socket. */
 
-/* addconf (spec §2.9): dev->name names the device; private key, port, fwmark only
+/* addconf (behaviour.md §2.9): dev->name names the device; private key, port, fwmark only
  * with their WGDEV_HAS_* flag; no REPLACE_PEERS. 0 or -errno. */
 int wg_set_device(struct nl_sock *genl, const struct wg_device *dev);
 /* Set only the fwmark (`wg set IF fwmark N`). */

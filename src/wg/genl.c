@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The kernel backend: generic netlink family "wireguard" (spec §7.2, §7.3).
+// The kernel backend: generic netlink family "wireguard" (behaviour.md §7.2, §7.3).
 
 #include "wg/genl.h"
 
@@ -18,7 +18,7 @@ static_assert(WGALLOWEDIP_A_CIDR_MASK == 3, "WireGuard netlink ABI");
 static_assert(WG_GENL_ALLOWEDIP_A_FLAGS == WGALLOWEDIP_A_CIDR_MASK + 1, "WireGuard ABI");
 
 /* Below the 16-bit attribute length that bounds WGDEVICE_A_PEERS, with room to spare,
- * and far below the default socket send buffer (spec §7.3). */
+ * and far below the default socket send buffer (behaviour.md §7.3). */
 #define WG_GENL_MSG_MAX (60 * 1024)
 
 static struct nlmsghdr *put_header(void *buf, uint16_t family_id, uint8_t cmd)

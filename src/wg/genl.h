@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The kernel backend of the WireGuard device (spec §3.2, §7.2, §7.3): the generic
+// The kernel backend of the WireGuard device (behaviour.md §3.2, §7.2, §7.3): the generic
 // netlink family "wireguard". wg/device.c chooses it; tests build and parse its
 // messages directly.
 #pragma once
@@ -27,7 +27,7 @@ int wg_genl_get_device(struct nl_sock *genl, const char *ifname, struct wg_devic
 #define WG_GENL_ALLOWEDIP_A_FLAGS     4
 #define WG_GENL_ALLOWEDIP_F_REMOVE_ME (1U << 0)
 
-/* Where a split WG_CMD_SET_DEVICE continues (spec §7.3). Start zeroed. */
+/* Where a split WG_CMD_SET_DEVICE continues (behaviour.md §7.3). Start zeroed. */
 struct wg_genl_cursor {
 	size_t peer;  /* next peer to add */
 	size_t aip;   /* next allowed IP of that peer; > 0 means a continued peer */

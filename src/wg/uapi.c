@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The userspace backend: the UAPI text protocol on /var/run/wireguard/IF.sock
-// (spec §3.2, §7.5). Keys cross the socket in hex and go nowhere else: the stdio
+// (behaviour.md §3.2, §7.5). Keys cross the socket in hex and go nowhere else: the stdio
 // buffers and line buffers that held them are ours, and wiped.
 
 #include "wg/uapi.h"
@@ -75,7 +75,7 @@ int wg_uapi_write_set(FILE *f, const struct wg_device *dev)
 {
 	char hex[KEY_HEX_LEN + 1];
 
-	/* addconf semantics (spec §2.9): never replace_peers. */
+	/* addconf semantics (behaviour.md §2.9): never replace_peers. */
 	if (dev->flags & WGDEV_HAS_PRIVATE_KEY) {
 		key_to_hex(hex, dev->private_key);
 		fprintf(f, "private_key=%s\n", hex);
@@ -388,7 +388,7 @@ struct uapi_conn {
 	char rbuf[UAPI_RBUF_SIZE];
 };
 
-/* remove_stale: a socket whose daemon is gone is removed (spec §3.2). */
+/* remove_stale: a socket whose daemon is gone is removed (behaviour.md §3.2). */
 static int connect_to(const char *ifname, bool remove_stale, int *out)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -409,7 +409,7 @@ static int connect_to(const char *ifname, bool remove_stale, int *out)
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		int err = -errno;
 
-		/* The daemon died and left its socket behind (spec §3.2). */
+		/* The daemon died and left its socket behind (behaviour.md §3.2). */
 		if (err == -ECONNREFUSED && remove_stale)
 			(void)unlink(addr.sun_path);
 		return err;

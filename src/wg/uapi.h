@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The userspace backend of the WireGuard device (spec §3.2, §7.5): the UAPI text
+// The userspace backend of the WireGuard device (behaviour.md §3.2, §7.5): the UAPI text
 // protocol on the socket of a userspace implementation, /var/run/wireguard/IF.sock.
 // wg/device.c chooses it; the commands ask wg_uapi_alive which kind a device is.
 #pragma once

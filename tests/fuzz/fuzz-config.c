@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// libFuzzer target for the config parser (spec §2). Each input is a whole config file,
+// libFuzzer target for the config parser (behaviour.md §2). Each input is a whole config file,
 // parsed in strict and in lenient mode. Every violated invariant is a __builtin_trap():
 //
 //  * a result is 0, -EINVAL (with a message on a line that exists) or -ENOMEM;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# Choosing the DNS tool (spec §3.7, §6 i): resolvectl when resolvconf is missing and
+# Choosing the DNS tool (behaviour.md §3.7, §6 i): resolvectl when resolvconf is missing and
 # resolved runs, the refusal that changes nothing when neither is there, and the
 # interface-order prefix (a regular resolvconf gives `tun.IF`, a symlinked one none).
 # wgq runs from a copy alone in its own directory, with PATH set to a private

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# Rollback from every step (spec §4.4, §6 b): for each config in tests/data/good and
+# Rollback from every step (behaviour.md §4.4, §6 b): for each config in tests/data/good and
 # every state-changing step N, make step N fail, or deliver SIGTERM, SIGINT or SIGHUP
 # just before it; the state afterwards must equal the state before. Needs a build with
 # -Dfault_injection=true (WGQ_FAULT_INJECTION set by meson).
@@ -20,7 +20,7 @@ reset() {
 	fi
 }
 
-# src_valid_mark stays 1 after a rollback by design (spec §4.4); put it back to 0 so
+# src_valid_mark stays 1 after a rollback by design (behaviour.md §4.4); put it back to 0 so
 # that every run takes the same steps, the sysctl write included.
 sysctl_reset() { echo 0 >/proc/sys/net/ipv4/conf/all/src_valid_mark; }
 

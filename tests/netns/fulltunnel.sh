@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# Full tunnels (spec §3.9, §4.1, §6 c, d): exact log, exit status and kernel state
+# Full tunnels (behaviour.md §3.9, §4.1, §6 c, d): exact log, exit status and kernel state
 # (rules with priorities, routes of every table, nft ruleset, resolv.conf,
 # src_valid_mark) for dual-stack with DNS, a configured FwMark, IPv6 only, two tunnels
 # at once taken down in either order, a config edited between up and down; then real
@@ -239,7 +239,7 @@ EOF
 done
 
 ### IPv6 only: no sysctl line even with src_valid_mark 0, only the ip6 table. `Auto`
-### in any case means auto (§6 f).
+### in any case means auto (behaviour.md §6 f).
 echo 0 >"$SVM"
 tunnel_conf wg6 "$KEY1" fd00:66::2/64 ::/0 "Table = AuTo"
 run up wg6
@@ -292,7 +292,7 @@ $(nft_table ip wgv 51820)" \
 down_ok wgv "IPv4 tunnel, no IPv4 address: down" "$(ft_down_log wgv 51820 4)"
 check "IPv4 tunnel, no IPv4 address: down state" "$EMPTY_LEFT" "$(left_state)"
 
-### Two full tunnels at once; each down leaves the other's rules alone (§6 d).
+### Two full tunnels at once; each down leaves the other's rules alone (behaviour.md §6 d).
 tunnel_conf wga "$KEY1" 10.30.0.2/32 "0.0.0.0/0, ::/0"
 tunnel_conf wgb "$KEY2" 10.31.0.2/32 "0.0.0.0/0, ::/0"
 
@@ -357,7 +357,7 @@ $LOG"
 done
 
 # A second tunnel that sets FwMark = 51820 to bypass the first never deletes the
-# first one's rules (§6 c).
+# first one's rules (behaviour.md §6 c).
 run up wga
 tunnel_conf wgx "$KEY2" 10.40.0.2/32 10.41.0.0/16 "FwMark = 51820"
 run up wgx
@@ -367,7 +367,7 @@ check "bypassing tunnel: the full tunnel is intact" "$(tunnels_state $A)" "$(sta
 down_ok wga "bypassing tunnel: full tunnel down" "$(ft_down_log wga 51820 4 6)"
 check "bypassing tunnel: nothing left" "$EMPTY_LEFT" "$(left_state)"
 
-### The config edited between up and down still leaves nothing behind (§6 c).
+### The config edited between up and down still leaves nothing behind (behaviour.md §6 c).
 tunnel_conf wge "$KEY1" 10.50.0.2/32 "0.0.0.0/0, ::/0" \
 	"DNS = 10.50.0.1, example.net"
 run up wge

@@ -72,7 +72,7 @@ bad() { # NAME LINE-TEXT
 	chmod 600 /etc/wireguard/wgk.conf
 	for verb in up down save strip; do
 		trace "$1 ($verb)" $verb wgk
-		# down only warns about device keys (spec §2.11), then finds no interface
+		# down only warns about device keys (behaviour.md §2.11), then finds no interface
 		local want='^wgq: /etc/wireguard/wgk.conf:3: '
 		[ $verb = down ] && want='^wgq: warning: /etc/wireguard/wgk.conf:3: '
 		check "$1 ($verb): refused" 1 "$(grep -c "$want" "$SANDBOX/err")"

@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# K3 of spec §6.2 with fault injection: `up` of a full tunnel with KillSwitch = on, its
+# K3 of killswitch-netns.md §6.2 with fault injection: `up` of a full tunnel with KillSwitch = on, its
 # Nth change failed (WGQ_FAIL_STEP) or SIGTERM delivered before it (WGQ_SIGNAL_STEP),
 # for every N. Each run exits 1, rolls back everything but the switch (the client's
 # links, addresses, rules, routes and other tables as before; only `inet
-# wgq-killswitch` with tun-wg0 added), prints the §4.2 message last, and leaks nothing:
+# wgq-killswitch` with tun-wg0 added), prints the killswitch-netns.md §4.2 message last, and leaks nothing:
 # the probes are blocked with the leak counter unchanged. When change 1, the switch
 # itself, fails there is nothing to keep: the state equals the one before (SIGTERM
 # just before it may also find the switch installed, then as for the other steps).
@@ -53,7 +53,7 @@ reset() {
 	fi
 }
 
-# src_valid_mark stays 1 after a rollback by design (spec §4.4); back to 0 so that every
+# src_valid_mark stays 1 after a rollback by design (behaviour.md §4.4); back to 0 so that every
 # run takes the same steps, its write included.
 svm_reset() { C sh -c 'echo 0 >/proc/sys/net/ipv4/conf/all/src_valid_mark'; }
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# The kill-switch topology of spec §6.1, sourced by tests/netns/killswitch*.sh after
+# The kill-switch topology of killswitch-netns.md §6.1, sourced by tests/netns/killswitch*.sh after
 # sandbox_enter: namespaces nested in the sandbox (its private /run/netns), so nothing
 # reaches this machine's network.
 #
@@ -116,7 +116,7 @@ leaks() {
 	U nft list chain inet watch pre | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p'
 }
 
-# The probes of spec §6.1, run in the client (ctr for ctr_ping). Each exits 0 on success.
+# The probes of killswitch-netns.md §6.1, run in the client (ctr for ctr_ping). Each exits 0 on success.
 ping4() { C ping -n -c1 -W1 203.0.113.5; }
 ping6() { C ping -n -6 -c1 -W1 2001:db8:ffff::5; }
 ping4_dev() { C ping -n -c1 -W1 -I c0 203.0.113.5; }

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# The kill switch with real packets (spec §1-§4, acceptance K1-K17 of §6.2) in the
-# topology of §6.1 (tests/netns/killswitch.bash): namespaces client, up and ctr nested in
+# The kill switch with real packets (killswitch-netns.md §1-§4, acceptance K1-K17 of killswitch-netns.md §6.2) in the
+# topology of killswitch-netns.md §6.1 (tests/netns/killswitch.bash): namespaces client, up and ctr nested in
 # the sandbox. Every "blocked" assertion checks that the probe failed AND that the leak
 # counter in up did not move; the control run first shows the counter moving for every
 # probe without a switch. Prints the K-table (scenario, probe, result, counter delta).

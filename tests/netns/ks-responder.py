@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# The "up" side services of the kill-switch tests (spec §6.1), run inside a namespace
+# The "up" side services of the kill-switch tests (killswitch-netns.md §6.1), run inside a namespace
 # the test made; it writes nothing to disk.
 #
 #   ks-responder.py serve ADDR...   DNS on udp and tcp 53 of every ADDR (each A query is

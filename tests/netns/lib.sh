@@ -72,7 +72,7 @@ sandbox_enter() {
 		mount -t tmpfs -o mode=0755 tmpfs "$d"
 	done
 	chmod 700 /etc/wireguard
-	# wgq writes a named target's DNS files there (spec §5.5): never the host's.
+	# wgq writes a named target's DNS files there (killswitch-netns.md §5.5): never the host's.
 	private_dir /etc/netns
 	ip link set lo up
 	ip link add up0 mtu 1500 type veth peer name up1
@@ -223,7 +223,7 @@ backend_lines() {
 	fi
 }
 
-# up_start_log IF ADDRESS...: the log of up from the link to the MTU step (spec §3.12),
+# up_start_log IF ADDRESS...: the log of up from the link to the MTU step (behaviour.md §3.12),
 # for a config with these Address values and no PreUp hook or MTU.
 up_start_log() {
 	local ifn=$1 a

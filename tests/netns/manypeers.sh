@@ -4,7 +4,7 @@
 #
 # Scale: 10 000 peers, each with one IPv4 /32 and one IPv6 /128, on the userspace
 # backend. up must configure every peer and add all 20 000 routes in the order of spec
-# §3.8; down must leave nothing. Prints the wall time of up and down.
+# behaviour.md §3.8; down must leave nothing. Prints the wall time of up and down.
 . "$(dirname "$0")/lib.sh"
 need base64 wg
 sandbox_enter "$@"
@@ -30,7 +30,7 @@ awk '{ printf "%s 10.200.%d.%d/32 fd10::%x/128\n", $1, int(NR / 256), NR % 256, 
 		"$SANDBOX/peers"
 } | write_conf wgp
 
-# The route lines in the order of §3.8: longest prefix first, then the text bytewise
+# The route lines in the order of behaviour.md §3.8: longest prefix first, then the text bytewise
 # descending (GNU sort's reversed last resort under LC_ALL=C).
 expected_routes=$(awk '{ print $2; print $3 }' "$SANDBOX/peers" |
 	LC_ALL=C sort -nr -k 2 -t / |

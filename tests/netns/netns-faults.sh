@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# Scenario N8 of spec §6.3: rollback of `up` into a target from
+# Scenario N8 of killswitch-netns.md §6.3: rollback of `up` into a target from
 # every step. For a named target with DNS (the /etc/netns files) and a target given by
 # PID, make each state-changing step N fail, or deliver SIGTERM or SIGINT (in the VM
 # guest SIGTERM only) just before it; afterwards the state of wgq's namespace H (links, addresses, rules, routes,
@@ -59,7 +59,7 @@ $(both "$path")"
 every_step() {
 	local name=$1 path=$2 ifn=$3 n i sig rc before
 	shift 3
-	# lo is brought up by the first up and never taken down (spec §5.4): do it first,
+	# lo is brought up by the first up and never taken down (killswitch-netns.md §5.4): do it first,
 	# so that every run takes the same steps.
 	nsenter --net="$path" ip link set lo up
 	before=$(both "$path")

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# Network-namespace target (spec §5, scenarios N1–N7 and N9 of §6.3; N8 is
-# netns-faults.sh) on the topology of §6.1 (netns-topology.bash), with real traffic
+# Network-namespace target (killswitch-netns.md §5, scenarios N1–N7 and N9 of killswitch-netns.md §6.3; N8 is
+# netns-faults.sh) on the topology of killswitch-netns.md §6.1 (netns-topology.bash), with real traffic
 # from inside the target: exact logs and messages, the state of wgq's own namespace H
 # and of the target, `ip monitor` and `nft monitor` listeners, and the upstream leak
 # counter. In the VM guest (kernel WireGuard) only N1, N3, N9 and the kernel-only
@@ -377,7 +377,7 @@ check "N5: vpn unchanged" "$vpn_before" "$(ns_state vpn)"
 check "N5: H unchanged" "$h_before" "$(state)"
 
 ### N5, second half: Table = off and KillSwitch = on: the switch lives in vpn and
-### closes vpn's own way out (§5.6); H has none, so no mark anywhere.
+### closes vpn's own way out (killswitch-netns.md §5.6); H has none, so no mark anywhere.
 # ks_chain NS: the rules of tun-wg0 in NS ("-" for H), or "none".
 ks_chain() {
 	local out
@@ -428,7 +428,7 @@ check "N5 ks down: exit status, the switch last, in vpn" "0
 $(echo "$LOG" | tail -n1)"
 check "N5 ks down: no table in vpn" 1 "$(inns vpn nft list table inet wgq-killswitch >/dev/null 2>&1; echo $?)"
 
-### §5.6 with a switch in H: the device gets a mark, H a tun-wg0 with only that mark;
+### killswitch-netns.md §5.6 with a switch in H: the device gets a mark, H a tun-wg0 with only that mark;
 ### down removes both parts.
 nft add table inet wgq-killswitch
 run up wg0

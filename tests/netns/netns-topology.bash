@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# The topology of spec §6.1 for the namespace-target tests, sourced after
+# The topology of killswitch-netns.md §6.1 for the namespace-target tests, sourced after
 # sandbox_enter: this sandbox is the client H (uplink up0, 192.0.2.2); its veth peer
 # up1 moves into namespace "up", the upstream: 192.0.2.1 / 2001:db8::1, a WireGuard
 # server wgs on 51820 (tunnel 10.64.0.1/24, fd00:64::1/64) configured with `wg`, the
 # "internet" 203.0.113.5 / 2001:db8:ffff::5 on a dummy link, a DNS responder on
-# 10.64.0.1 (python3) and the leak counter of §6.1. The target "vpn" is an
+# 10.64.0.1 (python3) and the leak counter of killswitch-netns.md §6.1. The target "vpn" is an
 # `ip netns add` namespace of this sandbox. Everything lives in namespaces and mounts
 # the sandbox made.
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# wgq never executes ip, wg, nft, sysctl or iptables (spec §6 k): a full-tunnel up and
+# wgq never executes ip, wg, nft, sysctl or iptables (behaviour.md §6 k): a full-tunnel up and
 # down with DNS and a hook, traced with strace. Each child is followed until its own
 # execve (-b execve), so resolvconf's and wireguard-go's helpers do not count.
 . "$(dirname "$0")/lib.sh"

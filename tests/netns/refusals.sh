@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# Zero-change refusal (spec §6 a): every malformed config in tests/data/bad (and a few
+# Zero-change refusal (behaviour.md §6 a): every malformed config in tests/data/bad (and a few
 # generated ones: a 1 MiB line, a 100 000-line file, an unresolvable endpoint) makes
 # `up` exit 1 with exactly one `wgq: FILE:LINE: …` line, while an rtnetlink and an
 # nf_tables listener record no event at all, and no hook runs.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# save (spec §4.2, §6 h): the exact file (addresses, DNS with search domains, MTU,
+# save (behaviour.md §4.2, §6 h): the exact file (addresses, DNS with search domains, MTU,
 # Table, hooks unexpanded, a host name Endpoint kept, FwMark only when configured),
 # mode 600, one final newline, written atomically; the round trip up -> save -> down
 # -> up gives the same state and device; SaveConfig on down; the refusal for a
@@ -212,7 +212,7 @@ done
 check "full tunnels: down state" "$EMPTY_STATE" "$(state)"
 
 ### A file that cannot be written: save fails and leaves it as it was; with
-### SaveConfig, down stops before removing anything (§4.1 step 4).
+### SaveConfig, down stops before removing anything (behaviour.md §4.1 step 4).
 mkdir "$SANDBOX/ro"
 write_conf wgr <<CONF
 [Interface]

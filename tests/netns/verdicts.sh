@@ -5,7 +5,7 @@
 # One parser, one verdict (issue 18 item 7): every config of tests/data/bad is refused
 # by strip, save (of a running tunnel), up --dry-run and reload --dry-run with the same
 # one line, its EXPECT line; every config of tests/data/good is accepted by all of
-# them. down is lenient by design (spec §2.11) and not compared. The endpoints of the
+# them. down is lenient by design (behaviour.md §2.11) and not compared. The endpoints of the
 # configs are literals or host names that need no lookup to judge.
 . "$(dirname "$0")/lib.sh"
 sandbox_enter "$@"

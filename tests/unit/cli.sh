@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The wgq developers
 #
-# The command line (spec §1): dispatch, usage, exit statuses, program name, auto-sudo
+# The command line (behaviour.md §1): dispatch, usage, exit statuses, program name, auto-sudo
 # and strip without root. Needs no root; the non-root checks drop privileges when run
 # as root and run directly otherwise.
 set -uo pipefail

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The config parser (spec §2): one case per rule and per message, fed from memory,
+// The config parser (behaviour.md §2): one case per rule and per message, fed from memory,
 // then cfg_load on files (name rules, warnings, tests/data/bad with its EXPECT list).
 
 #include <setjmp.h>
@@ -171,17 +171,17 @@ struct err_case {
 };
 
 static const struct err_case err_cases[] = {
-	/* §2.3 lines */
+	/* behaviour.md §2.3 lines */
 	{"x\0y\n", 4, 1, "line contains a NUL byte"},
 	{IF_HEAD "ListenPort = 1\0\n", sizeof(IF_HEAD) + 15, 3, "line contains a NUL byte"},
-	/* §2.4 syntax */
+	/* behaviour.md §2.4 syntax */
 	{IF_HEAD "Address # This malformed configuration leads to an error\n", 0, 3, UNRECOG},
 	{"[Interface]\nfoo\n", 0, 2, UNRECOG},
 	{IF_HEAD PEER_HEAD "AllowedIPs 10.0.0.0/8\n", 0, 5, UNRECOG},
 	{IF_HEAD "= 5\n", 0, 3, UNRECOG},
 	{IF_HEAD PRIV2 "\n", 0, 3, UNRECOG},
 	{PRIV2 "\n", 0, 1, UNRECOG},
-	/* §2.5 sections */
+	/* behaviour.md §2.5 sections */
 	{"[Foo]\n", 0, 1, "unknown section '[Foo]'"},
 	{IF_HEAD "\n  [ Foo Bar ]  # x\n", 0, 4, "unknown section '[ Foo Bar ]'"},
 	{"[Fo+o]\n", 0, 1, UNRECOG},
@@ -202,7 +202,7 @@ static const struct err_case err_cases[] = {
 	{"[ Interface ]\nMTU = 1400\n", 0, 2, "'MTU' is only valid in [Interface]"},
 	{"[ Interface ]\nPostUp = x\n", 0, 2, "'PostUp' is only valid in [Interface]"},
 	{"[ Interface ]\nSaveConfig = true\n", 0, 2, "'SaveConfig' is only valid in [Interface]"},
-	/* §2.6 Address */
+	/* behaviour.md §2.6 Address */
 	{IF_HEAD "Address = 10.1\n", 0, 3, "Address: '10.1' is not an IP address or prefix"},
 	{IF_HEAD "Address = 010.0.0.1\n", 0, 3,
 	 "Address: '010.0.0.1' is not an IP address or prefix"},
@@ -232,7 +232,7 @@ static const struct err_case err_cases[] = {
 	 "Address: '10.0.0.1/255.255.255.0' is listed twice"},
 	{IF_HEAD "Address = fd00::1\nAddress = fd00:0::1/64\n", 0, 4,
 	 "Address: 'fd00:0::1/64' is listed twice"},
-	/* §2.6 DNS */
+	/* behaviour.md §2.6 DNS */
 	{IF_HEAD "DNS = 1.2.3\n", 0, 3, "DNS: '1.2.3' is not an IP address"},
 	{IF_HEAD "DNS = 1.2.3.4.5\n", 0, 3, "DNS: '1.2.3.4.5' is not an IP address"},
 	{IF_HEAD "DNS = 1.2.3.4:53\n", 0, 3, "DNS: '1.2.3.4:53' is not an IP address"},
@@ -247,7 +247,7 @@ static const struct err_case err_cases[] = {
 	 0, 3,
 	 "DNS: 'a123456789b123456789c123456789d123456789e123456789f123456789abcd.com' "
 	 "is not a valid domain name"},
-	/* §2.6 MTU */
+	/* behaviour.md §2.6 MTU */
 	{IF_HEAD "MTU = 1400x\n", 0, 3, "MTU: '1400x' is not a number from 68 to 65535"},
 	{IF_HEAD "MTU = +1400\n", 0, 3, "MTU: '+1400' is not a number from 68 to 65535"},
 	{IF_HEAD "MTU = 01400\n", 0, 3, "MTU: '01400' is not a number from 68 to 65535"},
@@ -259,7 +259,7 @@ static const struct err_case err_cases[] = {
 	 "MTU: 1279 is below 1280, which IPv6 addresses need"},
 	{IF_HEAD "Address = fd00::1/128\nMTU = 1000\nMTU = 1200\n", 0, 5,
 	 "MTU: 1200 is below 1280, which IPv6 addresses need"},
-	/* §2.6 Table */
+	/* behaviour.md §2.6 Table */
 	{IF_HEAD "Table = vpn2\n", 0, 3, "Table: 'vpn2" TABLE_ERR},
 	{IF_HEAD "Table = VPN\n", 0, 3, "Table: 'VPN" TABLE_ERR},
 	{IF_HEAD "Table = 0x1g\n", 0, 3, "Table: '0x1g" TABLE_ERR},
@@ -268,10 +268,10 @@ static const struct err_case err_cases[] = {
 	{IF_HEAD "Table = 4294967296\n", 0, 3, "Table: '4294967296" TABLE_ERR},
 	{IF_HEAD "Table = 1 2\n", 0, 3, "Table: '1 2" TABLE_ERR},
 	{IF_HEAD "Table = offf\n", 0, 3, "Table: 'offf" TABLE_ERR},
-	/* §2.6 SaveConfig */
+	/* behaviour.md §2.6 SaveConfig */
 	{IF_HEAD "SaveConfig = 1\n", 0, 3, "SaveConfig: '1' is neither true nor false"},
 	{IF_HEAD "SaveConfig =\n", 0, 3, "SaveConfig: '' is neither true nor false"},
-	/* §2.8 device keys */
+	/* behaviour.md §2.8 device keys */
 	{"[Interface]\nPrivateKey = " PRIV1 "x\n", 0, 2, "PrivateKey: " BADKEY},
 	{"[Interface]\nPrivateKey = EJJTn5DW112uS1wzCf0r+vDCll2OUnlVp5/k5SJ2gEB=\n", 0, 2,
 	 "PrivateKey: " BADKEY},
@@ -313,7 +313,7 @@ static const struct err_case err_cases[] = {
 	 "Endpoint: '192.0.2.1:0' has a port outside 1-65535"},
 	{IF_HEAD PEER_HEAD "Endpoint = [2001:db8::1]:65536\n", 0, 5,
 	 "Endpoint: '[2001:db8::1]:65536' has a port outside 1-65535"},
-	/* §2.8: a key pasted into a value that messages quote is hidden (fuzz-config) */
+	/* behaviour.md §2.8: a key pasted into a value that messages quote is hidden (fuzz-config) */
 	{IF_HEAD PEER_HEAD "Endpoint = " PRIV2 "\n", 0, 5, "Endpoint: '(hidden key)' has no port"},
 	{IF_HEAD PEER_HEAD "Endpoint = eDzzJljmY+H1FQMu8Uui FcvuIxZudfW5Pbdsuge4z3M=\n", 0, 5,
 	 "Endpoint: '(hidden key)' has no port"},
@@ -332,7 +332,7 @@ static const struct err_case err_cases[] = {
 	 "PersistentKeepalive: '0x10' is neither 0/off nor 1-65535"},
 	{IF_HEAD PEER_HEAD "PersistentKeepalive = on\n", 0, 5,
 	 "PersistentKeepalive: 'on' is neither 0/off nor 1-65535"},
-	/* §2.8 wrong section, unknown key, missing value */
+	/* behaviour.md §2.8 wrong section, unknown key, missing value */
 	{IF_HEAD PEER_HEAD "PrivateKey = " PRIV2 "\n", 0, 5, "'PrivateKey' is not valid in [Peer]"},
 	{IF_HEAD PEER_HEAD "fwmark = 1\n", 0, 5, "'FwMark' is not valid in [Peer]"},
 	{IF_HEAD PEER_HEAD "ListenPort =\n", 0, 5, "'ListenPort' is not valid in [Peer]"},
@@ -834,7 +834,7 @@ static void test_many_peers(void **state _unused_)
 	free(text);
 }
 
-/* Lenient mode (down, §2.11) */
+/* Lenient mode (down, behaviour.md §2.11) */
 
 static void test_lenient(void **state _unused_)
 {
@@ -983,7 +983,7 @@ static void test_load_names(void **state _unused_)
 	snprintf(want, sizeof(want), "wgq: Unable to read `%s': Is a directory\n", path);
 	assert_string_equal(err, want);
 	free(err);
-	/* the §6 j hint, only for up and only when ./NAME.conf exists */
+	/* the behaviour.md §6 j hint, only for up and only when ./NAME.conf exists */
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	snprintf(path, sizeof(path), "%s/names", tmpdir);
 	assert_int_equal(chdir(path), 0);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The kill switch (killswitch-netns §2, §3): its batches built in memory and parsed
+// The kill switch (killswitch-netns.md §2, §3): its batches built in memory and parsed
 // back with libnftnl, each rule's expressions compared with what nft 1.0.6 generates
-// for the listing of §3.2 (`nft --debug=netlink`); and the parser's rules for the keys.
+// for the listing of killswitch-netns.md §3.2 (`nft --debug=netlink`); and the parser's rules for the keys.
 // No socket, no root.
 
 #include <setjmp.h>
@@ -31,7 +31,7 @@
 #define MAX_MSGS  64
 #define TYPE(msg) ((NFNL_SUBSYS_NFTABLES << 8) | (msg))
 
-/* Expected expressions, one string per rule, from nft 1.0.6 for the §3.2 listing. */
+/* Expected expressions, one string per rule, from nft 1.0.6 for the killswitch-netns.md §3.2 listing. */
 
 /* icmpv6 type T ip6 hoplimit 255 accept, for T (hex) 85, 87 and 88 */
 #define ND_RULE(t)                                                                                 \
@@ -431,7 +431,7 @@ static void build_on_base(char *buf, const struct ks_params *p, struct batch *b)
 	split(buf, ks_build_install(buf, BUF_SIZE, NULL, &st, p), b);
 }
 
-/* No mark (a target, §5.6; killswitch on without one), no allows: no mark rule. */
+/* No mark (a target, killswitch-netns.md §5.6; killswitch on without one), no allows: no mark rule. */
 static void test_no_mark(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
@@ -448,7 +448,7 @@ static void test_no_mark(void **state)
 	check_rule(b.msg[5], "tun-wg0", want_tun[6], true);
 }
 
-/* A broken config (§2.3): an empty chain at lockdown, still jumped to. */
+/* A broken config (killswitch-netns.md §2.3): an empty chain at lockdown, still jumped to. */
 static void test_empty(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
@@ -528,7 +528,7 @@ static void test_parse_errors(void **state)
 	}
 }
 
-/* save writes the keys the config set, after SaveConfig (§2.5): level in lower case,
+/* save writes the keys the config set, after SaveConfig (killswitch-netns.md §2.5): level in lower case,
  * the allows on one line as written. */
 static void test_save(void **state)
 {
@@ -552,7 +552,7 @@ static void test_save(void **state)
 	cfg_clear(&cfg);
 }
 
-/* The §3.2 text form for --dry-run. */
+/* The killswitch-netns.md §3.2 text form for --dry-run. */
 static void test_print(void **state)
 {
 	char *text = NULL;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The namespace target (killswitch-netns §2, §5.2, §5.5): the Namespace key, naming
+// The namespace target (killswitch-netns.md §2, §5.2, §5.5): the Namespace key, naming
 // and opening a target, the /etc/netns file texts, save and strip. Needs no root.
 
 #include <setjmp.h>
@@ -268,7 +268,7 @@ static void test_nsswitch_text(void **state)
 	assert_string_equal(d, want);
 }
 
-/* The move and `lo up` requests (§5.4 steps 4 and 5). */
+/* The move and `lo up` requests (killswitch-netns.md §5.4 steps 4 and 5). */
 static void test_link_builders(void **state)
 {
 	_Alignas(8) char buf[NL_SMALL_MSG];

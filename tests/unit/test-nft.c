@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The nf_tables batches of nft.c, built in memory and parsed back with libnftnl
-// (spec §3.9 step 5, §4.1 step 8, §7.4). No socket, no root.
+// (behaviour.md §3.9 step 5, §4.1 step 8, §7.4). No socket, no root.
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -106,7 +106,7 @@ struct exp_chain {
 	int32_t prio;
 };
 
-/* In the order of wg-quick's text (spec §3.9 step 5). */
+/* In the order of wg-quick's text (behaviour.md §3.9 step 5). */
 static const struct exp_chain exp_chains[] = {
 	{"preraw", NF_INET_PRE_ROUTING, -300},
 	{"premangle", NF_INET_PRE_ROUTING, -150},

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The step runner (spec §4.4, §6 b): undo only completed changes, in reverse order,
+// The step runner (behaviour.md §4.4, §6 b): undo only completed changes, in reverse order,
 // exactly once; a signal between steps rolls back; hooks' %i expansion.
 
 #include <setjmp.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// The route list of up (spec §3.8): read-back masking, de-duplication, wg-quick's sort
-// order, the covering check; and the automatic MTU rule (§3.6).
+// The route list of up (behaviour.md §3.8): read-back masking, de-duplication, wg-quick's sort
+// order, the covering check; and the automatic MTU rule (behaviour.md §3.6).
 
 #include <arpa/inet.h>
 #include <setjmp.h>

@@ -1160,7 +1160,7 @@ static void test_route_dump_malformed(void **state)
 }
 
 // clang-format off
-/* The MTU rule of spec §3.6: metric unless locked, else the output device. */
+/* The MTU rule of behaviour.md §3.6: metric unless locked, else the output device. */
 static const struct mtu_case {
 	const char *name;
 	struct route_reply route;

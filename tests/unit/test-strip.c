@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Copyright (C) 2026 The wgq developers
 //
-// `strip` (spec §4.3): byte-identical to wg-quick. Each output is checked against the
+// `strip` (behaviour.md §4.3): byte-identical to wg-quick. Each output is checked against the
 // recorded strip.out where there is one, and against a small independent model of
 // wg-quick's read loop otherwise.
 
@@ -283,7 +283,7 @@ static void check_case(const char *name)
 	redirect_start(&err, STDERR_FILENO, "stderr");
 	r = cfg_load(path, 0, &f, &cfg);
 	errtext = redirect_end(&err, &elen);
-	/* wgq refuses this one on purpose (§2.4, §6 a) */
+	/* wgq refuses this one on purpose (behaviour.md §2.4, §6 a) */
 	if (streq(name, "badaddr.conf")) {
 		snprintf(want, sizeof(want), "wgq: %s:3: %s\n", path, UNRECOG);
 		assert_int_equal(r, -EINVAL);

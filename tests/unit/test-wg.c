@@ -2,7 +2,7 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The WireGuard device layer without a device: WG_CMD_SET_DEVICE splitting (spec
-// §7.3), merging of multipart WG_CMD_GET_DEVICE replies, and the UAPI text (§7.5).
+// behaviour.md §7.3), merging of multipart WG_CMD_GET_DEVICE replies, and the UAPI text (behaviour.md §7.5).
 // The keys below are made-up test data; still, failures never print them.
 
 #include <setjmp.h>
