@@ -56,10 +56,10 @@ for my $d (keys %D) {
 }
 
 # Files about the kill switch or the namespace target.
-my $KS_FILES = qr{(?:^|/)(?:firewall/killswitch[^/]*|tunnel/ks-tunnel[^/]*|tunnel/up-killswitch[^/]*|tunnel/up-netns[^/]*|system/netns[^/]*|cli/cmd-killswitch[^/]*|unit/test-killswitch\.c|unit/test-netns\.c|netns/killswitch[^/]*|netns/netns-[^/]*|netns/ks-[^/]*)$};
+my $KS_FILES = qr{(?:^|/)(?:firewall/killswitch[^/]*|tunnel/ks-tunnel[^/]*|tunnel/up-killswitch[^/]*|tunnel/up-netns[^/]*|system/netns[^/]*|cli/cmd-killswitch[^/]*|unit/test-killswitch\.c|unit/test-ks[^/]*|unit/test-netns\.c|netns/killswitch[^/]*|netns/netns-[^/]*|netns/ks-[^/]*)$};
 
 # Files whose every citation is of killswitch-netns.md (reviewed): no "guessed" report.
-my $KS_PURE = qr{(?:^|/)(?:firewall/killswitch[^/]*|tunnel/ks-tunnel[^/]*|cli/cmd-killswitch[^/]*|system/netns[^/]*|unit/test-killswitch\.c)$};
+my $KS_PURE = qr{(?:^|/)(?:firewall/killswitch[^/]*|tunnel/ks-tunnel[^/]*|cli/cmd-killswitch[^/]*|system/netns[^/]*|unit/test-killswitch\.c|unit/test-ks[^/]*)$};
 
 # Reviewed by hand: [file suffix ("*": any file, for comments that may move), a piece of
 # the line, section, document].
