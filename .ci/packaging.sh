@@ -38,7 +38,8 @@ version=$(meson introspect --projectinfo "$W/dist-build" |
 tarball=$W/dist-build/meson-dist/wgq-$version.tar.xz
 check "tarball wgq-$version.tar.xz" yes "$([ -f "$tarball" ] && echo yes || echo no)"
 tar -tJf "$tarball" | sed 's|^[^/]*/||' | sort >"$W/tar.list"
-for f in meson.build meson_options.txt COPYING README.md man/wgq.8 man/meson.build \
+for f in meson.build meson_options.txt COPYING README.md HACKING.md doc/behaviour.md \
+	doc/killswitch-netns.md tools/layers.sh tools/cite.sh man/wgq.8 man/meson.build \
 	completions/bash/wgq completions/zsh/_wgq completions/fish/wgq.fish \
 	completions/meson.build contrib/README.md contrib/meson.build \
 	contrib/systemd/wgq@.service.in contrib/systemd/wgq.target \

@@ -79,7 +79,7 @@ floor_prepare() {
 	[ ! -d /sys/module/wireguard ] || echo "link add dev $1 type wireguard" >>"$d.up"
 	conf_list Address | sed "s|.*|address add & dev $1|" >>"$d.up"
 	echo "link set mtu $(floor_mtu) up dev $1" >>"$d.up"
-	# wgq's order (spec §3.8): ::/0 sorts before 0.0.0.0/0.
+	# wgq's order (behaviour.md §3.8): ::/0 sorts before 0.0.0.0/0.
 	for p in $(conf_list AllowedIPs | LC_ALL=C sort -r); do
 		case $p in
 		::/0) floor_tunnel ip6 "$p" : ;;
