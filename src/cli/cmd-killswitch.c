@@ -58,7 +58,7 @@ static bool running(struct nl_sock *genl, const char *ifname, uint32_t *mark)
 struct ks_at {
 	struct netns_target ns;
 	struct nl_sock *nft;  /* here: this namespace's; with a target: H's (its mark part) */
-	char cmd[PATH_MAX + 64]; /* the logged command of a batch */
+	char cmd[LOG_LINE_MAX]; /* the logged command of a batch */
 };
 
 static int at_open(struct ks_at *at, const char *flag, const struct cfg *cfg, const char *path)
@@ -102,16 +102,17 @@ static int on_broken(struct ks_at *at, const char *ifname, bool dry_run)
 {
 	struct ks_params p = { .ifname = ifname, .level = CFG_KS_LOCKDOWN, .empty = true };
 	struct nl_sock **nft = at_nft(at);
+	struct log_line l;
 	int r = 0;
 
-	log_cmd("%s", at->cmd);
+	log_line(&l, "%s", at->cmd);
 	if (!dry_run) {
 		r = *nft ? 0 : nl_open(nft, NETLINK_NETFILTER);
 		r = r ?: ks_install(*nft, &p);
 		if (r == -EPROTO)
 			log_error("kill switch for %s could not be verified", ifname);
-		else if (r < 0)
-			log_step_error(at->cmd, r);
+		else
+			(void)log_line_end(&l, r);
 	}
 	return -EINVAL;
 }
@@ -188,12 +189,10 @@ static int ks_off_all(struct ks_at *at, bool dry_run)
 {
 	if (!kst_engaged(at_nft(at)))
 		return 0;
-	log_cmd("%s", at->cmd);
-	int r = dry_run ? 0 : ks_remove_all(*at_nft(at));
+	struct log_line l;
 
-	if (r < 0)
-		log_step_error(at->cmd, r);
-	return r;
+	log_line(&l, "%s", at->cmd);
+	return log_line_end(&l, dry_run ? 0 : ks_remove_all(*at_nft(at)));
 }
 
 static int ks_off(const char *arg, const struct cmd_opts *opts)
