@@ -214,12 +214,25 @@ static int plan_wanted_routes(struct reload_ctx *c, struct route_plan *p)
 	return 0;
 }
 
+/* Still every route, the dump of read_state(): no step before this one changed a
+ * route (an address added or removed changes prefix routes, the full-tunnel step its
+ * table's routes; the device, MTU and kill-switch steps change none). */
+static bool early_routes_valid(const struct reload_ctx *c)
+{
+	return c->rt0 && !reload_any(c->addr_changed) && !reload_any(c->ft0) &&
+	       !reload_any(c->ft1);
+}
+
 static int read_route_plan(struct reload_ctx *c, struct route_plan *p)
 {
 	int r = read_old(c, p);
 
-	if (r == 0)
+	if (r == 0 && early_routes_valid(c)) {
+		p->rt = TAKE_PTR(c->rt0);
+		p->n_rt = c->n_rt0;
+	} else if (r == 0) {
 		r = reload_dump_routes(c, &p->rt, &p->n_rt);
+	}
 	if (r == 0)
 		r = plan_wanted_routes(c, p);
 	if (r == 0)
