@@ -19,6 +19,13 @@ struct want_route {
 	const char *table_text;
 };
 
+/* A set of routes by family, prefix length, table and address (reload_route_cmp's
+ * fields): open addressing, a power of two of slots at least twice the routes. */
+struct route_set {
+	const struct rtnl_route **slot;
+	size_t mask;
+};
+
 struct route_plan {
 	struct rtnl_route *old; /* the allowed IPs before, as table 0 routes, */
 	size_t n_old;
@@ -27,10 +34,11 @@ struct route_plan {
 	size_t n_want;
 	struct rtnl_route *rt; /* every route now */
 	size_t n_rt;
-	/* For lookups in O(log n), sorted (reload_route_cmp): a server has 10 000s of routes. */
+	/* For lookups in O(1): a server has 10 000s of routes. */
 	struct rtnl_route *want_keys; /* the wanted routes */
 	struct rtnl_route *present;   /* wgq's routes now */
 	size_t n_present;
+	struct route_set want_set, present_set;
 };
 
 static void route_plan_free(struct route_plan *p)
@@ -40,6 +48,54 @@ static void route_plan_free(struct route_plan *p)
 	free(p->rt);
 	free(p->want_keys);
 	free(p->present);
+	free(p->want_set.slot);
+	free(p->present_set.slot);
+}
+
+/* Every bit of x moves every bit of the result (MurmurHash3's 64-bit finalizer). */
+static uint64_t mix64(uint64_t x)
+{
+	x = (x ^ x >> 33) * 0xff51afd7ed558ccdULL;
+	x = (x ^ x >> 33) * 0xc4ceb9fe1a85ec53ULL;
+	return x ^ x >> 33;
+}
+
+static size_t route_hash(const struct rtnl_route *r)
+{
+	uint8_t a[16] = { 0 };
+	uint64_t x, y;
+
+	memcpy(a, r->dst, rtnl_addr_len(r->family)); /* the bytes reload_route_cmp compares */
+	memcpy(&x, a, 8);
+	memcpy(&y, a + 8, 8);
+	return (size_t)mix64(x ^ mix64(y ^ ((uint64_t)r->family << 40 |
+					     (uint64_t)r->dst_len << 32 | r->table)));
+}
+
+static const struct rtnl_route **route_set_find(const struct route_set *s,
+						const struct rtnl_route *r)
+{
+	size_t i = route_hash(r) & s->mask;
+
+	while (s->slot[i] && reload_route_cmp(s->slot[i], r))
+		i = (i + 1) & s->mask;
+	return &s->slot[i];
+}
+
+/* The set of the n routes at r (kept there: the set points into it). */
+static int route_set_fill(struct route_set *s, const struct rtnl_route *r, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size *= 2;
+	s->slot = calloc(size, sizeof(*s->slot));
+	if (!s->slot)
+		return -ENOMEM;
+	s->mask = size - 1;
+	for (size_t i = 0; i < n; i++)
+		*route_set_find(s, &r[i]) = &r[i];
+	return 0;
 }
 
 static bool was_allowed(struct route_plan *p, const struct rtnl_route *r)
@@ -55,14 +111,14 @@ static bool was_allowed(struct route_plan *p, const struct rtnl_route *r)
 
 static bool wanted(const struct route_plan *p, const struct rtnl_route *r)
 {
-	return bsearch(r, p->want_keys, p->n_want, sizeof(*r), reload_route_cmp);
+	return *route_set_find(&p->want_set, r);
 }
 
 static bool present(const struct route_plan *p, const struct want_route *w)
 {
 	struct rtnl_route key = reload_route_key(&w->e, w->table);
 
-	return bsearch(&key, p->present, p->n_present, sizeof(key), reload_route_cmp);
+	return *route_set_find(&p->present_set, &key);
 }
 
 /* The allowed IPs before, masked, for was_allowed() (repeats do no harm there: no
@@ -91,7 +147,7 @@ static int read_old(struct reload_ctx *c, struct route_plan *p)
 	return 0;
 }
 
-/* The sorted lookups of wanted() and present(). */
+/* The sets of wanted() and present(). */
 static int index_routes(struct reload_ctx *c, struct route_plan *p)
 {
 	p->want_keys = calloc(p->n_want + 1, sizeof(*p->want_keys));
@@ -103,9 +159,8 @@ static int index_routes(struct reload_ctx *c, struct route_plan *p)
 	for (size_t i = 0; i < p->n_rt; i++)
 		if (reload_wgq_route(c, &p->rt[i]))
 			p->present[p->n_present++] = p->rt[i];
-	qsort(p->want_keys, p->n_want, sizeof(*p->want_keys), reload_route_cmp);
-	qsort(p->present, p->n_present, sizeof(*p->present), reload_route_cmp);
-	return 0;
+	return route_set_fill(&p->want_set, p->want_keys, p->n_want) ?:
+	       route_set_fill(&p->present_set, p->present, p->n_present);
 }
 
 /* Is r in the table where the config's routes go, a route up would have made there?
@@ -214,12 +269,25 @@ static int plan_wanted_routes(struct reload_ctx *c, struct route_plan *p)
 	return 0;
 }
 
+/* Still every route, the dump of read_state(): no step before this one changed a
+ * route (an address added or removed changes prefix routes, the full-tunnel step its
+ * table's routes; the device, MTU and kill-switch steps change none). */
+static bool early_routes_valid(const struct reload_ctx *c)
+{
+	return c->rt0 && !reload_any(c->addr_changed) && !reload_any(c->ft0) &&
+	       !reload_any(c->ft1);
+}
+
 static int read_route_plan(struct reload_ctx *c, struct route_plan *p)
 {
 	int r = read_old(c, p);
 
-	if (r == 0)
+	if (r == 0 && early_routes_valid(c)) {
+		p->rt = TAKE_PTR(c->rt0);
+		p->n_rt = c->n_rt0;
+	} else if (r == 0) {
 		r = reload_dump_routes(c, &p->rt, &p->n_rt);
+	}
 	if (r == 0)
 		r = plan_wanted_routes(c, p);
 	if (r == 0)

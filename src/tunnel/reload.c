@@ -127,6 +127,8 @@ static int read_state(struct reload_ctx *c)
 
 	if (c->t.ns.kind != NETNS_NONE)
 		wg_uapi_ahead_free(&c->ahead); /* asked in H: the device may be T's */
+	if (c->ahead && routes_dump(tunnel_rtnl(&c->t), 0, &c->rt0, &c->n_rt0) < 0)
+		c->n_rt0 = 0; /* the routes step dumps them itself */
 	r = wg_get_device_ahead(tunnel_genl(&c->t), c->t.ifname, &c->ahead, &c->cur);
 
 	snprintf(cmd, sizeof(cmd), "wg showconf %s", c->t.ifname);
@@ -411,6 +413,7 @@ void reload_ctx_free(struct reload_ctx *c)
 	free(c->snap);
 	free(c->dns0);
 	wg_uapi_ahead_free(&c->ahead);
+	free(c->rt0);
 }
 
 int reload_run(struct reload_ctx *c)

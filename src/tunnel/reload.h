@@ -46,6 +46,8 @@ struct reload_ctx {
 	struct wg_device dev; /* read back for the MTU when the device step changed it */
 	uint32_t ft_mark;     /* the full tunnel's table and mark as fulltunnel_add left it */
 	struct wg_uapi_ahead *ahead; /* the device's get=1, sent before the config is read */
+	struct rtnl_route *rt0; /* every route, dumped while the daemon builds that reply; */
+	size_t n_rt0;		/* the routes step takes it when nothing changed them since */
 	struct tunnel t;      /* plan, config, sockets, interface, namespace */
 };
 
