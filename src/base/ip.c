@@ -123,7 +123,7 @@ static int parse_groups(struct ipv6_text *t)
 /* s[0..n): eight groups, or fewer with one "::" standing for at least one zero group. */
 static int parse_ipv6(const char *s, size_t n, uint8_t out[static 16])
 {
-	struct ipv6_text t = {.s = s, .n = n, .gap = SIZE_MAX};
+	struct ipv6_text t = { .s = s, .n = n, .gap = SIZE_MAX };
 
 	if (!n)
 		return -EINVAL;
@@ -150,7 +150,7 @@ static int parse_ipv6(const char *s, size_t n, uint8_t out[static 16])
  * of it does, so this also decides as "the family by a ':' in the text". */
 static int parse_address(const char *s, size_t n, int *family, uint8_t addr[16])
 {
-	uint8_t buf[16] = {0};
+	uint8_t buf[16] = { 0 };
 
 	if (parse_ipv4(s, n, buf) == 0)
 		*family = AF_INET;
@@ -227,7 +227,7 @@ void ip_mask(int family, uint8_t addr[16], uint8_t len)
 
 bool ip_covers(int family, const uint8_t *a, uint8_t alen, const uint8_t *b, uint8_t blen)
 {
-	uint8_t ma[16] = {0}, mb[16] = {0};
+	uint8_t ma[16] = { 0 }, mb[16] = { 0 };
 	unsigned bytes = family_bits(family) / 8;
 
 	if (alen > blen || alen > family_bits(family))

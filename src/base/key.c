@@ -20,7 +20,7 @@ static int in_range_mask(int c, int lo, int hi)
 
 /* Base64 is decoded eight characters at a time, one a byte of a 64-bit word ("lane"),
  * with arithmetic that no carry or borrow takes from one lane to the next. */
-#define LANES(b) ((uint64_t)(b) * 0x0101010101010101ULL)
+#define LANES(b) ((uint64_t)(b)*0x0101010101010101ULL)
 #define HIGH	 LANES(0x80)
 
 /* Bit 7 of each lane: is the character t or more? hx lanes are 0x80 + a character

@@ -74,7 +74,7 @@ void log_print(enum log_kind kind, const char *fmt, ...)
 		}
 	}
 	buf[len++] = '\n';
-	fflush(stderr); /* anything stdio still holds for stderr comes first */
+	fflush(stderr);			    /* anything stdio still holds for stderr comes first */
 	write_all(STDERR_FILENO, buf, len); /* a failing stderr is not reported */
 	errno = saved;
 }

@@ -21,9 +21,9 @@ enum log_kind {
 
 /* One line on stderr, flushed. */
 void log_print(enum log_kind kind, const char *fmt, ...) _printf_format_(2, 3);
-#define log_cmd(...) log_print(LOG_CMD, __VA_ARGS__)
-#define log_bang(...) log_print(LOG_BANG, __VA_ARGS__)
-#define log_error(...) log_print(LOG_ERROR, __VA_ARGS__)
+#define log_cmd(...)	 log_print(LOG_CMD, __VA_ARGS__)
+#define log_bang(...)	 log_print(LOG_BANG, __VA_ARGS__)
+#define log_error(...)	 log_print(LOG_ERROR, __VA_ARGS__)
 #define log_warning(...) log_print(LOG_WARNING, __VA_ARGS__)
 /* The kernel's text about the last failed request (a netlink extended ack), appended
  * by log_step_error(); NULL clears it. Set by the netlink layer for each request. */

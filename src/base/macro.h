@@ -10,30 +10,30 @@
 #include <string.h>
 #include <unistd.h>
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_(f)	      __attribute__((cleanup(f)))
 #define _printf_format_(a, b) __attribute__((format(printf, a, b)))
-#define _must_check_ __attribute__((warn_unused_result))
-#define _unused_ __attribute__((unused))
-#define _noreturn_ __attribute__((noreturn))
+#define _must_check_	      __attribute__((warn_unused_result))
+#define _unused_	      __attribute__((unused))
+#define _noreturn_	      __attribute__((noreturn))
 
 /* Fails to compile when given a pointer instead of an array. */
-#define ARRAY_SIZE(a)                                                                     \
-	(sizeof(a) / sizeof((a)[0]) +                                                     \
-	 0 * sizeof(char[1 - 2 * __builtin_types_compatible_p(__typeof__(a),              \
-							      __typeof__(&(a)[0]))]))
+#define ARRAY_SIZE(a)                                                                              \
+	(sizeof(a) / sizeof((a)[0]) +                                                              \
+	 0 * sizeof(char[1 -                                                                       \
+			 2 * __builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0]))]))
 
-#define TAKE_PTR(p)                                                                       \
-	({                                                                                \
-		__typeof__(p) _p = (p);                                                   \
-		(p) = NULL;                                                               \
-		_p;                                                                       \
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) _p = (p);                                                            \
+		(p) = NULL;                                                                        \
+		_p;                                                                                \
 	})
 
-#define TAKE_FD(fd)                                                                       \
-	({                                                                                \
-		int _fd = (fd);                                                           \
-		(fd) = -1;                                                                \
-		_fd;                                                                      \
+#define TAKE_FD(fd)                                                                                \
+	({                                                                                         \
+		int _fd = (fd);                                                                    \
+		(fd) = -1;                                                                         \
+		_fd;                                                                               \
 	})
 
 static inline void freep(void *p)

@@ -49,9 +49,8 @@ bool plan_interrupted(void)
 int plan_push_undo(struct plan *p, plan_undo_fn fn, const void *data, size_t size)
 {
 	void *copy = malloc(size ? size : 1);
-	struct plan_undo *u = copy ? array_append(&p->undo, &p->n_undo, &p->cap_undo,
-						   sizeof(*u))
-				   : NULL;
+	struct plan_undo *u =
+		copy ? array_append(&p->undo, &p->n_undo, &p->cap_undo, sizeof(*u)) : NULL;
 
 	if (!u) {
 		free(copy);

@@ -57,7 +57,7 @@ static bool running(struct nl_sock *genl, const char *ifname, uint32_t *mark)
  * opened there, else wgq's own namespace (killswitch-netns.md §2.2, §5.6). */
 struct ks_at {
 	struct netns_target ns;
-	struct nl_sock *nft;  /* here: this namespace's; with a target: H's (its mark part) */
+	struct nl_sock *nft;	/* here: this namespace's; with a target: H's (its mark part) */
 	char cmd[LOG_LINE_MAX]; /* the logged command of a batch */
 };
 
@@ -205,8 +205,9 @@ static int ks_off(const char *arg, const struct cmd_opts *opts)
 	if (r == 0 && opts->all)
 		return ks_off_all(&at, opts->dry_run);
 	r = r ?: ifname_of(arg, ifname);
-	r = r ?: kst_remove_in(at_nft(&at), at_target(&at) ? at.ns.given : NULL, ifname,
-			       opts->dry_run, &removed);
+	r = r
+		    ?: kst_remove_in(at_nft(&at), at_target(&at) ? at.ns.given : NULL, ifname,
+				     opts->dry_run, &removed);
 	/* With a target, H's mark-only part goes too. */
 	if (r == 0 && at_target(&at))
 		r = kst_remove(&at.nft, ifname, opts->dry_run, &h);
@@ -249,8 +250,8 @@ static bool status_line(struct nl_sock *genl, const struct ks_state *st, const c
 	uint32_t mark = 0;
 
 	if (!c) {
-		bool expected =
-			file == CFG_KS_LOCKDOWN || (file == CFG_KS_ON && running(genl, ifname, &mark));
+		bool expected = file == CFG_KS_LOCKDOWN ||
+				(file == CFG_KS_ON && running(genl, ifname, &mark));
 
 		if (expected)
 			printf("%s: %s, MISSING\n", ifname, ks_level_name(file));
@@ -288,8 +289,8 @@ static bool read_quietly(const char *arg, struct cfg *cfg, char **path)
 	}
 	if (read_file(*path, 1 << 20, READ_FILE_SECRET, &text, &len) < 0)
 		return false;
-	if (cfg_parser_new(&p, cfg, &opts) == 0 &&
-	    cfg_parser_feed_buffer(p, text, len) == 0 && cfg_parser_finish(p) == 0)
+	if (cfg_parser_new(&p, cfg, &opts) == 0 && cfg_parser_feed_buffer(p, text, len) == 0 &&
+	    cfg_parser_finish(p) == 0)
 		ok = true;
 	cfg_parser_free(p);
 	return ok;
@@ -305,7 +306,8 @@ static enum cfg_ks_level file_level(const char *arg)
 	return level;
 }
 
-/* off and status: the target from --netns, else from the file's Namespace (killswitch-netns.md §2.3). */
+/* off and status: the target from --netns, else from the file's Namespace
+ * (killswitch-netns.md §2.3). */
 static int at_open_quietly(struct ks_at *at, const char *flag, const char *arg)
 {
 	_cleanup_free_ char *path = NULL;

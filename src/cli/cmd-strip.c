@@ -12,8 +12,8 @@
 
 int cmd_strip(const char *arg, const struct cmd_opts *opts _unused_)
 {
-	_cleanup_(cfg_file_clear) struct cfg_file file = {0};
-	_cleanup_(cfg_clear) struct cfg cfg = {0};
+	_cleanup_(cfg_file_clear) struct cfg_file file = { 0 };
+	_cleanup_(cfg_clear) struct cfg cfg = { 0 };
 	int r;
 
 	r = cfg_load(arg, 0, &file, &cfg);

@@ -6,11 +6,11 @@
 
 struct cmd_opts {
 	bool dry_run;
-	const char *netns; /* --netns NAME|PID|PATH, or NULL (killswitch-netns.md §2.2) */
-	bool no_dns;       /* --no-dns */
+	const char *netns;  /* --netns NAME|PID|PATH, or NULL (killswitch-netns.md §2.2) */
+	bool no_dns;	    /* --no-dns */
 	int kill_switch;    /* --kill-switch: an enum cfg_ks_level, 0 when not given */
 	const char *action; /* killswitch: on, off or status */
-	bool all;           /* killswitch off --all */
+	bool all;	    /* killswitch off --all */
 };
 
 /* Each returns 0 on success or a negative errno; messages are already printed. */

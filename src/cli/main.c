@@ -26,11 +26,11 @@ struct command {
 	const char *name;
 	int (*run)(const char *arg, const struct cmd_opts *opts);
 	enum root_need root;
-	bool dry_run; /* accepts --dry-run */
-	bool netns;   /* accepts --netns X */
-	bool no_dns;  /* accepts --no-dns */
+	bool dry_run;	  /* accepts --dry-run */
+	bool netns;	  /* accepts --netns X */
+	bool no_dns;	  /* accepts --no-dns */
 	bool kill_switch; /* accepts --kill-switch[=LEVEL] */
-	bool locks;   /* takes the interface lock (lock.h) unless it is a dry run */
+	bool locks;	  /* takes the interface lock (lock.h) unless it is a dry run */
 	const char *help;
 	bool own_synopsis; /* another grammar: a synopsis line of its own */
 };
@@ -67,17 +67,19 @@ static void usage(void)
 		fprintf(stderr, "%s%s", sep, commands[i].name);
 		sep = " | ";
 	}
-	fprintf(stderr, " ] --dry-run [ CONFIG_FILE | INTERFACE ]\n"
-			"       %s killswitch [ on | off | status ] [ CONFIG_FILE | INTERFACE ]\n"
-			"       %s killswitch off --all\n"
-			"       %s [ -h | --help | help | --version ]\n\n",
+	fprintf(stderr,
+		" ] --dry-run [ CONFIG_FILE | INTERFACE ]\n"
+		"       %s killswitch [ on | off | status ] [ CONFIG_FILE | INTERFACE ]\n"
+		"       %s killswitch off --all\n"
+		"       %s [ -h | --help | help | --version ]\n\n",
 		prog, prog, prog);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(stderr, "  %-7s %s\n", commands[i].name, commands[i].help);
 	fputs("\n"
 	      "  --dry-run  print the [#] plan and change nothing\n"
 	      "  --netns NAME|PID|PATH\n"
-	      "             up, down, save, reload, killswitch: the interface lives in that network\n"
+	      "             up, down, save, reload, killswitch: the interface lives in that "
+	      "network\n"
 	      "             namespace (overrides Namespace)\n"
 	      "  --no-dns   up, reload: ignore the config's DNS entries\n"
 	      "  --kill-switch[=on|lockdown]\n"
@@ -299,8 +301,7 @@ static int check_options(const struct command *cmd, const struct cmd_opts *opts)
 }
 
 /* killswitch on ARG, off ARG, off --all, status [ARG]. */
-static int check_killswitch(const char **words, int n, struct cmd_opts *opts,
-			    const char **arg)
+static int check_killswitch(const char **words, int n, struct cmd_opts *opts, const char **arg)
 {
 	const char *act = n >= 2 ? words[1] : NULL;
 
@@ -387,8 +388,8 @@ int main(int argc, char **argv)
 	const char *arg = NULL;
 
 	log_init(argv[0]);
-	if (argc == 2 && (streq(argv[1], "-h") || streq(argv[1], "--help") ||
-			  streq(argv[1], "help"))) {
+	if (argc == 2 &&
+	    (streq(argv[1], "-h") || streq(argv[1], "--help") || streq(argv[1], "help"))) {
 		usage();
 		return EXIT_SUCCESS;
 	}

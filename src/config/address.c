@@ -77,7 +77,7 @@ static int push_address(struct cfg_address **arr, size_t *cap, size_t *n, struct
  * what kind, or NULL. */
 static const char *unassignable(const struct cfg_address *a)
 {
-	static const uint8_t any[16], loopback[16] = {[15] = 1};
+	static const uint8_t any[16], loopback[16] = { [15] = 1 };
 
 	if (a->family != AF_INET6)
 		return NULL;
@@ -91,7 +91,7 @@ static const char *unassignable(const struct cfg_address *a)
 int cfgp_add_address(struct cfg_parser *p, char *entry)
 {
 	struct cfg *cfg = p->cfg;
-	struct cfg_address a = {.line = p->line};
+	struct cfg_address a = { .line = p->line };
 	const char *kind;
 
 	if (parse_address(entry, &a) < 0)
@@ -115,7 +115,7 @@ static bool has_host_bits(const struct cfg_address *a)
 int cfgp_add_ks_allow(struct cfg_parser *p, char *entry)
 {
 	struct cfg *cfg = p->cfg;
-	struct cfg_address a = {.line = p->line};
+	struct cfg_address a = { .line = p->line };
 
 	if (parse_address(entry, &a) < 0)
 		return cfgp_fail_own(p, "KillSwitchAllow: '%s' is not an IP prefix", entry);

@@ -179,7 +179,7 @@ static void hide_keys(char *msg)
 }
 
 _printf_format_(4, 0) static int vfail(struct cfg_parser *p, unsigned line, bool fatal,
-					 const char *fmt, va_list ap)
+				       const char *fmt, va_list ap)
 {
 	char *msg = NULL;
 	struct cfg_warning *w;
@@ -194,7 +194,7 @@ _printf_format_(4, 0) static int vfail(struct cfg_parser *p, unsigned line, bool
 			return -ENOMEM;
 		}
 		p->warnings = w;
-		w[p->n_warnings++] = (struct cfg_warning){.line = line, .msg = msg};
+		w[p->n_warnings++] = (struct cfg_warning){ .line = line, .msg = msg };
 		return 0;
 	}
 	free(p->err);
@@ -297,7 +297,7 @@ static int split_line(struct cfg_parser *p, const char *text, size_t len, struct
 		value = cfgp_trim_range(eq + 1, &value_len);
 	}
 	key = cfgp_trim_range(text, &key_len);
-	*l = (struct cfg_line){.text = text, .len = len, .dkey = p->buf, .key_len = key_len};
+	*l = (struct cfg_line){ .text = text, .len = len, .dkey = p->buf, .key_len = key_len };
 	out = squeeze(l->dkey, key, key_len);
 	l->dkey_len = (size_t)(out - l->dkey) - 1;
 	/* Without whitespace inside, both views are the same string. value and dvalue may
@@ -424,7 +424,7 @@ static int start_peer(struct cfg_parser *p)
 	peer = wgdev_add_peer(dev);
 	if (!peer)
 		return -ENOMEM;
-	keys[dev->n_peers - 1] = (struct cfg_peer_key){0};
+	keys[dev->n_peers - 1] = (struct cfg_peer_key){ 0 };
 	peer->line = p->line;
 	peer->flags = WGPEER_REPLACE_ALLOWEDIPS;
 	p->peer_entries = 0;
@@ -577,7 +577,8 @@ static int feed_line(struct cfg_parser *p, unsigned lineno, const char *line, si
 	if (p->failed)
 		return -EINVAL;
 	p->line = lineno;
-	/* wg-quick accepts any length and drops NULs; wgq refuses both (behaviour.md §2.3, §6 a). */
+	/* wg-quick accepts any length and drops NULs; wgq refuses both
+	 * (behaviour.md §2.3, §6 a). */
 	if (len > CFG_LINE_MAX)
 		return cfgp_fail(p, lineno, "line is longer than 65535 bytes");
 	if (may_have_nul && memchr(line, '\0', len))

@@ -62,17 +62,17 @@ struct cfg {
 	uint32_t mtu; /* 0: automatic */
 	unsigned mtu_line;
 	enum cfg_table_mode table_mode;
-	uint32_t table; /* with CFG_TABLE_ID */
+	uint32_t table;	  /* with CFG_TABLE_ID */
 	char *table_text; /* as written, NULL when Table was not set (or empty) */
 	unsigned table_line;
 	bool save_config;
 	bool has_save_config; /* a SaveConfig line was seen */
-	char *netns; /* Namespace = NAME (killswitch-netns.md §2.1), NULL when unset */
+	char *netns;	      /* Namespace = NAME (killswitch-netns.md §2.1), NULL when unset */
 	unsigned netns_line;
 	struct cfg_hook *hooks[CFG_HOOK_KINDS];
 	size_t n_hooks[CFG_HOOK_KINDS];
 	enum cfg_ks_level kill_switch;
-	unsigned kill_switch_line; /* 0: no KillSwitch line */
+	unsigned kill_switch_line;     /* 0: no KillSwitch line */
 	struct cfg_address *ks_allows; /* KillSwitchAllow prefixes, config order */
 	size_t n_ks_allows;
 
@@ -80,8 +80,8 @@ struct cfg {
 	struct wg_device dev;
 	bool has_fwmark_line; /* the config had a FwMark line (save keeps it, behaviour.md §6 h) */
 
-	/* The kept lines (behaviour.md §2.7), each followed by '\n': exactly what strip prints before
-	 * its final extra newline. */
+	/* The kept lines (behaviour.md §2.7), each followed by '\n': exactly what strip prints
+	 * before its final extra newline. */
 	char *stripped;
 	size_t stripped_len;
 };
@@ -90,7 +90,7 @@ struct cfg {
 struct cfg_options {
 	const char *const *rt_tables_dirs; /* NULL-terminated, default /etc/iproute2,
 					      /usr/share/iproute2 */
-	bool lenient;                       /* down: only wgq's own keys are fatal (behaviour.md §2.11) */
+	bool lenient; /* down: only wgq's own keys are fatal (behaviour.md §2.11) */
 };
 
 struct cfg_parser;

@@ -249,7 +249,7 @@ static int resolve_peer(struct wg_peer *peer, long retries, const char *path)
 {
 	char host[NI_MAXHOST], port[NI_MAXSERV];
 	const char *text = peer->endpoint_text, *err = NULL;
-	struct gai_failure f = {0};
+	struct gai_failure f = { 0 };
 	int r;
 
 	if (endpoint_split(text, host, sizeof(host), port, sizeof(port), &err) < 0) {

@@ -165,7 +165,7 @@ static void print_warnings(struct cfg_parser *p, const char *path)
 
 static int parse_bytes(const char *path, const struct cfg_bytes *b, unsigned flags, struct cfg *cfg)
 {
-	const struct cfg_options opts = {.lenient = flags & CFG_LOAD_LENIENT};
+	const struct cfg_options opts = { .lenient = flags & CFG_LOAD_LENIENT };
 	_cleanup_(parser_freep) struct cfg_parser *p = NULL;
 	int r;
 
@@ -185,7 +185,7 @@ static int parse_bytes(const char *path, const struct cfg_bytes *b, unsigned fla
 
 int cfg_load(const char *arg, unsigned flags, struct cfg_file *file, struct cfg *cfg)
 {
-	_cleanup_(cfg_bytes_clear) struct cfg_bytes bytes = {0};
+	_cleanup_(cfg_bytes_clear) struct cfg_bytes bytes = { 0 };
 	int r;
 
 	r = cfg_file_resolve(arg, flags, file);

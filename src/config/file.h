@@ -16,12 +16,14 @@ struct cfg_file {
 };
 
 enum {
-	CFG_LOAD_HINT = 1U << 0,    /* up: the `./NAME.conf` hint of behaviour.md §6 j */
-	CFG_LOAD_LENIENT = 1U << 1, /* down: behaviour.md §2.11 (device-key errors become warnings) */
+	/* up: the `./NAME.conf` hint of behaviour.md §6 j */
+	CFG_LOAD_HINT = 1U << 0,
+	/* down: behaviour.md §2.11 (device-key errors become warnings) */
+	CFG_LOAD_LENIENT = 1U << 1,
 };
 
-/* Resolve ARG (behaviour.md §2.1), print the world-accessible warning (behaviour.md §2.2), read and parse the
- * whole file into cfg (zeroed by the caller). Prints every error. 0 or -errno. */
+/* Resolve ARG (behaviour.md §2.1), print the world-accessible warning (behaviour.md §2.2), read and
+ * parse the whole file into cfg (zeroed by the caller). Prints every error. 0 or -errno. */
 int cfg_load(const char *arg, unsigned flags, struct cfg_file *file, struct cfg *cfg);
 /* Only behaviour.md §2.1: used by strip's root check. 0 or -errno; prints errors. */
 int cfg_file_resolve(const char *arg, unsigned flags, struct cfg_file *file);

@@ -187,14 +187,14 @@ static int peer_keepalive(struct cfg_parser *p, const struct cfg_dev_key *k, cha
 }
 
 static const struct cfg_dev_key dev_keys[] = {
-	{NAME_LEN("PrivateKey"), SEC_INTERFACE, dev_private_key},
-	{NAME_LEN("ListenPort"), SEC_INTERFACE, dev_listen_port},
-	{NAME_LEN("FwMark"), SEC_INTERFACE, dev_fwmark},
-	{NAME_LEN("PublicKey"), SEC_PEER, peer_public_key},
-	{NAME_LEN("PresharedKey"), SEC_PEER, peer_preshared_key},
-	{NAME_LEN("AllowedIPs"), SEC_PEER, peer_allowedips},
-	{NAME_LEN("Endpoint"), SEC_PEER, peer_endpoint},
-	{NAME_LEN("PersistentKeepalive"), SEC_PEER, peer_keepalive},
+	{ NAME_LEN("PrivateKey"), SEC_INTERFACE, dev_private_key },
+	{ NAME_LEN("ListenPort"), SEC_INTERFACE, dev_listen_port },
+	{ NAME_LEN("FwMark"), SEC_INTERFACE, dev_fwmark },
+	{ NAME_LEN("PublicKey"), SEC_PEER, peer_public_key },
+	{ NAME_LEN("PresharedKey"), SEC_PEER, peer_preshared_key },
+	{ NAME_LEN("AllowedIPs"), SEC_PEER, peer_allowedips },
+	{ NAME_LEN("Endpoint"), SEC_PEER, peer_endpoint },
+	{ NAME_LEN("PersistentKeepalive"), SEC_PEER, peer_keepalive },
 };
 
 const struct cfg_dev_key *cfgp_find_dev_key(const char *key, size_t len)

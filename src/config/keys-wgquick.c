@@ -238,7 +238,8 @@ static int own_kill_switch(struct cfg_parser *p, const struct cfg_own_key *k _un
 			   const struct cfg_line *l)
 {
 	static const char *const names[] = {
-		[CFG_KS_OFF] = "off", [CFG_KS_ON] = "on", [CFG_KS_LOCKDOWN] = "lockdown"};
+		[CFG_KS_OFF] = "off", [CFG_KS_ON] = "on", [CFG_KS_LOCKDOWN] = "lockdown"
+	};
 
 	if (!*l->value)
 		return cfgp_fail_own(p, "KillSwitch: missing value");
@@ -259,18 +260,18 @@ static int own_ks_allow(struct cfg_parser *p, const struct cfg_own_key *k _unuse
 }
 
 static const struct cfg_own_key own_keys[] = {
-	{NAME_LEN("Address"), own_address, 0},
-	{NAME_LEN("DNS"), own_dns, 0},
-	{NAME_LEN("MTU"), own_mtu, 0},
-	{NAME_LEN("Table"), own_table, 0},
-	{NAME_LEN("PreUp"), own_hook, CFG_PRE_UP},
-	{NAME_LEN("PostUp"), own_hook, CFG_POST_UP},
-	{NAME_LEN("PreDown"), own_hook, CFG_PRE_DOWN},
-	{NAME_LEN("PostDown"), own_hook, CFG_POST_DOWN},
-	{NAME_LEN("SaveConfig"), own_save_config, 0},
-	{NAME_LEN("Namespace"), own_namespace, 0},
-	{NAME_LEN("KillSwitch"), own_kill_switch, 0},
-	{NAME_LEN("KillSwitchAllow"), own_ks_allow, 0},
+	{ NAME_LEN("Address"), own_address, 0 },
+	{ NAME_LEN("DNS"), own_dns, 0 },
+	{ NAME_LEN("MTU"), own_mtu, 0 },
+	{ NAME_LEN("Table"), own_table, 0 },
+	{ NAME_LEN("PreUp"), own_hook, CFG_PRE_UP },
+	{ NAME_LEN("PostUp"), own_hook, CFG_POST_UP },
+	{ NAME_LEN("PreDown"), own_hook, CFG_PRE_DOWN },
+	{ NAME_LEN("PostDown"), own_hook, CFG_POST_DOWN },
+	{ NAME_LEN("SaveConfig"), own_save_config, 0 },
+	{ NAME_LEN("Namespace"), own_namespace, 0 },
+	{ NAME_LEN("KillSwitch"), own_kill_switch, 0 },
+	{ NAME_LEN("KillSwitchAllow"), own_ks_allow, 0 },
 };
 
 const struct cfg_own_key *cfgp_find_own_key(const char *key, size_t len)

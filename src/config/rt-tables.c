@@ -15,7 +15,7 @@
 #include "base/number.h"
 #include "base/readfile.h"
 
-static const char *const default_dirs[] = {"/etc/iproute2", "/usr/share/iproute2", NULL};
+static const char *const default_dirs[] = { "/etc/iproute2", "/usr/share/iproute2", NULL };
 
 struct rt_match {
 	const char *name;
@@ -145,7 +145,7 @@ static void rt_read_dir(const char *const *dirs, size_t idx, struct rt_match *m)
 
 int rt_table_lookup(const char *name, const char *const *dirs, uint32_t *id)
 {
-	struct rt_match m = {.name = name};
+	struct rt_match m = { .name = name };
 	char path[PATH_MAX];
 	size_t n = 0;
 

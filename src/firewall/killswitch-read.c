@@ -2,7 +2,8 @@
 // Copyright (C) 2026 The wgq developers
 //
 // Reading the kill switch's table back, and the "intact" check (killswitch-netns
-// killswitch-netns.md §2.3): rules are compared by the text of their expressions, counters left out.
+// killswitch-netns.md §2.3): rules are compared by the text of their expressions, counters left
+// out.
 
 #include <limits.h>
 #include <netinet/in.h>
@@ -18,12 +19,12 @@
 #include "base/macro.h"
 #include "firewall/nft-read.h"
 
-#define SIG_MAX 4096
+#define SIG_MAX	      4096
 #define SIG_EXPR_ROOM 256 /* room one expression's text may need */
 /* Rules of tun-IF besides two per nameserver and one per allow, at the most: oifname,
  * iifname, two marks, two returns (and room to spare). */
 #define TUN_FIXED_RULES 8
-#define WALK_EXPRS_MAX 24 /* expressions remembered for analyse() */
+#define WALK_EXPRS_MAX	24 /* expressions remembered for analyse() */
 /* The expressions of the rules analyse() recognises: `jump X`; `meta mark N accept`;
  * `ip daddr P accept` (meta, cmp, payload, cmp, immediate), with a bitwise when P does
  * not end on a byte. Indices are into those. */
@@ -34,7 +35,7 @@
 #define PREFIX_NFPROTO	  1 /* the cmp of meta nfproto */
 #define PREFIX_PAYLOAD	  2
 #define PREFIX_BITWISE	  3
-#define GROW_FIRST 4 /* elements of a first allocation */
+#define GROW_FIRST	  4 /* elements of a first allocation */
 
 static void *grow(void *arr, size_t n, size_t size)
 {
@@ -46,14 +47,14 @@ static void *grow(void *arr, size_t n, size_t size)
 
 /* A zeroed new element at the end of arr (n elements so far, arr may move); the caller
  * counts it. NULL: no memory, arr unchanged. */
-#define NEW_SLOT(arr, n)                                                                  \
-	({                                                                                \
-		__typeof__(arr) _a = grow(arr, n, sizeof(*(arr)));                        \
-		if (_a) {                                                                 \
-			(arr) = _a;                                                       \
-			memset(&_a[n], 0, sizeof(*_a));                                   \
-		}                                                                         \
-		_a ? &_a[n] : NULL;                                                       \
+#define NEW_SLOT(arr, n)                                                                           \
+	({                                                                                         \
+		__typeof__(arr) _a = grow(arr, n, sizeof(*(arr)));                                 \
+		if (_a) {                                                                          \
+			(arr) = _a;                                                                \
+			memset(&_a[n], 0, sizeof(*_a));                                            \
+		}                                                                                  \
+		_a ? &_a[n] : NULL;                                                                \
 	})
 
 static int comment_cb(const struct nftnl_udata *attr, void *data)
@@ -143,8 +144,8 @@ static void analyse_prefix(struct expr_walk *w)
 	const uint8_t *d = nftnl_expr_get(w->e[w->n - 2], NFTNL_EXPR_CMP_DATA, &dlen);
 	const uint8_t *mask = NULL;
 	struct ks_prefix *p = &w->r->allow;
-	uint8_t fam = *(const uint8_t *)nftnl_expr_get(w->e[PREFIX_NFPROTO], NFTNL_EXPR_CMP_DATA,
-						       &mlen);
+	uint8_t fam =
+		*(const uint8_t *)nftnl_expr_get(w->e[PREFIX_NFPROTO], NFTNL_EXPR_CMP_DATA, &mlen);
 
 	p->family = fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
 	if (w->n == PREFIX_MASK_EXPRS)
@@ -231,10 +232,12 @@ static void rules_reset(void *data)
 
 int ks_read(struct nl_sock *s, struct ks_state *st)
 {
-	const struct nft_read chains = { .family = NFPROTO_INET, .table = KS_TABLE, .data = st,
-					 .reset = chains_reset };
-	const struct nft_read rules = { .family = NFPROTO_INET, .table = KS_TABLE, .data = st,
-					.reset = rules_reset };
+	const struct nft_read chains = {
+		.family = NFPROTO_INET, .table = KS_TABLE, .data = st, .reset = chains_reset
+	};
+	const struct nft_read rules = {
+		.family = NFPROTO_INET, .table = KS_TABLE, .data = st, .reset = rules_reset
+	};
 
 	/* Most namespaces have no switch: one GETTABLE answers that, without dumping
 	 * every inet chain and rule while other runs commit. */

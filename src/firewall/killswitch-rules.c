@@ -34,9 +34,9 @@
 #define ND_HOPLIMIT	  255 /* neighbour discovery only from the link itself */
 #define LINK_LOCAL_LEN	  10  /* fe80::/10 */
 /* Where the ports sit in a UDP or TCP header. */
-#define L4_SPORT_OFF 0
-#define L4_DPORT_OFF 2
-#define L4_PORT_LEN  2
+#define L4_SPORT_OFF  0
+#define L4_DPORT_OFF  2
+#define L4_PORT_LEN   2
 #define ICMP_TYPE_OFF 0
 
 static int cmp_u8(struct nftnl_rule *r, uint8_t v)
@@ -114,8 +114,8 @@ static int rule_nd(struct nftnl_rule *r, uint8_t type)
 /* udp sport S udp dport D: nft merges both into one 4-byte load. */
 static int udp_ports(struct nftnl_rule *r, uint16_t sport, uint16_t dport)
 {
-	uint8_t p[2 * L4_PORT_LEN] = { (uint8_t)(sport >> 8), (uint8_t)sport,
-				       (uint8_t)(dport >> 8), (uint8_t)dport };
+	uint8_t p[2 * L4_PORT_LEN] = { (uint8_t)(sport >> 8), (uint8_t)sport, (uint8_t)(dport >> 8),
+				       (uint8_t)dport };
 
 	return nft_expr_l4proto(r, IPPROTO_UDP) ?:
 	       nft_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, L4_SPORT_OFF, sizeof(p)) ?:
@@ -134,8 +134,9 @@ static int rule_dhcp6(struct nftnl_rule *r)
 
 static int rule_reject_any(struct nftnl_rule *r)
 {
-	return nft_expr_counter(r) ?:
-	       nft_expr_reject(r, NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
+	return nft_expr_counter(r)
+		       ?: nft_expr_reject(r, NFT_REJECT_ICMPX_UNREACH,
+					  NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
 }
 
 int ksr_output_fixed(struct nftnl_rule *r, unsigned i)

@@ -136,9 +136,9 @@ static int put_del_rule(struct nft_batch *b, const struct ks_rule *r)
 	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, KS_TABLE);
 	nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, r->chain);
 	nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, r->handle);
-	int err = nft_batch_put(b, &(struct nft_msg){ .type = NFT_MSG_DELRULE,
-						      .family = NFPROTO_INET,
-						      .rule = nr });
+	int err = nft_batch_put(
+		b,
+		&(struct nft_msg){ .type = NFT_MSG_DELRULE, .family = NFPROTO_INET, .rule = nr });
 
 	nftnl_rule_free(nr);
 	return err;

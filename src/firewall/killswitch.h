@@ -38,7 +38,8 @@ struct ks_params {
 	const struct ks_prefix *dns; /* all nameservers; those inside an allow get rules */
 	size_t n_dns;
 	bool empty; /* no rules at all (a broken config, killswitch-netns.md §2.3) */
-	bool mark_only; /* only `meta mark N accept` (H's part for a target, killswitch-netns.md §5.6) */
+	/* Only `meta mark N accept`: H's part for a target (killswitch-netns.md §5.6). */
+	bool mark_only;
 };
 
 /* A chain of the table as read back. */
@@ -54,10 +55,10 @@ struct ks_chain {
 struct ks_rule {
 	char chain[KS_NAME_MAX];
 	uint64_t handle;
-	char *sig;	  /* its expressions as text, counters left out */
-	char jump[KS_NAME_MAX];	  /* the target when the rule is only `jump X` */
-	uint64_t packets; /* of its counter */
-	uint32_t mark;	  /* `meta mark N accept` */
+	char *sig;		/* its expressions as text, counters left out */
+	char jump[KS_NAME_MAX]; /* the target when the rule is only `jump X` */
+	uint64_t packets;	/* of its counter */
+	uint32_t mark;		/* `meta mark N accept` */
 	bool is_mark;
 	struct ks_prefix allow; /* `ip daddr P accept` */
 	bool is_allow;
@@ -91,15 +92,17 @@ int ks_build_install(void *buf, size_t size, struct nl_sock *s, const struct ks_
 /* Read, build, send one batch, read again and verify tun-IF holds exactly p's rules.
  * -EPROTO when the check fails. 0 or -errno. */
 int ks_install(struct nl_sock *s, const struct ks_params *p);
-/* Remove ifname's part (killswitch-netns.md §3.4): DELTABLE when it is the only tunnel. *removed tells
- * whether there was one. 0 or -errno; ENOENT counts as removed. */
+/* Remove ifname's part (killswitch-netns.md §3.4): DELTABLE when it is the only tunnel. *removed
+ * tells whether there was one. 0 or -errno; ENOENT counts as removed. */
 int ks_remove(struct nl_sock *s, const char *ifname, bool *removed);
 /* Delete the whole table (off --all); absent is fine. */
 int ks_remove_all(struct nl_sock *s);
-/* The marks of every tun-* chain (for the fwmark search, killswitch-netns.md §4.1). *marks is malloc'd. */
+/* The marks of every tun-* chain (for the fwmark search, killswitch-netns.md §4.1). *marks is
+ * malloc'd. */
 int ks_marks(struct nl_sock *s, uint32_t **marks, size_t *n);
 
-/* Print the table as `nft list` would show it with p installed on st (killswitch-netns.md §3.2 form). */
+/* Print the table as `nft list` would show it with p installed on st (killswitch-netns.md §3.2
+ * form). */
 void ks_print(FILE *f, const struct ks_state *st, const struct ks_params *p);
 
 /* Params from a config: allows and nameservers into caller arrays (n_allows +

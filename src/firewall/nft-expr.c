@@ -34,26 +34,28 @@ static struct nftnl_expr *expr_put(struct nftnl_rule *r, const char *name,
 	return e;
 }
 
-#define EXPR(r, name, ...)                                                                \
-	expr_put(r, name, (const struct expr_u32[]){ __VA_ARGS__ },                       \
+#define EXPR(r, name, ...)                                                                         \
+	expr_put(r, name, (const struct expr_u32[]){ __VA_ARGS__ },                                \
 		 sizeof((const struct expr_u32[]){ __VA_ARGS__ }) / sizeof(struct expr_u32))
 
 int nft_expr_meta_load(struct nftnl_rule *r, uint32_t key)
 {
-	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key },
-		    { NFTNL_EXPR_META_DREG, NFT_REG_1 }) ? 0 : -ENOMEM;
+	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key }, { NFTNL_EXPR_META_DREG, NFT_REG_1 })
+		       ? 0
+		       : -ENOMEM;
 }
 
 int nft_expr_meta_set(struct nftnl_rule *r, uint32_t key)
 {
-	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key },
-		    { NFTNL_EXPR_META_SREG, NFT_REG_1 }) ? 0 : -ENOMEM;
+	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key }, { NFTNL_EXPR_META_SREG, NFT_REG_1 })
+		       ? 0
+		       : -ENOMEM;
 }
 
 int nft_expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
 {
-	struct nftnl_expr *e = EXPR(r, "cmp", { NFTNL_EXPR_CMP_SREG, NFT_REG_1 },
-				    { NFTNL_EXPR_CMP_OP, op });
+	struct nftnl_expr *e =
+		EXPR(r, "cmp", { NFTNL_EXPR_CMP_SREG, NFT_REG_1 }, { NFTNL_EXPR_CMP_OP, op });
 
 	if (!e)
 		return -ENOMEM;
@@ -64,15 +66,17 @@ int nft_expr_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint3
 {
 	return EXPR(r, "payload", { NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1 },
 		    { NFTNL_EXPR_PAYLOAD_BASE, base }, { NFTNL_EXPR_PAYLOAD_OFFSET, offset },
-		    { NFTNL_EXPR_PAYLOAD_LEN, len }) ? 0 : -ENOMEM;
+		    { NFTNL_EXPR_PAYLOAD_LEN, len })
+		       ? 0
+		       : -ENOMEM;
 }
 
 int nft_expr_bitwise(struct nftnl_rule *r, const void *mask, uint32_t len)
 {
 	static const uint8_t zero[NFT_REG_BYTES];
-	struct nftnl_expr *e = EXPR(r, "bitwise", { NFTNL_EXPR_BITWISE_SREG, NFT_REG_1 },
-				    { NFTNL_EXPR_BITWISE_DREG, NFT_REG_1 },
-				    { NFTNL_EXPR_BITWISE_LEN, len });
+	struct nftnl_expr *e =
+		EXPR(r, "bitwise", { NFTNL_EXPR_BITWISE_SREG, NFT_REG_1 },
+		     { NFTNL_EXPR_BITWISE_DREG, NFT_REG_1 }, { NFTNL_EXPR_BITWISE_LEN, len });
 
 	if (!e)
 		return -ENOMEM;
@@ -86,19 +90,23 @@ int nft_expr_fib_saddr_type(struct nftnl_rule *r)
 {
 	return EXPR(r, "fib", { NFTNL_EXPR_FIB_DREG, NFT_REG_1 },
 		    { NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE },
-		    { NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR }) ? 0 : -ENOMEM;
+		    { NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR })
+		       ? 0
+		       : -ENOMEM;
 }
 
 int nft_expr_ct_load(struct nftnl_rule *r, uint32_t key)
 {
 	return EXPR(r, "ct", { NFTNL_EXPR_CT_KEY, key }, { NFTNL_EXPR_CT_DREG, NFT_REG_1 })
-		       ? 0 : -ENOMEM;
+		       ? 0
+		       : -ENOMEM;
 }
 
 int nft_expr_ct_set(struct nftnl_rule *r, uint32_t key)
 {
 	return EXPR(r, "ct", { NFTNL_EXPR_CT_KEY, key }, { NFTNL_EXPR_CT_SREG, NFT_REG_1 })
-		       ? 0 : -ENOMEM;
+		       ? 0
+		       : -ENOMEM;
 }
 
 int nft_expr_verdict(struct nftnl_rule *r, int v, const char *chain)
@@ -136,8 +144,8 @@ int nft_expr_reject(struct nftnl_rule *r, uint32_t type, uint8_t code)
 
 int nft_expr_l4proto(struct nftnl_rule *r, uint8_t proto)
 {
-	return nft_expr_meta_load(r, NFT_META_L4PROTO) ?:
-	       nft_expr_cmp(r, NFT_CMP_EQ, &proto, sizeof(proto));
+	return nft_expr_meta_load(r, NFT_META_L4PROTO)
+		       ?: nft_expr_cmp(r, NFT_CMP_EQ, &proto, sizeof(proto));
 }
 
 int nft_expr_ifname(struct nftnl_rule *r, uint32_t key, uint32_t op, const char *ifname)

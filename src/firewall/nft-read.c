@@ -88,13 +88,16 @@ static int obj_hand(struct read_state *st, union read_obj *o)
 	switch (st->kind) {
 	case READ_TABLE:
 		return wanted(st, nftnl_table_get_str(o->t, NFTNL_TABLE_NAME))
-			       ? st->fn.table(o->t, data) : 0;
+			       ? st->fn.table(o->t, data)
+			       : 0;
 	case READ_CHAIN:
 		return wanted(st, nftnl_chain_get_str(o->c, NFTNL_CHAIN_TABLE))
-			       ? st->fn.chain(o->c, data) : 0;
+			       ? st->fn.chain(o->c, data)
+			       : 0;
 	case READ_RULE:
 		return wanted(st, nftnl_rule_get_str(o->r, NFTNL_RULE_TABLE))
-			       ? st->fn.rule(o->r, data) : 0;
+			       ? st->fn.rule(o->r, data)
+			       : 0;
 	}
 	return -EINVAL;
 }

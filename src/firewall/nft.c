@@ -51,9 +51,9 @@ static const struct chain_def {
 	int32_t prio;
 } chain_defs[] = {
 	/* Order and priorities of the nft text (behaviour.md §3.9 step 5). */
-	{"preraw", NF_INET_PRE_ROUTING, -300},
-	{"premangle", NF_INET_PRE_ROUTING, -150},
-	{"postmangle", NF_INET_POST_ROUTING, -150},
+	{ "preraw", NF_INET_PRE_ROUTING, -300 },
+	{ "premangle", NF_INET_PRE_ROUTING, -150 },
+	{ "postmangle", NF_INET_POST_ROUTING, -150 },
 };
 
 static int batch_chain(struct nft_batch *b, int family, const char *table,
@@ -68,10 +68,10 @@ static int batch_chain(struct nft_batch *b, int family, const char *table,
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, def->hook);
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, def->prio);
 	/* No policy: the kernel's default is accept, and nft sends none either. */
-	return nft_batch_put(b, &(struct nft_msg){.type = NFT_MSG_NEWCHAIN,
-						  .family = (uint16_t)family,
-						  .flags = NLM_F_CREATE,
-						  .chain = c});
+	return nft_batch_put(b, &(struct nft_msg){ .type = NFT_MSG_NEWCHAIN,
+						   .family = (uint16_t)family,
+						   .flags = NLM_F_CREATE,
+						   .chain = c });
 }
 
 /* iifname != "IF" ip daddr A fib saddr type != local drop */
@@ -116,10 +116,10 @@ static int batch_rule(struct nft_batch *b, int family, const char *table, const 
 	if (nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table) < 0 ||
 	    nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain) < 0)
 		return -ENOMEM;
-	return nft_batch_put(b, &(struct nft_msg){.type = NFT_MSG_NEWRULE,
-						  .family = (uint16_t)family,
-						  .flags = NLM_F_CREATE | NLM_F_APPEND,
-						  .rule = r});
+	return nft_batch_put(b, &(struct nft_msg){ .type = NFT_MSG_NEWRULE,
+						   .family = (uint16_t)family,
+						   .flags = NLM_F_CREATE | NLM_F_APPEND,
+						   .rule = r });
 }
 
 static int batch_preraw(struct nft_batch *b, int family, const char *table, const char *ifname,
@@ -161,11 +161,10 @@ static int table_name(char out[static IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)], cons
 
 /* The up batch; with replace, the table's DELTABLE comes first in the same batch, so
  * the old rules give way to the new ones at once (reload). */
-static int build_table(void *buf, size_t size, struct nl_sock *s, int family,
-		       const char *ifname, uint32_t fwmark, const struct rtnl_addr *addrs,
-		       size_t n_addrs, bool replace)
+static int build_table(void *buf, size_t size, struct nl_sock *s, int family, const char *ifname,
+		       uint32_t fwmark, const struct rtnl_addr *addrs, size_t n_addrs, bool replace)
 {
-	struct nft_batch b = {.buf = buf, .size = size, .sock = s};
+	struct nft_batch b = { .buf = buf, .size = size, .sock = s };
 	char table[IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)];
 	int err = table_name(table, ifname);
 
@@ -196,9 +195,8 @@ int nft_build_up(void *buf, size_t size, struct nl_sock *s, int family, const ch
 	return build_table(buf, size, s, family, ifname, fwmark, addrs, n_addrs, false);
 }
 
-int nft_build_replace(void *buf, size_t size, struct nl_sock *s, int family,
-		      const char *ifname, uint32_t fwmark, const struct rtnl_addr *addrs,
-		      size_t n_addrs)
+int nft_build_replace(void *buf, size_t size, struct nl_sock *s, int family, const char *ifname,
+		      uint32_t fwmark, const struct rtnl_addr *addrs, size_t n_addrs)
 {
 	return build_table(buf, size, s, family, ifname, fwmark, addrs, n_addrs, true);
 }
@@ -263,9 +261,10 @@ static int find_table(struct nftnl_table *t, void *data)
 int nft_find_tables(struct nl_sock *s, const char *ifname, int *families, size_t max, size_t *n)
 {
 	char table[IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)];
-	struct find_state st = {.families = families, .max = max};
+	struct find_state st = { .families = families, .max = max };
 	const struct nft_read rd = {
-		.family = NFPROTO_UNSPEC, .table = table, .reset = find_reset, .data = &st};
+		.family = NFPROTO_UNSPEC, .table = table, .reset = find_reset, .data = &st
+	};
 
 	*n = 0;
 	int err = table_name(table, ifname);
@@ -280,7 +279,7 @@ int nft_find_tables(struct nl_sock *s, const char *ifname, int *families, size_t
 int nft_build_delete(void *buf, size_t size, struct nl_sock *s, const char *ifname,
 		     const int *families, size_t n)
 {
-	struct nft_batch b = {.buf = buf, .size = size, .sock = s};
+	struct nft_batch b = { .buf = buf, .size = size, .sock = s };
 	char table[IFNAMSIZ + sizeof(NFT_TABLE_PREFIX)];
 	int err = table_name(table, ifname);
 

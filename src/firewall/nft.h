@@ -28,8 +28,7 @@ int nft_replace(struct nl_sock *s, int family, const char *ifname, uint32_t fwma
 		const struct rtnl_addr *addrs, size_t n_addrs);
 
 /* Families (NFPROTO_*) of the tables named wg-quick-IF, in listing order. */
-int nft_find_tables(struct nl_sock *s, const char *ifname, int *families, size_t max,
-		    size_t *n);
+int nft_find_tables(struct nl_sock *s, const char *ifname, int *families, size_t max, size_t *n);
 /* Delete the tables wg-quick-IF of these NFPROTO_* families in one batch. */
 int nft_delete_tables(struct nl_sock *s, const char *ifname, const int *families, size_t n);
 /* Build that delete batch (BEGIN, one DELTABLE per family, END) into buf; seqs as for

@@ -21,7 +21,7 @@ struct nl_sock {
 /* Large enough for any reply the kernel sends in one datagram (it sizes dump
  * messages from the reader's buffer, up to 32 KiB pages) and for big acks. */
 #define NL_RECV_SIZE (256 * 1024)
-#define NL_SOCK_BUF (8 * 1024 * 1024)
+#define NL_SOCK_BUF  (8 * 1024 * 1024)
 
 /* A batch of a thousand messages is answered by a thousand acks, all queued before
  * we read the first: the default buffers overflow (ENOBUFS) while the kernel has
@@ -96,7 +96,8 @@ static void parse_extack(const struct nlmsghdr *nlh)
 		off += mnl_nlmsg_get_payload_len(&e->msg);
 	if (mnl_nlmsg_get_payload_len(nlh) < off)
 		return;
-	mnl_attr_for_each_payload((const void *)((const char *)e + off), mnl_nlmsg_get_payload_len(nlh) - off) {
+	mnl_attr_for_each_payload((const void *)((const char *)e + off),
+				  mnl_nlmsg_get_payload_len(nlh) - off) {
 		if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG)
 			continue;
 		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
@@ -108,9 +109,9 @@ static void parse_extack(const struct nlmsghdr *nlh)
 struct talk_state {
 	mnl_cb_t cb;
 	void *data;
-	int err;       /* first kernel error */
-	bool intr;     /* a dump reply carried NLM_F_DUMP_INTR */
-	bool done;     /* ack or NLMSG_DONE seen */
+	int err;   /* first kernel error */
+	bool intr; /* a dump reply carried NLM_F_DUMP_INTR */
+	bool done; /* ack or NLMSG_DONE seen */
 };
 
 static int on_data(const struct nlmsghdr *nlh, void *arg)

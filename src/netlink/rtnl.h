@@ -18,8 +18,8 @@
 struct rtnl_link {
 	int ifindex;
 	uint32_t mtu;
-	unsigned flags;  /* ifi_flags */
-	char kind[32];   /* IFLA_INFO_KIND, "" when none */
+	unsigned flags; /* ifi_flags */
+	char kind[32];	/* IFLA_INFO_KIND, "" when none */
 	char name[16];
 };
 
@@ -35,12 +35,12 @@ struct rtnl_route {
 	uint8_t dst[16];
 	uint8_t dst_len;
 	uint32_t table;
-	int oif;          /* 0 when none (e.g. multipath) */
+	int oif; /* 0 when none (e.g. multipath) */
 	uint8_t type;
 	uint8_t protocol;
-	bool cloned;      /* RTM_F_CLONED */
+	bool cloned;	   /* RTM_F_CLONED */
 	uint32_t priority; /* RTA_PRIORITY, the metric */
-	bool nexthop;      /* has RTA_GATEWAY, RTA_VIA or RTA_PREFSRC */
+	bool nexthop;	   /* has RTA_GATEWAY, RTA_VIA or RTA_PREFSRC */
 	bool has_gateway;  /* RTA_GATEWAY (dumps only) */
 	uint8_t gateway[16];
 };
@@ -50,12 +50,12 @@ struct rtnl_rule {
 	uint32_t priority;
 	uint32_t table;
 	uint8_t action;
-	uint32_t flags;         /* fib_rule_hdr flags (FIB_RULE_INVERT …) */
+	uint32_t flags; /* fib_rule_hdr flags (FIB_RULE_INVERT …) */
 	bool has_fwmark;
 	uint32_t fwmark, fwmask;
 	bool has_suppress_prefixlen;
 	uint32_t suppress_prefixlen;
-	bool other_selectors;   /* src/dst/iif/oif/… anything else that selects */
+	bool other_selectors; /* src/dst/iif/oif/… anything else that selects */
 };
 
 /* Builders (no I/O). They return NULL for a family other than AF_INET/AF_INET6, a
@@ -96,15 +96,14 @@ int rtnl_link_set_up(struct nl_sock *s, int ifindex);
 /* Addresses. list: family AF_UNSPEC for both; kernel order, kept to ifindex. */
 int rtnl_addr_add(struct nl_sock *s, int ifindex, int family, const uint8_t *addr,
 		  uint8_t prefixlen);
-int rtnl_addr_list(struct nl_sock *s, int ifindex, int family, struct rtnl_addr **out,
-		   size_t *n);
+int rtnl_addr_list(struct nl_sock *s, int ifindex, int family, struct rtnl_addr **out, size_t *n);
 int rtnl_addr_del(struct nl_sock *s, int ifindex, int family, const uint8_t *addr,
 		  uint8_t prefixlen);
 
 /* Routes. table as a full 32-bit id (RTA_TABLE). dump: one family, one table (0:
  * all tables), in kernel order. */
-int rtnl_route_add(struct nl_sock *s, int ifindex, int family, const uint8_t *dst,
-		   uint8_t dst_len, uint32_t table);
+int rtnl_route_add(struct nl_sock *s, int ifindex, int family, const uint8_t *dst, uint8_t dst_len,
+		   uint32_t table);
 int rtnl_route_dump(struct nl_sock *s, int family, uint32_t table, struct rtnl_route **out,
 		    size_t *n);
 /* Add n routes, each {family, dst, dst_len, table, oif} (the other fields are unused),
@@ -116,8 +115,8 @@ int rtnl_route_dump(struct nl_sock *s, int family, uint32_t table, struct rtnl_r
 int rtnl_route_add_batch(struct nl_sock *s, const struct rtnl_route *routes, size_t n,
 			 size_t *failed);
 /* Delete a route rtnl_route_add made. */
-int rtnl_route_del(struct nl_sock *s, int ifindex, int family, const uint8_t *dst,
-		   uint8_t dst_len, uint32_t table);
+int rtnl_route_del(struct nl_sock *s, int ifindex, int family, const uint8_t *dst, uint8_t dst_len,
+		   uint32_t table);
 /* MTU towards an endpoint (behaviour.md §3.6 step 2): the route's MTU metric unless locked,
  * else its output device's MTU. -ENETUNREACH etc. when there is no route; 0 with
  * *mtu = 0 when the route gives neither. */

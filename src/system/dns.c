@@ -189,8 +189,7 @@ static int resolvconf_add(const char *prefix, const char *ifname, const struct c
  * domains plus the routing domain "~." so that all queries go to this link. */
 static int resolvectl_set(const char *ifname, const struct cfg *cfg, bool dry_run)
 {
-	size_t n = cfg->n_dns_servers > cfg->n_dns_search ? cfg->n_dns_servers
-							   : cfg->n_dns_search;
+	size_t n = cfg->n_dns_servers > cfg->n_dns_search ? cfg->n_dns_servers : cfg->n_dns_search;
 	_cleanup_free_ char **argv = calloc(n + 5, sizeof(*argv));
 
 	if (!argv)
@@ -288,8 +287,7 @@ char *dns_record_read(const char *prefix, const char *ifname)
 	snprintf(record, sizeof(record), "%s%s", prefix, ifname);
 	if (dns_which(argv[0], path, sizeof(path))) {
 		argv[0] = path;
-		if (spawn_capture(argv, &out, &len, &res) == 0 && !res.status && !res.signal &&
-		    len)
+		if (spawn_capture(argv, &out, &len, &res) == 0 && !res.status && !res.signal && len)
 			return out;
 	}
 	free(out);

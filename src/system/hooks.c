@@ -53,8 +53,9 @@ static int run_one(enum cfg_hook_kind kind, const char *script)
 {
 	/* wg-quick runs hooks in a subshell of itself, which has errexit, pipefail and
 	 * extglob on: the same options make `false; echo after` fail here too. */
-	char *argv[] = { "bash", "-e", "-o", "pipefail", "-O", "extglob", "-c",
-			 (char *)script, NULL };
+	char *argv[] = {
+		"bash", "-e", "-o", "pipefail", "-O", "extglob", "-c", (char *)script, NULL
+	};
 	struct spawn_result res;
 	int r = spawn_run(argv, NULL, 0, &res);
 
@@ -68,15 +69,13 @@ static int run_one(enum cfg_hook_kind kind, const char *script)
 		return -ECHILD;
 	}
 	if (res.status) {
-		log_error("%s hook failed with exit status %d", hook_kind_name(kind),
-			  res.status);
+		log_error("%s hook failed with exit status %d", hook_kind_name(kind), res.status);
 		return -ECHILD;
 	}
 	return 0;
 }
 
-int hook_run_all(const struct cfg *cfg, enum cfg_hook_kind kind, const char *ifname,
-		 bool dry_run)
+int hook_run_all(const struct cfg *cfg, enum cfg_hook_kind kind, const char *ifname, bool dry_run)
 {
 	for (size_t i = 0; i < cfg->n_hooks[kind]; i++) {
 		_cleanup_free_ char *script = hook_expand(cfg->hooks[kind][i].text, ifname);

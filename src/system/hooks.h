@@ -13,6 +13,5 @@ char *hook_expand(const char *text, const char *ifname);
 /* Run every hook of one kind in config order: "[#] TEXT" logged, then bash -e -o
  * pipefail -O extglob -c TEXT (not run with dry_run). Stops at the first failure,
  * printing "PROG: KIND hook failed …". 0 or -errno. */
-int hook_run_all(const struct cfg *cfg, enum cfg_hook_kind kind, const char *ifname,
-		 bool dry_run);
+int hook_run_all(const struct cfg *cfg, enum cfg_hook_kind kind, const char *ifname, bool dry_run);
 const char *hook_kind_name(enum cfg_hook_kind kind);

@@ -81,10 +81,12 @@ static void report_busy(const char *ifname, long pid)
 			  ifname, pid);
 	else if (pid)
 		log_error("`%s' is being changed by another wgq run (pid %ld); nothing was "
-			  "changed, try again when it has finished", ifname, pid);
+			  "changed, try again when it has finished",
+			  ifname, pid);
 	else
 		log_error("`%s' is being changed by another wgq run; nothing was changed, try "
-			  "again when it has finished", ifname);
+			  "again when it has finished",
+			  ifname);
 }
 
 static int write_pid(int fd, const char *ifname)

@@ -11,7 +11,7 @@
 // starts on the same interface is refused with a message saying so (no deadlock).
 #pragma once
 
-#define LOCK_DIR "/run/wireguard"
+#define LOCK_DIR  "/run/wireguard"
 #define LOCK_PATH LOCK_DIR "/.wgq.lock"
 /* Exported to hooks and helpers as "IFNAME:PID" while the interface lock is held. */
 #define LOCK_ENV "WGQ_LOCKED_INTERFACE"

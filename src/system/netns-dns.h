@@ -18,9 +18,9 @@
 extern const char *const netns_dns_files[2];
 
 /*
- * Before any change (killswitch-netns.md §5.3 step 4): nameservers with a PID or path target are refused
- * (FILE:LINE of the first DNS line); with a named one, an existing file without IF's
- * marker is refused; the nscd warning. 0 or -EINVAL (printed).
+ * Before any change (killswitch-netns.md §5.3 step 4): nameservers with a PID or path target are
+ * refused (FILE:LINE of the first DNS line); with a named one, an existing file without IF's marker
+ * is refused; the nscd warning. 0 or -EINVAL (printed).
  */
 int netns_dns_check(const struct netns_target *t, const struct cfg *cfg, const char *path,
 		    const char *ifname);
@@ -41,7 +41,7 @@ int netns_dns_sync(const char *name, const struct cfg *cfg, const char *ifname, 
 /* Remove file i when it carries IF's marker ([#] rm -f FILE), then the directory
  * when empty ([#] rmdir DIR). Failures are printed and ignored. */
 void netns_dns_remove_one(const char *name, size_t i, const char *ifname, bool dry_run);
-/* down (killswitch-netns.md §5.7 step 5): both files with IF's marker in one [#] rm -f line, then rmdir.
- * With p (reload), a plan_change first (its failure is returned), and an undo per file
- * that writes it back. 0 or -errno. */
+/* down (killswitch-netns.md §5.7 step 5): both files with IF's marker in one [#] rm -f line, then
+ * rmdir. With p (reload), a plan_change first (its failure is returned), and an undo per file that
+ * writes it back. 0 or -errno. */
 int netns_dns_remove(const char *name, const char *ifname, bool dry_run, struct plan *p);

@@ -12,7 +12,7 @@
 #include "config/file.h"
 #include "netlink/nl.h"
 
-#define NETNS_RUN_DIR  "/run/netns"
+#define NETNS_RUN_DIR "/run/netns"
 
 enum netns_kind {
 	NETNS_NONE, /* no target: everything in H */
@@ -38,7 +38,6 @@ struct netns_target {
 	struct netns_socks socks;
 };
 
-
 /*
  * Which target: the --netns flag (may be NULL) overrides the key (may be NULL). A flag
  * that is all digits is a PID, one with a '/' a path, anything else a name. Fills t
@@ -47,13 +46,13 @@ struct netns_target {
 void netns_target_init(struct netns_target *t, const char *flag, const char *key);
 
 /*
- * Open T's file and check it (killswitch-netns.md §5.2): 0; -ENOENT (no such namespace or path), -ESRCH
- * (no such process), -ENOTTY (not a network namespace: not nsfs, or another type),
- * -EEXIST (wgq's own namespace), or another -errno of open.
+ * Open T's file and check it (killswitch-netns.md §5.2): 0; -ENOENT (no such namespace or path),
+ * -ESRCH (no such process), -ENOTTY (not a network namespace: not nsfs, or another type), -EEXIST
+ * (wgq's own namespace), or another -errno of open.
  */
 int netns_open(struct netns_target *t);
-/* Print the killswitch-netns.md §2.4 refusal for a netns_open() error r. path and line locate the key
- * (used when the target came from it). */
+/* Print the killswitch-netns.md §2.4 refusal for a netns_open() error r. path and line locate the
+ * key (used when the target came from it). */
 void netns_print_error(const struct netns_target *t, int r, const char *path, unsigned line);
 /* Are the opened a and b (b may be unopened: never) the same namespace? */
 bool netns_same(const struct netns_target *a, const struct netns_target *b);

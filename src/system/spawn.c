@@ -54,7 +54,7 @@ fail:;
 /* A rollback's helper gets 3 s, or four times the longest a helper took to succeed in
  * this run when that is more: openresolv's `-d` takes seconds in an emulated (TCG)
  * guest, where its `-a` was as slow, and must still remove the DNS record there. */
-#define SPAWN_ROLLBACK_MS 3000
+#define SPAWN_ROLLBACK_MS     3000
 #define SPAWN_ROLLBACK_FACTOR 4
 
 static int64_t longest_ok_ms;
@@ -67,9 +67,9 @@ static int64_t max64(int64_t a, int64_t b)
 struct watch {
 	pid_t pid;
 	const char *name; /* argv[0], for messages */
-	int sfd, out_fd; /* out_fd: capture pipe, -1 when none or at EOF */
-	int caught;	 /* the last SIGINT/SIGTERM/SIGHUP seen, or 0 */
-	int stage;	 /* signals sent to the group: 0, SIGTERM, SIGKILL */
+	int sfd, out_fd;  /* out_fd: capture pipe, -1 when none or at EOF */
+	int caught;	  /* the last SIGINT/SIGTERM/SIGHUP seen, or 0 */
+	int stage;	  /* signals sent to the group: 0, SIGTERM, SIGKILL */
 	int64_t deadline; /* CLOCK_MONOTONIC ms of the next escalation, or -1 */
 	struct buffer {
 		char *data;
@@ -292,7 +292,8 @@ static int spawn_full(char *const argv[], const char *input, size_t input_len, c
 	int64_t start = now_ms();
 
 	if (plan_interrupted())
-		w.deadline = start + max64(SPAWN_ROLLBACK_MS, SPAWN_ROLLBACK_FACTOR * longest_ok_ms);
+		w.deadline =
+			start + max64(SPAWN_ROLLBACK_MS, SPAWN_ROLLBACK_FACTOR * longest_ok_ms);
 	close(TAKE_FD(p.err[1]));
 	close(TAKE_FD(p.in[0]));
 	close(TAKE_FD(p.out[1]));
@@ -314,8 +315,7 @@ static int spawn_full(char *const argv[], const char *input, size_t input_len, c
 	return spawn_output(&w, r, out, out_len);
 }
 
-int spawn_run(char *const argv[], const char *input, size_t input_len,
-	      struct spawn_result *res)
+int spawn_run(char *const argv[], const char *input, size_t input_len, struct spawn_result *res)
 {
 	return spawn_full(argv, input, input_len, NULL, NULL, res);
 }

@@ -19,8 +19,7 @@ struct spawn_result {
  * inherited. Waits for the child. 0 with *res filled, or -errno when the program could
  * not be started (-ENOENT when it does not exist).
  */
-int spawn_run(char *const argv[], const char *input, size_t input_len,
-	      struct spawn_result *res);
+int spawn_run(char *const argv[], const char *input, size_t input_len, struct spawn_result *res);
 /* Like spawn_run, but the child's stdout is captured into *out (malloc'd, NUL
  * terminated). */
 int spawn_capture(char *const argv[], char **out, size_t *out_len, struct spawn_result *res);

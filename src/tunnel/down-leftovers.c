@@ -25,7 +25,8 @@ int down_dns(const struct cfg *cfg, const char *ifname, bool dry_run, bool *remo
 	*removed = false;
 	dns_prefix(prefix, sizeof(prefix));
 	bool had = dns_record_exists(prefix, ifname);
-	/* resolvectl's settings went with the link (behaviour.md §3.7): only a record needs resolvconf. */
+	/* resolvectl's settings went with the link (behaviour.md §3.7): only a record needs
+	 * resolvconf. */
 	bool want = cfg->n_dns_servers && !record_only && dns_choose() == DNS_TOOL_RESOLVCONF;
 
 	if (found && (want || had))

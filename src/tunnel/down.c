@@ -89,7 +89,8 @@ static bool rules_may_exist(struct down_ctx *c)
 		if (rtnl_rule_dump(c->t.rtnl, families[i], &rules, &n) < 0)
 			return true;
 		for (size_t j = 0; j < n; j++)
-			if (rules[j].fwmark && fulltunnel_rule_is_fwmark(&rules[j], rules[j].fwmark))
+			if (rules[j].fwmark &&
+			    fulltunnel_rule_is_fwmark(&rules[j], rules[j].fwmark))
 				return true;
 	}
 	return false;
@@ -136,8 +137,8 @@ static void delete_firewall(struct down_ctx *c)
 
 static int teardown(struct down_ctx *c)
 {
-	/* In T nothing but the link and the /etc/netns files is ours (killswitch-netns.md §5.7); a link
-	 * still in H gets the base teardown. */
+	/* In T nothing but the link and the /etc/netns files is ours (killswitch-netns.md §5.7); a
+	 * link still in H gets the base teardown. */
 	int r = c->in_target ? 0 : delete_rules(c);
 
 	if (r == 0)
@@ -213,7 +214,8 @@ static void ks_stays(const char *ifname)
 static int remove_switch(struct down_ctx *c)
 {
 	bool target = ks_in_target(c);
-	int r = kst_remove_in(ks_nft(c), target ? c->t.ns.given : NULL, c->t.ifname, c->t.dry_run, NULL);
+	int r = kst_remove_in(ks_nft(c), target ? c->t.ns.given : NULL, c->t.ifname, c->t.dry_run,
+			      NULL);
 	int h = target ? kst_remove(&c->t.nft, c->t.ifname, c->t.dry_run, NULL) : 0;
 
 	return r ?: h;
@@ -260,8 +262,8 @@ static bool link_gone(struct down_ctx *c)
 
 #define NO_HINT " (brought up with --netns? pass it again)"
 
-/* 1: T is gone (killswitch-netns.md §5.7 step 2); 2: no target and IF is gone; SWITCH_ONLY: the same with
- * a kill switch left for IF; 0: IF found; or -errno (printed). */
+/* 1: T is gone (killswitch-netns.md §5.7 step 2); 2: no target and IF is gone; SWITCH_ONLY: the
+ * same with a kill switch left for IF; 0: IF found; or -errno (printed). */
 static int prepare(struct down_ctx *c, const char *netns)
 {
 	int r;
@@ -287,7 +289,8 @@ static int prepare(struct down_ctx *c, const char *netns)
 	return r ?: find_in_target(c);
 }
 
-/* killswitch-netns.md §5.7 step 2: nothing is left to delete but wgq's files and H's part of a switch. */
+/* killswitch-netns.md §5.7 step 2: nothing is left to delete but wgq's files and H's part of a
+ * switch. */
 static int down_gone(struct down_ctx *c)
 {
 	log_error("namespace '%s' is gone; %s went with it", c->t.ns.given, c->t.ifname);
@@ -328,9 +331,9 @@ int down_run(struct down_ctx *c, const char *netns)
 	if (r == 1)
 		return down_gone(c);
 	if (r == SWITCH_ONLY) {
-		r = c->t.ns.kind == NETNS_NONE && link_gone(c) ?
-			    down_leftovers(c->t.rtnl, &c->t.cfg, c->t.ifname, c->t.dry_run) :
-			    -ENODEV;
+		r = c->t.ns.kind == NETNS_NONE && link_gone(c)
+			    ? down_leftovers(c->t.rtnl, &c->t.cfg, c->t.ifname, c->t.dry_run)
+			    : -ENODEV;
 		return r == -ENODEV || r == 0 ? down_switch_only(c, r == 0) : r;
 	}
 	if (r == 2) {

@@ -100,7 +100,8 @@ static int delete_rule(struct nl_sock *s, const struct rtnl_rule *rule, bool dry
 		log_line(&cmd, "ip -%c rule delete table main suppress_prefixlength 0",
 			 ip_family_flag(rule->family));
 	else
-		log_line(&cmd, "ip -%c rule delete table %u", ip_family_flag(rule->family), rule->table);
+		log_line(&cmd, "ip -%c rule delete table %u", ip_family_flag(rule->family),
+			 rule->table);
 	if (dry_run)
 		return 0;
 	int r = p ? plan_change(p) : 0;

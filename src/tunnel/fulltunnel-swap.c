@@ -21,8 +21,8 @@ static void rule_cmd(struct log_line *l, const struct rtnl_rule *rule, bool add)
 
 	if (rule->table != RT_TABLE_MAIN)
 		snprintf(table, sizeof(table), "%u", rule->table);
-	log_line(l, "ip -%c rule %s priority %u %sfwmark %u table %s",
-		 ip_family_flag(rule->family), add ? "add" : "delete", rule->priority,
+	log_line(l, "ip -%c rule %s priority %u %sfwmark %u table %s", ip_family_flag(rule->family),
+		 add ? "add" : "delete", rule->priority,
 		 rule->flags & FIB_RULE_INVERT ? "not " : "", rule->fwmark, table);
 }
 

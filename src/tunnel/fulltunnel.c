@@ -18,7 +18,7 @@
 #include "tunnel/fulltunnel.h"
 #include "wg/device.h"
 
-#define FIRST_TABLE 51820U
+#define FIRST_TABLE    51820U
 #define SRC_VALID_MARK "/proc/sys/net/ipv4/conf/all/src_valid_mark"
 
 bool fulltunnel_rule_is_fwmark(const struct rtnl_rule *r, uint32_t mark)
@@ -181,11 +181,12 @@ static int add_rule(struct fulltunnel_ctx *c, int family, bool suppress)
 	if (log_line_end(&cmd, r) < 0)
 		return r;
 	if (suppress)
-		snprintf(u.cmd, sizeof(u.cmd), "ip -%c rule delete table main suppress_prefixlength 0",
+		snprintf(u.cmd, sizeof(u.cmd),
+			 "ip -%c rule delete table main suppress_prefixlength 0",
 			 ip_family_flag(family));
 	else
-		snprintf(u.cmd, sizeof(u.cmd), "ip -%c rule delete table %u", ip_family_flag(family),
-			 c->fwmark);
+		snprintf(u.cmd, sizeof(u.cmd), "ip -%c rule delete table %u",
+			 ip_family_flag(family), c->fwmark);
 	return plan_push_undo(c->plan, undo_rule, &u, sizeof(u));
 }
 

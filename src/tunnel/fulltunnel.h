@@ -52,8 +52,8 @@ int fulltunnel_rule_change(struct fulltunnel_ctx *c, const struct rtnl_rule *rul
 bool fulltunnel_table_routes_through(struct nl_sock *s, int family, uint32_t table, int ifindex);
 /* Do cfg and these allowed IPs make a full tunnel of family: Table auto and a /0? */
 bool fulltunnel_wanted(const struct cfg *cfg, const struct wg_device *dev, int family);
-/* Delete, logged, each rule of family for mark with its paired suppress rule (behaviour.md §4.1 step
- * 5); whether they are this tunnel's is the caller's check. With p, each deletion is a
+/* Delete, logged, each rule of family for mark with its paired suppress rule (behaviour.md §4.1
+ * step 5); whether they are this tunnel's is the caller's check. With p, each deletion is a
  * plan_change and pushes an undo adding the rule back at its priority through s.
  * 0 or -errno (printed). */
 int fulltunnel_del_rules(struct nl_sock *s, int family, uint32_t mark, bool dry_run,

@@ -19,7 +19,8 @@
 
 #define KS_LOG "nft -f /dev/fd/63"
 
-/* The logged command of a batch in namespace where (NULL: wgq's own, killswitch-netns.md §5.4 step 0). */
+/* The logged command of a batch in namespace where (NULL: wgq's own, killswitch-netns.md §5.4 step
+ * 0). */
 /* The [#] line of a change of the ruleset in namespace where (NULL: here), formatted
  * (printed by the caller only when something changes). */
 static void ks_log(struct log_line *l, const char *where)

@@ -13,7 +13,8 @@
 
 /* The effective level: the higher of the file's and the flag's (0: none). */
 enum cfg_ks_level kst_level(const struct cfg *cfg, int flag);
-/* killswitch-netns.md §2.4: a lockdown refuses host-name endpoints. warn_only (down): warnings. -EINVAL. */
+/* killswitch-netns.md §2.4: a lockdown refuses host-name endpoints. warn_only (down): warnings.
+ * -EINVAL. */
 int kst_check_endpoints(const struct cfg *cfg, const char *path, enum cfg_ks_level level,
 			bool warn_only);
 /* up's and reload's first checks: *level the effective level, its warning for allows
@@ -25,21 +26,23 @@ void kst_warn_allows(const struct cfg *cfg, const char *path, enum cfg_ks_level 
 void kst_warn_ssh(const struct cfg *cfg, const char *ifname);
 /* Is a wgq-killswitch table present in this namespace (opens *nft when NULL)? */
 bool kst_engaged(struct nl_sock **nft);
-/* The first free table from 51820 that no tun-* chain uses as its mark (killswitch-netns.md §4.1). */
+/* The first free table from 51820 that no tun-* chain uses as its mark
+ * (killswitch-netns.md §4.1). */
 int kst_free_mark(struct nl_sock *rtnl, struct nl_sock **nft, uint32_t *mark);
-/* Install or replace tun-IF (killswitch-netns.md §3.4), logging `[#] nft -f /dev/fd/63`. Prints errors;
- * an unverified result prints `kill switch for IF could not be verified`. */
+/* Install or replace tun-IF (killswitch-netns.md §3.4), logging `[#] nft -f /dev/fd/63`. Prints
+ * errors; an unverified result prints `kill switch for IF could not be verified`. */
 int kst_install(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 		enum cfg_ks_level level, uint32_t mark, bool dry_run);
-/* killswitch-netns.md §5.6: tun-IF in a target namespace, through a socket opened there (no mark rule);
- * logged as `[#] ip netns exec WHERE nft -f /dev/fd/63`. */
+/* killswitch-netns.md §5.6: tun-IF in a target namespace, through a socket opened there (no mark
+ * rule); logged as `[#] ip netns exec WHERE nft -f /dev/fd/63`. */
 int kst_install_in(struct nl_sock **nft, const char *where, const char *ifname,
 		   const struct cfg *cfg, enum cfg_ks_level level, bool dry_run);
-/* killswitch-netns.md §5.6: H's part for a tunnel whose switch is in a target: only `meta mark N accept`. */
+/* killswitch-netns.md §5.6: H's part for a tunnel whose switch is in a target: only `meta mark N
+ * accept`. */
 int kst_install_mark_only(struct nl_sock **nft, const char *ifname, enum cfg_ks_level level,
 			  uint32_t mark, bool dry_run);
-/* reload (killswitch-netns.md §4.2): the same, but with skip_same nothing is sent (or logged) when tun-IF
- * already holds exactly these rules intact; mark_old is accepted beside mark. */
+/* reload (killswitch-netns.md §4.2): the same, but with skip_same nothing is sent (or logged) when
+ * tun-IF already holds exactly these rules intact; mark_old is accepted beside mark. */
 int kst_replace(struct nl_sock **nft, const char *ifname, const struct cfg *cfg,
 		enum cfg_ks_level level, uint32_t mark, uint32_t mark_old, bool skip_same,
 		bool dry_run);

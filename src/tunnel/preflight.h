@@ -15,8 +15,8 @@ struct preflight {
 	const struct cfg *cfg;
 	const char *path; /* the config file, for FILE:LINE */
 	const char *ifname;
-	bool running; /* reload: the link exists, and its own IPv6 switch counts */
-	bool backend; /* up: a kernel module or a userspace implementation */
+	bool running;	  /* reload: the link exists, and its own IPv6 switch counts */
+	bool backend;	  /* up: a kernel module or a userspace implementation */
 	bool kill_switch; /* the effective KillSwitch level is on or lockdown */
 };
 

@@ -99,15 +99,18 @@ static void undo_vanished_routes(const void *data)
 	qsort(rt, k, sizeof(*rt), reload_route_cmp);
 	for (size_t i = 0; i < c->n_snap; i++) {
 		const struct rtnl_route *s = &c->snap[i];
-		struct rt_op op = { .rtnl = tunnel_rtnl(&c->t), .ifindex = c->t.ifindex,
-				    .route = true, .family = s->family, .len = s->dst_len,
+		struct rt_op op = { .rtnl = tunnel_rtnl(&c->t),
+				    .ifindex = c->t.ifindex,
+				    .route = true,
+				    .family = s->family,
+				    .len = s->dst_len,
 				    .table = s->table };
 
 		if (bsearch(s, rt, k, sizeof(*rt), reload_route_cmp))
 			continue;
 		memcpy(op.addr, s->dst, 16);
 		reload_route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->t.ip, "add", &op, c->t.ifname,
-			  NULL);
+				 NULL);
 		reload_undo_rt_op(&op);
 	}
 }

@@ -115,8 +115,12 @@ static void undo_default_route(const void *data)
 	if (!c->ft_mark || reload_dump_routes(c, &rt, &n) < 0 ||
 	    !reload_route_present(c, rt, n, u->family, any_addr, 0, c->ft_mark))
 		return;
-	struct rt_op op = { .rtnl = tunnel_rtnl(&c->t), .ifindex = c->t.ifindex, .route = true,
-			    .add = true, .family = u->family, .table = c->ft_mark };
+	struct rt_op op = { .rtnl = tunnel_rtnl(&c->t),
+			    .ifindex = c->t.ifindex,
+			    .route = true,
+			    .add = true,
+			    .family = u->family,
+			    .table = c->ft_mark };
 
 	reload_route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->t.ip, "del", &op, c->t.ifname, NULL);
 	reload_undo_rt_op(&op);
@@ -209,7 +213,8 @@ static bool mark_changes(const struct reload_ctx *c)
 {
 	const struct wg_device *t = &c->target;
 
-	return reload_any(c->ft0) && (t->flags & WGDEV_HAS_FWMARK) && t->fwmark && t->fwmark != c->mark0;
+	return reload_any(c->ft0) && (t->flags & WGDEV_HAS_FWMARK) && t->fwmark &&
+	       t->fwmark != c->mark0;
 }
 
 static int remove_full_tunnels(struct reload_ctx *c, bool all)
@@ -287,8 +292,7 @@ static int swap_prepare(struct reload_ctx *c, int family, uint32_t mark, struct 
 /* After it: the firewall with the new mark, the new rule beside the old one (at its
  * priority, after it), then the old rule, the bypass and the old table's route go.
  * Traffic is routed into IF at every moment; the suppress rule stays. */
-static int swap_finish(struct reload_ctx *c, int family, uint32_t mark,
-		       const struct rtnl_rule *old)
+static int swap_finish(struct reload_ctx *c, int family, uint32_t mark, const struct rtnl_rule *old)
 {
 	static const uint8_t any_addr[16];
 	_cleanup_free_ struct rtnl_route *rt = NULL;
@@ -380,7 +384,8 @@ int reload_step_routes(void *ctx)
 	int r;
 
 	/* Full-tunnel changes take up's lock (lock.h). */
-	if (!c->t.dry_run && (reload_any(c->ft0) || reload_any(c->ft1)) && (r = lock_take(&lock)) < 0) {
+	if (!c->t.dry_run && (reload_any(c->ft0) || reload_any(c->ft1)) &&
+	    (r = lock_take(&lock)) < 0) {
 		log_error("%s: %s", LOCK_PATH, strerror(-r));
 		return r;
 	}

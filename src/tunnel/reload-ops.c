@@ -12,7 +12,6 @@
 
 /* --- one address or route change and its inverse --- */
 
-
 static int rt_op_run(const struct rt_op *op, bool inverse)
 {
 	struct nl_sock *s = op->rtnl;
@@ -71,14 +70,19 @@ void reload_route_cmd(char *out, size_t size, const char *ip, const char *verb,
 int reload_change_route(struct reload_ctx *c, bool add, int family, const uint8_t *dst, uint8_t len,
 			uint32_t table, const char *table_text)
 {
-	struct rt_op op = { .rtnl = tunnel_rtnl(&c->t), .ifindex = c->t.ifindex, .route = true,
-			    .add = add, .family = family, .len = len, .table = table };
+	struct rt_op op = { .rtnl = tunnel_rtnl(&c->t),
+			    .ifindex = c->t.ifindex,
+			    .route = true,
+			    .add = add,
+			    .family = family,
+			    .len = len,
+			    .table = table };
 
 	memcpy(op.addr, dst, 16);
 	reload_route_cmd(op.cmd, sizeof(op.cmd), c->t.ip, add ? "add" : "del", &op, c->t.ifname,
-		  table_text);
+			 table_text);
 	reload_route_cmd(op.undo_cmd, sizeof(op.undo_cmd), c->t.ip, add ? "del" : "add", &op,
-		  c->t.ifname, table_text);
+			 c->t.ifname, table_text);
 	return apply_rt_op(c, &op);
 }
 
@@ -86,8 +90,11 @@ int reload_change_route(struct reload_ctx *c, bool add, int family, const uint8_
 int reload_change_addr(struct reload_ctx *c, bool add, int family, const uint8_t *addr, uint8_t len,
 		       const char *text)
 {
-	struct rt_op op = { .rtnl = tunnel_rtnl(&c->t), .ifindex = c->t.ifindex, .add = add,
-			    .family = family, .len = len };
+	struct rt_op op = { .rtnl = tunnel_rtnl(&c->t),
+			    .ifindex = c->t.ifindex,
+			    .add = add,
+			    .family = family,
+			    .len = len };
 	char shown[IP_PREFIX_STRLEN] = "";
 
 	memcpy(op.addr, addr, 16);

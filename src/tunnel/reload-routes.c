@@ -68,8 +68,8 @@ static size_t route_hash(const struct rtnl_route *r)
 	memcpy(a, r->dst, rtnl_addr_len(r->family)); /* the bytes reload_route_cmp compares */
 	memcpy(&x, a, 8);
 	memcpy(&y, a + 8, 8);
-	return (size_t)mix64(x ^ mix64(y ^ ((uint64_t)r->family << 40 |
-					     (uint64_t)r->dst_len << 32 | r->table)));
+	return (size_t)mix64(
+		x ^ mix64(y ^ ((uint64_t)r->family << 40 | (uint64_t)r->dst_len << 32 | r->table)));
 }
 
 static const struct rtnl_route **route_set_find(const struct route_set *s,
@@ -159,8 +159,8 @@ static int index_routes(struct reload_ctx *c, struct route_plan *p)
 	for (size_t i = 0; i < p->n_rt; i++)
 		if (reload_wgq_route(c, &p->rt[i]))
 			p->present[p->n_present++] = p->rt[i];
-	return route_set_fill(&p->want_set, p->want_keys, p->n_want) ?:
-	       route_set_fill(&p->present_set, p->present, p->n_present);
+	return route_set_fill(&p->want_set, p->want_keys, p->n_want)
+		       ?: route_set_fill(&p->present_set, p->present, p->n_present);
 }
 
 /* Is r in the table where the config's routes go, a route up would have made there?
@@ -190,8 +190,8 @@ static bool full_tunnel_route(const struct reload_ctx *c, const struct rtnl_rout
 /* The main table's routes through IF that may cover an allowed IP (behaviour.md §3.8): all
  * but wgq's own. A dry run has not changed the addresses: their prefixes stand in
  * for the kernel's prefix routes, as in up's dry run. */
-static int covering_routes(struct reload_ctx *c, struct route_plan *p,
-			   struct rtnl_route **out, size_t *n)
+static int covering_routes(struct reload_ctx *c, struct route_plan *p, struct rtnl_route **out,
+			   size_t *n)
 {
 	const struct cfg *cfg = &c->t.cfg;
 	struct rtnl_route *cov = calloc(p->n_rt + cfg->n_addresses + 1, sizeof(*cov));
@@ -274,8 +274,7 @@ static int plan_wanted_routes(struct reload_ctx *c, struct route_plan *p)
  * table's routes; the device, MTU and kill-switch steps change none). */
 static bool early_routes_valid(const struct reload_ctx *c)
 {
-	return c->rt0 && !reload_any(c->addr_changed) && !reload_any(c->ft0) &&
-	       !reload_any(c->ft1);
+	return c->rt0 && !reload_any(c->addr_changed) && !reload_any(c->ft0) && !reload_any(c->ft1);
 }
 
 static int read_route_plan(struct reload_ctx *c, struct route_plan *p)
@@ -308,7 +307,8 @@ int reload_sync_routes(struct reload_ctx *c)
 		if (!reload_wgq_route(c, rt) || !(in_own_table(c, rt) || was_allowed(&p, rt)) ||
 		    full_tunnel_route(c, rt) || wanted(&p, rt))
 			continue;
-		r = reload_change_route(c, false, rt->family, rt->dst, rt->dst_len, rt->table, NULL);
+		r = reload_change_route(c, false, rt->family, rt->dst, rt->dst_len, rt->table,
+					NULL);
 	}
 	for (size_t i = 0; r == 0 && i < p.n_want; i++) {
 		const struct want_route *w = &p.want[i];
@@ -316,7 +316,7 @@ int reload_sync_routes(struct reload_ctx *c)
 		if (present(&p, w))
 			continue;
 		r = reload_change_route(c, true, w->e.family, w->e.addr, w->e.len, w->table,
-				 w->table_text);
+					w->table_text);
 	}
 	return r;
 }

@@ -35,9 +35,14 @@ int reload_push_undo(struct reload_ctx *c, plan_undo_fn fn)
 struct fulltunnel_ctx reload_ft_ctx(struct reload_ctx *c)
 {
 	return (struct fulltunnel_ctx){
-		.plan = &c->t.plan, .rtnl = c->t.rtnl, .nft = &c->t.nft,
-		.ifname = c->t.ifname, .ifindex = c->t.ifindex, .dry_run = c->t.dry_run,
-		.cfg = &c->t.cfg, .fwmark = c->ft_mark,
+		.plan = &c->t.plan,
+		.rtnl = c->t.rtnl,
+		.nft = &c->t.nft,
+		.ifname = c->t.ifname,
+		.ifindex = c->t.ifindex,
+		.dry_run = c->t.dry_run,
+		.cfg = &c->t.cfg,
+		.fwmark = c->ft_mark,
 	};
 }
 
@@ -87,7 +92,8 @@ static int read_dns(struct reload_ctx *c)
  * new one, so that the tunnel's own packets never loop. */
 static uint32_t device_mask(const struct reload_ctx *c)
 {
-	return WGDEV_HAS_PRIVATE_KEY | WGDEV_HAS_LISTEN_PORT | (reload_any(c->ft0) ? 0 : WGDEV_HAS_FWMARK);
+	return WGDEV_HAS_PRIVATE_KEY | WGDEV_HAS_LISTEN_PORT |
+	       (reload_any(c->ft0) ? 0 : WGDEV_HAS_FWMARK);
 }
 
 static enum cfg_ks_level ks_level(const struct reload_ctx *c)
@@ -300,8 +306,7 @@ static int step_dns(void *ctx)
 		return 0;
 	r = c->t.dry_run ? 0 : plan_change(&c->t.plan);
 	if (r == 0)
-		r = want ? dns_resolvconf_set(c->t.dns_prefix, c->t.ifname, want, len,
-					      c->t.dry_run)
+		r = want ? dns_resolvconf_set(c->t.dns_prefix, c->t.ifname, want, len, c->t.dry_run)
 			 : dns_down(c->t.dns_prefix, c->t.ifname, c->t.dry_run);
 	if (r < 0 || c->t.dry_run)
 		return r;
@@ -322,8 +327,9 @@ static int step_killswitch(void *ctx)
 		return 0;
 	int r = c->t.dry_run ? 0 : plan_change(&c->t.plan);
 
-	return r ?: kst_replace(&c->t.nft, c->t.ifname, &c->t.cfg, ks_level(c), c->ks_mark,
-				c->ks_mark_old, true, c->t.dry_run);
+	return r
+		       ?: kst_replace(&c->t.nft, c->t.ifname, &c->t.cfg, ks_level(c), c->ks_mark,
+				      c->ks_mark_old, true, c->t.dry_run);
 }
 
 /* Last: the device carries the new mark now; the old one goes. */
@@ -335,8 +341,9 @@ static int step_killswitch_mark(void *ctx)
 		return 0;
 	int r = c->t.dry_run ? 0 : plan_change(&c->t.plan);
 
-	return r ?: kst_replace(&c->t.nft, c->t.ifname, &c->t.cfg, ks_level(c), c->ks_mark, 0,
-				false, c->t.dry_run);
+	return r
+		       ?: kst_replace(&c->t.nft, c->t.ifname, &c->t.cfg, ks_level(c), c->ks_mark, 0,
+				      false, c->t.dry_run);
 }
 
 // clang-format off
@@ -351,8 +358,8 @@ static const struct plan_step reload_steps[] = {
 };
 // clang-format on
 
-/* A switch in a target (killswitch-netns.md §5.6) stays as up made it: reload warns when the file asks for
- * another level, and leaves T's and H's rulesets alone. */
+/* A switch in a target (killswitch-netns.md §5.6) stays as up made it: reload warns when the file
+ * asks for another level, and leaves T's and H's rulesets alone. */
 static void ks_target_untouched(struct reload_ctx *c)
 {
 	enum cfg_ks_level have = kst_installed_level(&c->t.ns.socks.nft, c->t.ifname);
@@ -388,7 +395,10 @@ int reload_prepare(struct reload_ctx *c, int kill_switch, const char *netns)
 	if (r == 0 && !c->t.moved && !c->t.no_dns)
 		r = dns_check(&c->t.cfg, c->t.file.path, &c->t.dns_tool);
 	struct preflight pf = {
-		.cfg = &c->t.cfg, .path = c->t.file.path, .ifname = c->t.ifname, .running = true,
+		.cfg = &c->t.cfg,
+		.path = c->t.file.path,
+		.ifname = c->t.ifname,
+		.running = true,
 		.kill_switch = c->ks_want != CFG_KS_OFF,
 	};
 

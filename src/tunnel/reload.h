@@ -34,21 +34,21 @@ struct reload_ctx {
 	struct rtnl_route *snap; /* wgq-made routes through IF before the addresses step */
 	size_t n_snap;
 	uint32_t mtu0;
-	uint32_t mark0;	      /* the fwmark before */
-	uint32_t mark;	      /* the fwmark as the steps so far left it */
-	bool ft0[2];	      /* a full tunnel per family (index reload_fi()) before, */
-	bool ft1[2];	      /* wanted by the config, */
-	bool addr_changed[2]; /* and whether the addresses of the family change */
-	char *dns0;	      /* the resolvconf record before, normalized; NULL when none */
+	uint32_t mark0;		   /* the fwmark before */
+	uint32_t mark;		   /* the fwmark as the steps so far left it */
+	bool ft0[2];		   /* a full tunnel per family (index reload_fi()) before, */
+	bool ft1[2];		   /* wanted by the config, */
+	bool addr_changed[2];	   /* and whether the addresses of the family change */
+	char *dns0;		   /* the resolvconf record before, normalized; NULL when none */
 	enum cfg_ks_level ks_want; /* the kill switch: the file's and the flag's level, */
 	enum cfg_ks_level ks_have; /* the one installed, */
 	uint32_t ks_mark, ks_mark_old; /* the mark it accepts, and the old one for now */
-	struct wg_device dev; /* read back for the MTU when the device step changed it */
-	uint32_t ft_mark;     /* the full tunnel's table and mark as fulltunnel_add left it */
+	struct wg_device dev;	       /* read back for the MTU when the device step changed it */
+	uint32_t ft_mark; /* the full tunnel's table and mark as fulltunnel_add left it */
 	struct wg_uapi_ahead *ahead; /* the device's get=1, sent before the config is read */
-	struct rtnl_route *rt0; /* every route, dumped while the daemon builds that reply; */
-	size_t n_rt0;		/* the routes step takes it when nothing changed them since */
-	struct tunnel t;      /* plan, config, sockets, interface, namespace */
+	struct rtnl_route *rt0;	     /* every route, dumped while the daemon builds that reply; */
+	size_t n_rt0;		     /* the routes step takes it when nothing changed them since */
+	struct tunnel t;	     /* plan, config, sockets, interface, namespace */
 };
 
 /* The index of family in the per-family arrays. */
@@ -107,10 +107,10 @@ void reload_route_cmd(char *out, size_t size, const char *ip, const char *verb,
 		      const struct rt_op *op, const char *ifname, const char *table_text);
 /* Add or delete a route (table_text: the table as the config wrote it, or NULL) or an
  * address (text: as the config wrote it, or NULL), logged, with its undo. */
-int reload_change_route(struct reload_ctx *c, bool add, int family, const uint8_t *dst,
-			uint8_t len, uint32_t table, const char *table_text);
-int reload_change_addr(struct reload_ctx *c, bool add, int family, const uint8_t *addr,
-		       uint8_t len, const char *text);
+int reload_change_route(struct reload_ctx *c, bool add, int family, const uint8_t *dst, uint8_t len,
+			uint32_t table, const char *table_text);
+int reload_change_addr(struct reload_ctx *c, bool add, int family, const uint8_t *addr, uint8_t len,
+		       const char *text);
 
 /* Is r a route of the shape wgq's route steps make, through IF? */
 bool reload_wgq_route(const struct reload_ctx *c, const struct rtnl_route *r);

@@ -70,7 +70,8 @@ static void write_hooks(FILE *f, const struct cfg *cfg)
 {
 	for (int k = 0; k < CFG_HOOK_KINDS; k++)
 		for (size_t i = 0; i < cfg->n_hooks[k]; i++)
-			fprintf(f, "%s = %s\n", hook_kind_name((enum cfg_hook_kind)k), cfg->hooks[k][i].text);
+			fprintf(f, "%s = %s\n", hook_kind_name((enum cfg_hook_kind)k),
+				cfg->hooks[k][i].text);
 }
 
 static void write_endpoint(FILE *f, const union wg_endpoint *ep)
@@ -187,7 +188,8 @@ static void write_device(FILE *f, const struct cfg *cfg, const struct wg_device 
 static void write_kill_switch(FILE *f, const struct cfg *cfg)
 {
 	static const char *const names[] = {
-		[CFG_KS_OFF] = "off", [CFG_KS_ON] = "on", [CFG_KS_LOCKDOWN] = "lockdown"};
+		[CFG_KS_OFF] = "off", [CFG_KS_ON] = "on", [CFG_KS_LOCKDOWN] = "lockdown"
+	};
 
 	if (cfg->kill_switch_line)
 		fprintf(f, "KillSwitch = %s\n", names[cfg->kill_switch]);

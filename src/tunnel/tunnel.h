@@ -34,7 +34,7 @@ struct tunnel {
 	 * everything happens in wgq's own namespace. The sockets of T live in ns.socks,
 	 * ready for step 0 of a kill switch in T. */
 	struct netns_target ns;
-	bool moved;	       /* the link is in T (after the move, killswitch-netns.md §5.4 step 4) */
+	bool moved; /* the link is in T (after the move, killswitch-netns.md §5.4 step 4) */
 	char ip[PATH_MAX + 8]; /* "ip", or "ip -n TARGET": the head of logged ip commands */
 };
 

@@ -41,12 +41,12 @@ static int ks_mark(struct up_ctx *c, uint32_t *mark)
 	return 0;
 }
 
-/* Step 0 with a target (killswitch-netns.md §5.6): tun-IF in T without a mark rule; when H has a switch,
- * the device gets a mark and H a tun-IF that lets only that mark out. */
+/* Step 0 with a target (killswitch-netns.md §5.6): tun-IF in T without a mark rule; when H has a
+ * switch, the device gets a mark and H a tun-IF that lets only that mark out. */
 static int install_in_target(struct up_ctx *c, uint32_t mark)
 {
-	int r = kst_install_in(&c->t.ns.socks.nft, c->t.ns.given, c->t.ifname, &c->t.cfg, c->ks_level,
-			       c->t.dry_run);
+	int r = kst_install_in(&c->t.ns.socks.nft, c->t.ns.given, c->t.ifname, &c->t.cfg,
+			       c->ks_level, c->t.dry_run);
 
 	c->ks_installed = !c->t.dry_run && (r == 0 || r == -EPROTO);
 	if (r == 0 && c->ks_host)

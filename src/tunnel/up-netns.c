@@ -30,7 +30,8 @@ static int check_link_in_target(struct tunnel *c)
 		log_step_error("ip link show", r);
 		return r;
 	}
-	/* The device is born in H, and the UAPI socket is shared (killswitch-netns.md §5.3 step 2). */
+	/* The device is born in H, and the UAPI socket is shared (killswitch-netns.md §5.3
+	 * step 2). */
 	r = rtnl_link_get(c->rtnl, c->ifname, &l);
 	if (r == 0 || wg_uapi_alive(c->ifname)) {
 		log_error("`%s' already exists", c->ifname);
@@ -60,7 +61,8 @@ static void refuse_default(const struct tunnel *c, const struct rtnl_route *rt)
 		  c->ns.given, dst, via, dev);
 }
 
-/* killswitch-netns.md §5.3 step 3: a /0 with Table auto becomes T's default route; one must not be there. */
+/* killswitch-netns.md §5.3 step 3: a /0 with Table auto becomes T's default route; one must not be
+ * there. */
 static int check_default_routes(struct tunnel *c)
 {
 	static const int families[] = { AF_INET, AF_INET6 };

@@ -8,14 +8,14 @@
 
 #include "tunnel/tunnel.h"
 
-/* killswitch-netns.md §5.3, after the config is loaded: resolve and open T, its sockets, and refuse what
- * killswitch-netns.md §2.4 refuses (IF in T, a default route in T, DNS). Sets c->ip. Nothing happens
- * without a target. 0 or -errno (printed). */
+/* killswitch-netns.md §5.3, after the config is loaded: resolve and open T, its sockets, and refuse
+ * what killswitch-netns.md §2.4 refuses (IF in T, a default route in T, DNS). Sets c->ip. Nothing
+ * happens without a target. 0 or -errno (printed). */
 int up_netns_prepare(struct tunnel *c, const char *netns_flag);
 
-/* reload (killswitch-netns.md §5.8): open the target, find IF in it; refuse a reload that would move IF
- * (it is in another namespace than the one named), and DNS as up does. Sets c->moved
- * with a target, c->ip, c->ifindex. 0 or -errno (printed). */
+/* reload (killswitch-netns.md §5.8): open the target, find IF in it; refuse a reload that would
+ * move IF (it is in another namespace than the one named), and DNS as up does. Sets c->moved with a
+ * target, c->ip, c->ifindex. 0 or -errno (printed). */
 int reload_netns_find(struct tunnel *c, const char *netns_flag);
 /* reload's DNS in T: the /etc/netns files rewritten when their text changes, removed
  * when the config has no nameserver. 0 or -errno (printed). */

@@ -70,8 +70,9 @@ static int add_route(struct up_ctx *c, struct route_batch *b, const struct route
 
 		return f < 0 ? f : log_line_end(&cmd, r);
 	}
-	b->rt[b->n] = (struct rtnl_route){ .family = e->family, .dst_len = e->len,
-					   .table = table, .oif = c->t.ifindex };
+	b->rt[b->n] = (struct rtnl_route){
+		.family = e->family, .dst_len = e->len, .table = table, .oif = c->t.ifindex
+	};
 	memcpy(b->rt[b->n].dst, e->addr, sizeof(e->addr));
 	b->e[b->n++] = e;
 	return b->n == ROUTE_BATCH ? flush_routes(c, b) : 0;
@@ -91,8 +92,10 @@ static int main_routes(struct up_ctx *c, struct rtnl_route **out, size_t *n)
 	for (size_t i = 0; i < c->t.cfg.n_addresses; i++) {
 		const struct cfg_address *a = &c->t.cfg.addresses[i];
 
-		r[i] = (struct rtnl_route){ .family = a->family, .dst_len = a->prefixlen,
-					    .table = RT_TABLE_MAIN, .oif = UP_DRY_RUN_IFINDEX };
+		r[i] = (struct rtnl_route){ .family = a->family,
+					    .dst_len = a->prefixlen,
+					    .table = RT_TABLE_MAIN,
+					    .oif = UP_DRY_RUN_IFINDEX };
 		memcpy(r[i].dst, a->addr, 16);
 		ip_mask(a->family, r[i].dst, a->prefixlen);
 	}
@@ -105,8 +108,14 @@ static int main_routes(struct up_ctx *c, struct rtnl_route **out, size_t *n)
 static int full_tunnel(struct up_ctx *c, const struct route_entry *e)
 {
 	struct fulltunnel_ctx ft = {
-		.plan = &c->t.plan, .rtnl = c->t.rtnl, .nft = &c->t.nft, .ifname = c->t.ifname,
-		.ifindex = c->t.ifindex, .dry_run = c->t.dry_run, .cfg = &c->t.cfg, .fwmark = c->fwmark,
+		.plan = &c->t.plan,
+		.rtnl = c->t.rtnl,
+		.nft = &c->t.nft,
+		.ifname = c->t.ifname,
+		.ifindex = c->t.ifindex,
+		.dry_run = c->t.dry_run,
+		.cfg = &c->t.cfg,
+		.fwmark = c->fwmark,
 	};
 	int r = fulltunnel_add(&ft, e, c->t.dry_run ? c->t.cfg.dev.fwmark : c->dev.fwmark);
 

@@ -197,14 +197,15 @@ static int step_addresses(void *ctx)
 		const struct cfg_address *a = &c->t.cfg.addresses[i];
 		struct log_line cmd;
 
-		log_line(&cmd, "%s -%c address add %s dev %s", c->t.ip,
-			 ip_family_flag(a->family), a->text, c->t.ifname);
+		log_line(&cmd, "%s -%c address add %s dev %s", c->t.ip, ip_family_flag(a->family),
+			 a->text, c->t.ifname);
 		if (c->t.dry_run)
 			continue;
 		int r = plan_change(&c->t.plan);
 
 		if (r == 0)
-			r = rtnl_addr_add(tunnel_rtnl(&c->t), c->t.ifindex, a->family, a->addr, a->prefixlen);
+			r = rtnl_addr_add(tunnel_rtnl(&c->t), c->t.ifindex, a->family, a->addr,
+					  a->prefixlen);
 		if (log_line_end(&cmd, r) < 0)
 			return r;
 	}
@@ -321,7 +322,8 @@ static const struct plan_step up_steps[] = {
 };
 
 /* With a target namespace (killswitch-netns.md §5.4): configured in H, moved, then set
- * up in T. A kill switch in T (killswitch-netns.md §5.6) goes first, as step 0, through c->t.ns.socks.nft. */
+ * up in T. A kill switch in T (killswitch-netns.md §5.6) goes first, as step 0, through
+ * c->t.ns.socks.nft. */
 static const struct plan_step up_netns_steps[] = {
 	{ "killswitch", up_step_killswitch },
 	{ "link", step_link },
@@ -377,14 +379,18 @@ int up_prepare(struct up_ctx *c, int kill_switch, const char *netns)
 	if (r == 0 && c->t.dns_tool != DNS_TOOL_NONE)
 		dns_prefix(c->t.dns_prefix, sizeof(c->t.dns_prefix));
 	struct preflight pf = {
-		.cfg = &c->t.cfg, .path = c->t.file.path, .ifname = c->t.ifname, .backend = true,
+		.cfg = &c->t.cfg,
+		.path = c->t.file.path,
+		.ifname = c->t.ifname,
+		.backend = true,
 		.kill_switch = c->ks_level != CFG_KS_OFF,
 	};
 
 	if (r == 0)
 		r = preflight_check(&pf);
 	if (r == 0 && has_host_endpoint(&c->t.cfg) && kst_engaged(&c->t.nft))
-		cfg_endpoint_error_note(" (a kill switch is engaged here; see 'wgq killswitch status')");
+		cfg_endpoint_error_note(
+			" (a kill switch is engaged here; see 'wgq killswitch status')");
 	if (r == 0)
 		r = cfg_resolve_endpoints(&c->t.cfg, c->t.file.path);
 	if (r == 0 && c->ks_level != CFG_KS_OFF)

@@ -18,7 +18,9 @@ struct up_ctx {
 	uint32_t fwmark;	    /* the full tunnel's table and mark, 0 until chosen */
 	enum cfg_ks_level ks_level; /* effective kill-switch level (killswitch-netns.md §2.2) */
 	bool ks_installed;	    /* step 0 has engaged it: kept whatever follows */
-	bool ks_host; /* with a target: H has a switch too, so H gets a mark-only tun-IF (killswitch-netns.md §5.6) */
+	/* With a target: H has a switch too, so H gets a mark-only tun-IF
+	 * (killswitch-netns.md §5.6). */
+	bool ks_host;
 };
 
 /* The ifindex a dry run pretends the new link has. */

@@ -49,16 +49,16 @@ union wg_endpoint {
 struct wg_peer {
 	uint8_t public_key[WG_KEY_LEN];
 	uint8_t preshared_key[WG_KEY_LEN];
-	uint32_t flags; /* WGPEER_* */
+	uint32_t flags;		    /* WGPEER_* */
 	union wg_endpoint endpoint; /* valid with WGPEER_HAS_ENDPOINT */
-	uint16_t keepalive;         /* seconds; valid with WGPEER_HAS_KEEPALIVE */
+	uint16_t keepalive;	    /* seconds; valid with WGPEER_HAS_KEEPALIVE */
 	struct wg_allowedip *allowedips;
 	size_t n_allowedips, cap_allowedips;
 
 	/* Config only. */
-	char *endpoint_text; /* Endpoint value after whitespace removal, or NULL */
+	char *endpoint_text;   /* Endpoint value after whitespace removal, or NULL */
 	bool endpoint_is_host; /* the text names a host that up must resolve */
-	unsigned line;          /* line of the [Peer] header */
+	unsigned line;	       /* line of the [Peer] header */
 	unsigned endpoint_line;
 
 	/* Read back only. */

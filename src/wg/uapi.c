@@ -377,7 +377,7 @@ static int read_status(FILE *f)
 /* Room for many lines per send; larger buys nothing on a local socket. A get=1
  * reply of a server is megabytes: read in larger pieces, it takes an eighth of the
  * recv calls. */
-#define UAPI_BUF_SIZE 8192
+#define UAPI_BUF_SIZE  8192
 #define UAPI_RBUF_SIZE 65536
 
 struct uapi_conn {

@@ -35,30 +35,30 @@
 #define FUZZ_RT_DIR "tests/data/rt/a"
 #endif
 
-#define CHECK(cond)                                                                      \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "fuzz-config.c:%d: invariant failed: %s\n",      \
-				__LINE__, #cond);                                        \
-			__builtin_trap();                                                \
-		}                                                                        \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz-config.c:%d: invariant failed: %s\n", __LINE__,      \
+				#cond);                                                            \
+			__builtin_trap();                                                          \
+		}                                                                                  \
 	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const rt_dirs[] = {FUZZ_RT_DIR, NULL};
+static const char *const rt_dirs[] = { FUZZ_RT_DIR, NULL };
 
 /* The host's interfaces and /etc/services, replaced by fixed tables. */
 
 static const struct {
 	const char *name;
 	unsigned index;
-} fake_links[] = {{"lo", 1}, {"eth0", 2}, {"wg0", 3}};
+} fake_links[] = { { "lo", 1 }, { "eth0", 2 }, { "wg0", 3 } };
 
 static const struct {
 	const char *name;
 	int port;
-} fake_services[] = {{"domain", 53}, {"ntp", 123}, {"syslog", 514}, {"openvpn", 1194}};
+} fake_services[] = { { "domain", 53 }, { "ntp", 123 }, { "syslog", 514 }, { "openvpn", 1194 } };
 
 unsigned int if_nametoindex(const char *name)
 {
@@ -84,7 +84,7 @@ char *if_indextoname(unsigned int index, char name[IF_NAMESIZE])
 struct servent *getservbyname(const char *name, const char *proto)
 {
 	static struct servent se;
-	static char *no_aliases[] = {NULL};
+	static char *no_aliases[] = { NULL };
 
 	if (strcmp(proto, "udp"))
 		return NULL;
@@ -142,10 +142,9 @@ static void check_message(const char *msg, unsigned line, size_t lines, const ui
 }
 
 /* One parse of data into cfg (zeroed here); the number of warnings in *warnings. */
-static int parse(const uint8_t *data, size_t size, bool lenient, struct cfg *cfg,
-		 size_t *warnings)
+static int parse(const uint8_t *data, size_t size, bool lenient, struct cfg *cfg, size_t *warnings)
 {
-	const struct cfg_options opts = {.rt_tables_dirs = rt_dirs, .lenient = lenient};
+	const struct cfg_options opts = { .rt_tables_dirs = rt_dirs, .lenient = lenient };
 	size_t lines = count_lines(data, size);
 	struct cfg_parser *p = NULL;
 	const char *w;
@@ -191,8 +190,8 @@ static bool peer_eq(const struct wg_peer *a, const struct wg_peer *b, bool lines
 	    !str_eq(a->endpoint_text, b->endpoint_text) ||
 	    a->endpoint_is_host != b->endpoint_is_host)
 		return false;
-	if ((a->flags & WGPEER_HAS_ENDPOINT) && memcmp(&a->endpoint, &b->endpoint,
-							 sizeof(a->endpoint)))
+	if ((a->flags & WGPEER_HAS_ENDPOINT) &&
+	    memcmp(&a->endpoint, &b->endpoint, sizeof(a->endpoint)))
 		return false;
 	if (lines && (a->line != b->line || a->endpoint_line != b->endpoint_line))
 		return false;
@@ -209,8 +208,7 @@ static bool peer_eq(const struct wg_peer *a, const struct wg_peer *b, bool lines
 static bool dev_eq(const struct wg_device *a, const struct wg_device *b, bool lines)
 {
 	if (a->flags != b->flags || memcmp(a->private_key, b->private_key, WG_KEY_LEN) ||
-	    a->listen_port != b->listen_port || a->fwmark != b->fwmark ||
-	    a->n_peers != b->n_peers)
+	    a->listen_port != b->listen_port || a->fwmark != b->fwmark || a->n_peers != b->n_peers)
 		return false;
 	for (size_t i = 0; i < a->n_peers; i++)
 		if (!peer_eq(&a->peers[i], &b->peers[i], lines))

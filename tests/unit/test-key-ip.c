@@ -165,14 +165,14 @@ struct key_vector {
 };
 
 static const struct key_vector key_vectors[] = {
-	{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-	 "0000000000000000000000000000000000000000000000000000000000000000"},
-	{"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-	 "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"},
-	{"//////////////////////////////////////////8=",
-	 "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"},
-	{"cypYsujS7Qfrej+2I5UELzt7dk2fdmvSqfFtYwfQ8qc=",
-	 "732a58b2e8d2ed07eb7a3fb62395042f3b7b764d9f766bd2a9f16d6307d0f2a7"},
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	  "0000000000000000000000000000000000000000000000000000000000000000" },
+	{ "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+	  "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f" },
+	{ "//////////////////////////////////////////8=",
+	  "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" },
+	{ "cypYsujS7Qfrej+2I5UELzt7dk2fdmvSqfFtYwfQ8qc=",
+	  "732a58b2e8d2ed07eb7a3fb62395042f3b7b764d9f766bd2a9f16d6307d0f2a7" },
 };
 
 static void test_key_vectors(void **state)
@@ -197,7 +197,7 @@ static void test_key_vectors(void **state)
 /* A plain, obviously correct encoder to compare the constant-time one against. */
 static void ref_base64(char out[45], const uint8_t key[32])
 {
-	uint8_t in[33] = {0};
+	uint8_t in[33] = { 0 };
 
 	memcpy(in, key, 32);
 	for (int i = 0; i < 11; i++) {
@@ -296,7 +296,7 @@ static void test_key_hex(void **state)
 		" 00102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
 		"0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
 	};
-	uint8_t key[32], zero[32] = {0};
+	uint8_t key[32], zero[32] = { 0 };
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
@@ -325,34 +325,34 @@ struct ip_case {
 };
 
 static const struct ip_case ip_cases[] = {
-	{"1.2.3.4", 0, AF_INET, "1.2.3.4"},
-	{"0.0.0.0", 0, AF_INET, "0.0.0.0"},
-	{"255.255.255.255", 0, AF_INET, "255.255.255.255"},
-	{"10.0.0.10", 0, AF_INET, "10.0.0.10"},
-	{"::", 0, AF_INET6, "::"},
-	{"::1", 0, AF_INET6, "::1"},
-	{"FE80::0001", 0, AF_INET6, "fe80::1"},
-	{"2001:DB8:0:0:0:0:0:1", 0, AF_INET6, "2001:db8::1"},
-	{"::ffff:1.2.3.4", 0, AF_INET6, "::ffff:1.2.3.4"},
-	{"10.1", -EINVAL, 0, NULL},
-	{"10.1.2", -EINVAL, 0, NULL},
-	{"010.0.0.1", -EINVAL, 0, NULL},
-	{"1.2.3.04", -EINVAL, 0, NULL},
-	{"00.1.1.1", -EINVAL, 0, NULL},
-	{"0x0a.0.0.1", -EINVAL, 0, NULL},
-	{"167772161", -EINVAL, 0, NULL},
-	{"256.1.1.1", -EINVAL, 0, NULL},
-	{"1.2.3.4.5", -EINVAL, 0, NULL},
-	{" 1.2.3.4", -EINVAL, 0, NULL},
-	{"1.2.3.4 ", -EINVAL, 0, NULL},
-	{"+1.2.3.4", -EINVAL, 0, NULL},
-	{"1.2.3.4/32", -EINVAL, 0, NULL},
-	{"", -EINVAL, 0, NULL},
-	{"fe80::1%eth0", -EINVAL, 0, NULL},
-	{"::ffff:1.2.3.04", -EINVAL, 0, NULL},
-	{"1::2::3", -EINVAL, 0, NULL},
-	{"12345::", -EINVAL, 0, NULL},
-	{"example.com", -EINVAL, 0, NULL},
+	{ "1.2.3.4", 0, AF_INET, "1.2.3.4" },
+	{ "0.0.0.0", 0, AF_INET, "0.0.0.0" },
+	{ "255.255.255.255", 0, AF_INET, "255.255.255.255" },
+	{ "10.0.0.10", 0, AF_INET, "10.0.0.10" },
+	{ "::", 0, AF_INET6, "::" },
+	{ "::1", 0, AF_INET6, "::1" },
+	{ "FE80::0001", 0, AF_INET6, "fe80::1" },
+	{ "2001:DB8:0:0:0:0:0:1", 0, AF_INET6, "2001:db8::1" },
+	{ "::ffff:1.2.3.4", 0, AF_INET6, "::ffff:1.2.3.4" },
+	{ "10.1", -EINVAL, 0, NULL },
+	{ "10.1.2", -EINVAL, 0, NULL },
+	{ "010.0.0.1", -EINVAL, 0, NULL },
+	{ "1.2.3.04", -EINVAL, 0, NULL },
+	{ "00.1.1.1", -EINVAL, 0, NULL },
+	{ "0x0a.0.0.1", -EINVAL, 0, NULL },
+	{ "167772161", -EINVAL, 0, NULL },
+	{ "256.1.1.1", -EINVAL, 0, NULL },
+	{ "1.2.3.4.5", -EINVAL, 0, NULL },
+	{ " 1.2.3.4", -EINVAL, 0, NULL },
+	{ "1.2.3.4 ", -EINVAL, 0, NULL },
+	{ "+1.2.3.4", -EINVAL, 0, NULL },
+	{ "1.2.3.4/32", -EINVAL, 0, NULL },
+	{ "", -EINVAL, 0, NULL },
+	{ "fe80::1%eth0", -EINVAL, 0, NULL },
+	{ "::ffff:1.2.3.04", -EINVAL, 0, NULL },
+	{ "1::2::3", -EINVAL, 0, NULL },
+	{ "12345::", -EINVAL, 0, NULL },
+	{ "example.com", -EINVAL, 0, NULL },
 };
 
 static void test_ip_parse(void **state)
@@ -379,14 +379,48 @@ static void test_ip_parse(void **state)
 static void test_ip_parse_like_inet_pton(void **state)
 {
 	static const char *const inputs[] = {
-		"1::", ":1::", ":::", "1:", "::", "::1", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8::",
-		"::1:2:3:4:5:6:7:8", "1:2:3:4::5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
-		"::1.2.3.4", "::ffff:1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4",
-		"::1.2.3.4.5", "::1.2.3", "::256.1.1.1", "::01.2.3.4", "1::2::3", "12345::",
-		"0:0:0:0:0:0:0:0", "00000::", "1:::2", "fe80::1%eth0", "1.2.3.4", "01.2.3.4",
-		"1.2.3", "1.2.3.4.", "255.255.255.255", "256.0.0.0", "0.0.0.0", " 1.2.3.4",
-		"1.2.3.4 ", "", ":", "::g", "FFFF::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-		"::ffff:ffff:ffff:ffff:ffff:ffff:1.2.3.4", "1::1.2.3.4",
+		"1::",
+		":1::",
+		":::",
+		"1:",
+		"::",
+		"::1",
+		"1:2:3:4:5:6:7:8",
+		"1:2:3:4:5:6:7:8::",
+		"::1:2:3:4:5:6:7:8",
+		"1:2:3:4::5:6:7:8",
+		"1:2:3:4:5:6:7::",
+		"::2:3:4:5:6:7:8",
+		"::1.2.3.4",
+		"::ffff:1.2.3.4",
+		"1:2:3:4:5:6:1.2.3.4",
+		"1:2:3:4:5:6:7:1.2.3.4",
+		"::1.2.3.4.5",
+		"::1.2.3",
+		"::256.1.1.1",
+		"::01.2.3.4",
+		"1::2::3",
+		"12345::",
+		"0:0:0:0:0:0:0:0",
+		"00000::",
+		"1:::2",
+		"fe80::1%eth0",
+		"1.2.3.4",
+		"01.2.3.4",
+		"1.2.3",
+		"1.2.3.4.",
+		"255.255.255.255",
+		"256.0.0.0",
+		"0.0.0.0",
+		" 1.2.3.4",
+		"1.2.3.4 ",
+		"",
+		":",
+		"::g",
+		"FFFF::",
+		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+		"::ffff:ffff:ffff:ffff:ffff:ffff:1.2.3.4",
+		"1::1.2.3.4",
 	};
 
 	(void)state;
@@ -416,38 +450,38 @@ struct prefix_case {
 };
 
 static const struct prefix_case prefix_cases[] = {
-	{"10.0.0.0/8", 0, AF_INET, "10.0.0.0/8", true},
-	{"10.42.0.7/24", 0, AF_INET, "10.42.0.7/24", true},
-	{"10.0.0.1", 0, AF_INET, "10.0.0.1/32", false},
-	{"1.2.3.4/0", 0, AF_INET, "1.2.3.4/0", true},
-	{"1.2.3.4/32", 0, AF_INET, "1.2.3.4/32", true},
-	{"1.2.3.4/024", 0, AF_INET, "1.2.3.4/24", true},
-	{"::/0", 0, AF_INET6, "::/0", true},
-	{"fd00::1", 0, AF_INET6, "fd00::1/128", false},
-	{"FD00:0::1/128", 0, AF_INET6, "fd00::1/128", true},
-	{"2001:db8::/33", 0, AF_INET6, "2001:db8::/33", true},
-	{"1.2.3.4/33", -EINVAL, 0, NULL, false},
-	{"1.2.3.4/100", -EINVAL, 0, NULL, false},
-	{"fd00::1/129", -EINVAL, 0, NULL, false},
-	{"fd00::1/99999999999999999999", -EINVAL, 0, NULL, false},
-	{"1.2.3.4/", -EINVAL, 0, NULL, false},
-	{"/24", -EINVAL, 0, NULL, false},
-	{"/", -EINVAL, 0, NULL, false},
-	{"", -EINVAL, 0, NULL, false},
-	{"+1.2.3.4/32", -EINVAL, 0, NULL, false},
-	{"-1.2.3.4/32", -EINVAL, 0, NULL, false},
-	{"1.2.3.4/+24", -EINVAL, 0, NULL, false},
-	{"1.2.3.4/-1", -EINVAL, 0, NULL, false},
-	{"1.2.3.4/ 24", -EINVAL, 0, NULL, false},
-	{"1.2.3.4/24 ", -EINVAL, 0, NULL, false},
-	{"1.2.3.4/24/1", -EINVAL, 0, NULL, false},
-	{"1.2.3.4/0x18", -EINVAL, 0, NULL, false},
-	{"1.2.3.4/255.255.255.0", -EINVAL, 0, NULL, false},
-	{"10.1/16", -EINVAL, 0, NULL, false},
-	{"010.0.0.0/8", -EINVAL, 0, NULL, false},
-	{"1.2.3.4:5/32", -EINVAL, 0, NULL, false},
-	{"fe80::1%1/64", -EINVAL, 0, NULL, false},
-	{"1111:2222:3333:4444:5555:6666:7777:8888:9999/64", -EINVAL, 0, NULL, false},
+	{ "10.0.0.0/8", 0, AF_INET, "10.0.0.0/8", true },
+	{ "10.42.0.7/24", 0, AF_INET, "10.42.0.7/24", true },
+	{ "10.0.0.1", 0, AF_INET, "10.0.0.1/32", false },
+	{ "1.2.3.4/0", 0, AF_INET, "1.2.3.4/0", true },
+	{ "1.2.3.4/32", 0, AF_INET, "1.2.3.4/32", true },
+	{ "1.2.3.4/024", 0, AF_INET, "1.2.3.4/24", true },
+	{ "::/0", 0, AF_INET6, "::/0", true },
+	{ "fd00::1", 0, AF_INET6, "fd00::1/128", false },
+	{ "FD00:0::1/128", 0, AF_INET6, "fd00::1/128", true },
+	{ "2001:db8::/33", 0, AF_INET6, "2001:db8::/33", true },
+	{ "1.2.3.4/33", -EINVAL, 0, NULL, false },
+	{ "1.2.3.4/100", -EINVAL, 0, NULL, false },
+	{ "fd00::1/129", -EINVAL, 0, NULL, false },
+	{ "fd00::1/99999999999999999999", -EINVAL, 0, NULL, false },
+	{ "1.2.3.4/", -EINVAL, 0, NULL, false },
+	{ "/24", -EINVAL, 0, NULL, false },
+	{ "/", -EINVAL, 0, NULL, false },
+	{ "", -EINVAL, 0, NULL, false },
+	{ "+1.2.3.4/32", -EINVAL, 0, NULL, false },
+	{ "-1.2.3.4/32", -EINVAL, 0, NULL, false },
+	{ "1.2.3.4/+24", -EINVAL, 0, NULL, false },
+	{ "1.2.3.4/-1", -EINVAL, 0, NULL, false },
+	{ "1.2.3.4/ 24", -EINVAL, 0, NULL, false },
+	{ "1.2.3.4/24 ", -EINVAL, 0, NULL, false },
+	{ "1.2.3.4/24/1", -EINVAL, 0, NULL, false },
+	{ "1.2.3.4/0x18", -EINVAL, 0, NULL, false },
+	{ "1.2.3.4/255.255.255.0", -EINVAL, 0, NULL, false },
+	{ "10.1/16", -EINVAL, 0, NULL, false },
+	{ "010.0.0.0/8", -EINVAL, 0, NULL, false },
+	{ "1.2.3.4:5/32", -EINVAL, 0, NULL, false },
+	{ "fe80::1%1/64", -EINVAL, 0, NULL, false },
+	{ "1111:2222:3333:4444:5555:6666:7777:8888:9999/64", -EINVAL, 0, NULL, false },
 };
 
 static void test_ip_parse_prefix(void **state)
@@ -477,16 +511,16 @@ static void test_ip_netmask(void **state)
 		int ret;
 		uint8_t len;
 	} cases[] = {
-		{"255.255.255.0", 0, 24},
-		{"255.255.255.255", 0, 32},
-		{"0.0.0.0", 0, 0},
-		{"128.0.0.0", 0, 1},
-		{"255.255.254.0", 0, 23},
-		{"255.0.255.0", -EINVAL, 0},
-		{"255.255.255.1", -EINVAL, 0},
-		{"0.0.0.255", -EINVAL, 0},
-		{"255.255.0", -EINVAL, 0},
-		{"24", -EINVAL, 0},
+		{ "255.255.255.0", 0, 24 },
+		{ "255.255.255.255", 0, 32 },
+		{ "0.0.0.0", 0, 0 },
+		{ "128.0.0.0", 0, 1 },
+		{ "255.255.254.0", 0, 23 },
+		{ "255.0.255.0", -EINVAL, 0 },
+		{ "255.255.255.1", -EINVAL, 0 },
+		{ "0.0.0.255", -EINVAL, 0 },
+		{ "255.255.0", -EINVAL, 0 },
+		{ "24", -EINVAL, 0 },
 	};
 
 	(void)state;
@@ -506,17 +540,17 @@ static void test_ip_mask(void **state)
 		uint8_t len;
 		const char *out;
 	} cases[] = {
-		{"10.42.0.7", 24, "10.42.0.0"},
-		{"10.42.0.7", 32, "10.42.0.7"},
-		{"10.42.0.7", 0, "0.0.0.0"},
-		{"255.255.255.255", 7, "254.0.0.0"},
-		{"255.255.255.255", 9, "255.128.0.0"},
-		{"255.255.255.255", 31, "255.255.255.254"},
-		{"2001:db8:ffff:ffff::1", 36, "2001:db8:f000::"},
-		{"2001:db8:ffff:ffff::1", 128, "2001:db8:ffff:ffff::1"},
-		{"2001:db8:ffff:ffff::1", 0, "::"},
-		{"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 127,
-		 "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe"},
+		{ "10.42.0.7", 24, "10.42.0.0" },
+		{ "10.42.0.7", 32, "10.42.0.7" },
+		{ "10.42.0.7", 0, "0.0.0.0" },
+		{ "255.255.255.255", 7, "254.0.0.0" },
+		{ "255.255.255.255", 9, "255.128.0.0" },
+		{ "255.255.255.255", 31, "255.255.255.254" },
+		{ "2001:db8:ffff:ffff::1", 36, "2001:db8:f000::" },
+		{ "2001:db8:ffff:ffff::1", 128, "2001:db8:ffff:ffff::1" },
+		{ "2001:db8:ffff:ffff::1", 0, "::" },
+		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 127,
+		  "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe" },
 	};
 
 	(void)state;
@@ -538,12 +572,12 @@ static void test_ip_covers(void **state)
 		const char *a, *b;
 		bool covers;
 	} cases[] = {
-		{"10.0.0.0/24", "10.0.0.7/32", true},  {"10.0.0.0/24", "10.0.0.0/24", true},
-		{"10.0.0.5/24", "10.0.0.9/32", true},  {"10.0.0.0/24", "10.0.1.0/24", false},
-		{"10.0.0.0/24", "10.0.0.0/16", false}, {"10.0.0.0/25", "10.0.0.128/32", false},
-		{"0.0.0.0/0", "192.168.1.1/32", true}, {"0.0.0.0/0", "0.0.0.0/0", true},
-		{"fd00::/8", "fd12::1/128", true},     {"fd00::/8", "fe00::/8", false},
-		{"fd00::/8", "fd00::/7", false},       {"::/0", "2001:db8::/32", true},
+		{ "10.0.0.0/24", "10.0.0.7/32", true },	 { "10.0.0.0/24", "10.0.0.0/24", true },
+		{ "10.0.0.5/24", "10.0.0.9/32", true },	 { "10.0.0.0/24", "10.0.1.0/24", false },
+		{ "10.0.0.0/24", "10.0.0.0/16", false }, { "10.0.0.0/25", "10.0.0.128/32", false },
+		{ "0.0.0.0/0", "192.168.1.1/32", true }, { "0.0.0.0/0", "0.0.0.0/0", true },
+		{ "fd00::/8", "fd12::1/128", true },	 { "fd00::/8", "fe00::/8", false },
+		{ "fd00::/8", "fd00::/7", false },	 { "::/0", "2001:db8::/32", true },
 	};
 
 	(void)state;
@@ -561,7 +595,7 @@ static void test_ip_covers(void **state)
 
 static void test_ip_format_prefix(void **state)
 {
-	uint8_t v4[16] = {192, 168, 1, 0}, v6[16] = {0x20, 0x01, 0x0d, 0xb8};
+	uint8_t v4[16] = { 192, 168, 1, 0 }, v6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
 	char out[IP_PREFIX_STRLEN], small[8];
 
 	(void)state;
@@ -600,17 +634,17 @@ static void check_rt(const char *const *dirs, const struct rt_case *cases, size_
 
 static void test_rt_first_dir(void **state)
 {
-	static const char *const dirs[] = {RT("a"), RT("b"), NULL};
+	static const char *const dirs[] = { RT("a"), RT("b"), NULL };
 	static const struct rt_case cases[] = {
-		{"main", 0, 254},	  {"local", 0, 255},	  {"default", 0, 253},
-		{"vpn", 0, 100},	  {"hexy", 0, 0x200},	  {"hexupper", 0, 500},
-		{"tabbed", 0, 42},	  {"Mixed", 0, 7},	  {"mixed", 0, 8},
-		{"leadingzero", 0, 10},	  {"fromdconf", 0, 300},  {"override_a", 0, 400},
-		{"bdir", 0, 700},	  {"MIXED", -ENOENT, 0},  {"Main", -ENOENT, 0},
-		{"negative", -ENOENT, 0}, {"toobig", -ENOENT, 0}, {"commented", -ENOENT, 0},
-		{"comment", -ENOENT, 0},  {"#", -ENOENT, 0},	  {"hidden", -ENOENT, 0},
-		{"notconf", -ENOENT, 0},  {"onlyb", -ENOENT, 0},  {"override_b", -ENOENT, 0},
-		{"", -ENOENT, 0},	  {"100", -ENOENT, 0},
+		{ "main", 0, 254 },	    { "local", 0, 255 },      { "default", 0, 253 },
+		{ "vpn", 0, 100 },	    { "hexy", 0, 0x200 },     { "hexupper", 0, 500 },
+		{ "tabbed", 0, 42 },	    { "Mixed", 0, 7 },	      { "mixed", 0, 8 },
+		{ "leadingzero", 0, 10 },   { "fromdconf", 0, 300 },  { "override_a", 0, 400 },
+		{ "bdir", 0, 700 },	    { "MIXED", -ENOENT, 0 },  { "Main", -ENOENT, 0 },
+		{ "negative", -ENOENT, 0 }, { "toobig", -ENOENT, 0 }, { "commented", -ENOENT, 0 },
+		{ "comment", -ENOENT, 0 },  { "#", -ENOENT, 0 },      { "hidden", -ENOENT, 0 },
+		{ "notconf", -ENOENT, 0 },  { "onlyb", -ENOENT, 0 },  { "override_b", -ENOENT, 0 },
+		{ "", -ENOENT, 0 },	    { "100", -ENOENT, 0 },
 	};
 
 	(void)state;
@@ -619,21 +653,21 @@ static void test_rt_first_dir(void **state)
 
 static void test_rt_fallback(void **state)
 {
-	static const char *const dirs[] = {RT("c"), RT("b"), NULL};
-	static const char *const only_c[] = {RT("c"), NULL};
-	static const char *const none[] = {NULL};
+	static const char *const dirs[] = { RT("c"), RT("b"), NULL };
+	static const char *const only_c[] = { RT("c"), NULL };
+	static const char *const none[] = { NULL };
 	static const struct rt_case cases[] = {
-		{"onlyb", 0, 600},	{"cdir", 0, 900},    {"bdir", 0, 700},
-		{"override_b", 0, 800}, {"vpn", -ENOENT, 0}, {"main", 0, 254},
+		{ "onlyb", 0, 600 },	  { "cdir", 0, 900 },	 { "bdir", 0, 700 },
+		{ "override_b", 0, 800 }, { "vpn", -ENOENT, 0 }, { "main", 0, 254 },
 	};
 	static const struct rt_case cases_c[] = {
-		{"cdir", 0, 900},
-		{"onlyb", -ENOENT, 0},
-		{"bdir", -ENOENT, 0},
+		{ "cdir", 0, 900 },
+		{ "onlyb", -ENOENT, 0 },
+		{ "bdir", -ENOENT, 0 },
 	};
 	static const struct rt_case cases_none[] = {
-		{"default", 0, 253},
-		{"vpn", -ENOENT, 0},
+		{ "default", 0, 253 },
+		{ "vpn", -ENOENT, 0 },
 	};
 
 	(void)state;
@@ -644,15 +678,15 @@ static void test_rt_fallback(void **state)
 
 static void test_rt_iproute2_quirks(void **state)
 {
-	static const char *const corrupt[] = {RT("corrupt"), NULL};
-	static const char *const prio[] = {RT("prio"), NULL};
+	static const char *const corrupt[] = { RT("corrupt"), NULL };
+	static const char *const prio[] = { RT("prio"), NULL };
 	static const struct rt_case cases_corrupt[] = {
-		{"before", 0, 10},
-		{"after", -ENOENT, 0},
+		{ "before", 0, 10 },
+		{ "after", -ENOENT, 0 },
 	};
 	static const struct rt_case cases_prio[] = {
-		{"main", 0, 100},      {"dup", 0, 100}, {"low", 0, 50},	  {"X10", 0, 0},
-		{"weird", -ENOENT, 0}, {"xzz", 0, 0},	{"glued", 0, 77}, {"local", 0, 255},
+		{ "main", 0, 100 },	 { "dup", 0, 100 }, { "low", 0, 50 },	{ "X10", 0, 0 },
+		{ "weird", -ENOENT, 0 }, { "xzz", 0, 0 },   { "glued", 0, 77 }, { "local", 0, 255 },
 	};
 	uint32_t id = 0;
 
@@ -673,37 +707,37 @@ struct split_case {
 };
 
 static const struct split_case split_cases[] = {
-	{"1.2.3.4:51820", 0, "1.2.3.4", "51820"},
-	{"[fd00::1]:51820", 0, "fd00::1", "51820"},
-	{"[fe80::1%eth0]:51820", 0, "fe80::1%eth0", "51820"},
-	{"fe80::1%eth0:51820", 0, "fe80::1%eth0", "51820"},
-	{"::1:51820", 0, "::1", "51820"},
-	{"vpn.example.com:51820", 0, "vpn.example.com", "51820"},
-	{"[vpn.example.com]:1", 0, "vpn.example.com", "1"},
-	{"host:65535", 0, "host", "65535"},
-	{"host:0051820", 0, "host", "0051820"},
-	{"[]:51820", -EINVAL, "has no host", NULL},
-	{":51820", -EINVAL, "has no host", NULL},
-	{"host:0", -EINVAL, "has a port outside 1-65535", NULL},
-	{"host:000", -EINVAL, "has a port outside 1-65535", NULL},
-	{"host:65536", -EINVAL, "has a port outside 1-65535", NULL},
-	{"host:70000", -EINVAL, "has a port outside 1-65535", NULL},
-	{"host:99999999999999999999", -EINVAL, "has a port outside 1-65535", NULL},
-	{"host", -EINVAL, "has no port", NULL},
-	{"host:", -EINVAL, "has no port", NULL},
-	{"", -EINVAL, "has no port", NULL},
-	{"[::1]", -EINVAL, "has no port", NULL},
-	{"[::1]:", -EINVAL, "has no port", NULL},
-	{"[::1]51820", -EINVAL, "has no port", NULL},
-	{"[::1]x:51820", -EINVAL, "has no port", NULL},
-	{"[::1", -EINVAL, "has an unmatched '['", NULL},
-	{"[::1:51820", -EINVAL, "has an unmatched '['", NULL},
-	{"host:no-such-service-wgq", -EINVAL,
-	 "has a port that is not a number or a UDP service name", NULL},
-	{"host:+5", -EINVAL, "has a port that is not a number or a UDP service name", NULL},
-	{"host:-1", -EINVAL, "has a port that is not a number or a UDP service name", NULL},
-	{"a-host-name-longer-than-the-buffer:5", -EINVAL, "is too long", NULL},
-	{"host:000000000000000000000000000000000000000001", -EINVAL, "is too long", NULL},
+	{ "1.2.3.4:51820", 0, "1.2.3.4", "51820" },
+	{ "[fd00::1]:51820", 0, "fd00::1", "51820" },
+	{ "[fe80::1%eth0]:51820", 0, "fe80::1%eth0", "51820" },
+	{ "fe80::1%eth0:51820", 0, "fe80::1%eth0", "51820" },
+	{ "::1:51820", 0, "::1", "51820" },
+	{ "vpn.example.com:51820", 0, "vpn.example.com", "51820" },
+	{ "[vpn.example.com]:1", 0, "vpn.example.com", "1" },
+	{ "host:65535", 0, "host", "65535" },
+	{ "host:0051820", 0, "host", "0051820" },
+	{ "[]:51820", -EINVAL, "has no host", NULL },
+	{ ":51820", -EINVAL, "has no host", NULL },
+	{ "host:0", -EINVAL, "has a port outside 1-65535", NULL },
+	{ "host:000", -EINVAL, "has a port outside 1-65535", NULL },
+	{ "host:65536", -EINVAL, "has a port outside 1-65535", NULL },
+	{ "host:70000", -EINVAL, "has a port outside 1-65535", NULL },
+	{ "host:99999999999999999999", -EINVAL, "has a port outside 1-65535", NULL },
+	{ "host", -EINVAL, "has no port", NULL },
+	{ "host:", -EINVAL, "has no port", NULL },
+	{ "", -EINVAL, "has no port", NULL },
+	{ "[::1]", -EINVAL, "has no port", NULL },
+	{ "[::1]:", -EINVAL, "has no port", NULL },
+	{ "[::1]51820", -EINVAL, "has no port", NULL },
+	{ "[::1]x:51820", -EINVAL, "has no port", NULL },
+	{ "[::1", -EINVAL, "has an unmatched '['", NULL },
+	{ "[::1:51820", -EINVAL, "has an unmatched '['", NULL },
+	{ "host:no-such-service-wgq", -EINVAL,
+	  "has a port that is not a number or a UDP service name", NULL },
+	{ "host:+5", -EINVAL, "has a port that is not a number or a UDP service name", NULL },
+	{ "host:-1", -EINVAL, "has a port that is not a number or a UDP service name", NULL },
+	{ "a-host-name-longer-than-the-buffer:5", -EINVAL, "is too long", NULL },
+	{ "host:000000000000000000000000000000000000000001", -EINVAL, "is too long", NULL },
 };
 
 static void test_endpoint_split(void **state)
@@ -816,24 +850,24 @@ static void test_endpoint_retries(void **state)
 		int ret;
 		long out;
 	} cases[] = {
-		{NULL, 0, 15},
-		{"infinity", 0, -1},
-		{"0", 0, 0},
-		{"15", 0, 15},
-		{"007", 0, 7},
-		{"2147483647", 0, 2147483647L},
-		{"2147483648", -EINVAL, 0},
-		{"99999999999999999999999", -EINVAL, 0},
-		{"", -EINVAL, 0},
-		{"-1", -EINVAL, 0},
-		{"-0", -EINVAL, 0},
-		{"+5", -EINVAL, 0},
-		{" 5", -EINVAL, 0},
-		{"5 ", -EINVAL, 0},
-		{"Infinity", -EINVAL, 0},
-		{"inf", -EINVAL, 0},
-		{"0x10", -EINVAL, 0},
-		{"1e3", -EINVAL, 0},
+		{ NULL, 0, 15 },
+		{ "infinity", 0, -1 },
+		{ "0", 0, 0 },
+		{ "15", 0, 15 },
+		{ "007", 0, 7 },
+		{ "2147483647", 0, 2147483647L },
+		{ "2147483648", -EINVAL, 0 },
+		{ "99999999999999999999999", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ "-0", -EINVAL, 0 },
+		{ "+5", -EINVAL, 0 },
+		{ " 5", -EINVAL, 0 },
+		{ "5 ", -EINVAL, 0 },
+		{ "Infinity", -EINVAL, 0 },
+		{ "inf", -EINVAL, 0 },
+		{ "0x10", -EINVAL, 0 },
+		{ "1e3", -EINVAL, 0 },
 	};
 
 	(void)state;
@@ -1066,7 +1100,7 @@ static void test_resolve_retries_exhausted(void **state)
 
 static void test_resolve_permanent(void **state)
 {
-	static const int codes[] = {EAI_NONAME, EAI_FAIL, EAI_NODATA};
+	static const int codes[] = { EAI_NONAME, EAI_FAIL, EAI_NODATA };
 	char buf[1024], want[1024];
 
 	(void)state;

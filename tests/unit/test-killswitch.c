@@ -3,8 +3,8 @@
 //
 // The kill switch (killswitch-netns.md §2, §3): its batches built in memory and parsed
 // back with libnftnl, each rule's expressions compared with what nft 1.0.6 generates
-// for the listing of killswitch-netns.md §3.2 (`nft --debug=netlink`); and the parser's rules for the keys.
-// No socket, no root.
+// for the listing of killswitch-netns.md §3.2 (`nft --debug=netlink`); and the parser's rules for
+// the keys. No socket, no root.
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,7 +31,8 @@
 #define MAX_MSGS  64
 #define TYPE(msg) ((NFNL_SUBSYS_NFTABLES << 8) | (msg))
 
-/* Expected expressions, one string per rule, from nft 1.0.6 for the killswitch-netns.md §3.2 listing. */
+/* Expected expressions, one string per rule, from nft 1.0.6 for the killswitch-netns.md §3.2
+ * listing. */
 
 /* icmpv6 type T ip6 hoplimit 255 accept, for T (hex) 85, 87 and 88 */
 #define ND_RULE(t)                                                                                 \
@@ -345,50 +346,19 @@ static uint32_t msg_digest(const struct nlmsghdr *nlh)
 /* wg0 installed on no table (test_install_fresh), and over tun-wg0 beside tun-wg1
  * (test_replace). */
 static const struct golden_msg golden_fresh[] = {
-	{ 20, 0x5c73e3bb },
-	{ 48, 0x77b552bf },
-	{ 92, 0xa3b38ff8 },
-	{ 196, 0xc8e72160 },
-	{ 456, 0xb01d24ac },
-	{ 456, 0x3d1af93b },
-	{ 456, 0x55afb711 },
-	{ 280, 0xf493b909 },
-	{ 560, 0x63229503 },
-	{ 312, 0x1d113b7d },
-	{ 136, 0x6817eb27 },
-	{ 92, 0x3a05566b },
-	{ 136, 0x0d406600 },
-	{ 68, 0x958d6eee },
-	{ 196, 0x86f8ece4 },
-	{ 340, 0xb23833a1 },
-	{ 184, 0xb94b516a },
-	{ 456, 0x428b291c },
-	{ 456, 0xb7960834 },
-	{ 280, 0x90b85a40 },
-	{ 280, 0x9b7bdd14 },
-	{ 280, 0x0dbc32cc },
-	{ 284, 0x9839093e },
-	{ 116, 0x6df84007 },
-	{ 116, 0x9f3bcc8d },
-	{ 20, 0xdb610f91 },
+	{ 20, 0x5c73e3bb },  { 48, 0x77b552bf },  { 92, 0xa3b38ff8 },  { 196, 0xc8e72160 },
+	{ 456, 0xb01d24ac }, { 456, 0x3d1af93b }, { 456, 0x55afb711 }, { 280, 0xf493b909 },
+	{ 560, 0x63229503 }, { 312, 0x1d113b7d }, { 136, 0x6817eb27 }, { 92, 0x3a05566b },
+	{ 136, 0x0d406600 }, { 68, 0x958d6eee },  { 196, 0x86f8ece4 }, { 340, 0xb23833a1 },
+	{ 184, 0xb94b516a }, { 456, 0x428b291c }, { 456, 0xb7960834 }, { 280, 0x90b85a40 },
+	{ 280, 0x9b7bdd14 }, { 280, 0x0dbc32cc }, { 284, 0x9839093e }, { 116, 0x6df84007 },
+	{ 116, 0x9f3bcc8d }, { 20, 0xdb610f91 },
 };
 static const struct golden_msg golden_replace[] = {
-	{ 20, 0x5c73e3bb },
-	{ 64, 0x57e6a829 },
-	{ 64, 0x8a2a3642 },
-	{ 52, 0xc6b37cd7 },
-	{ 68, 0x1edd1af5 },
-	{ 196, 0xf0287c5d },
-	{ 340, 0x50f29d5c },
-	{ 184, 0xe9b3ddd3 },
-	{ 456, 0xe14592d7 },
-	{ 456, 0x159f75ab },
-	{ 280, 0x049d4893 },
-	{ 280, 0x6b1350ab },
-	{ 280, 0x1e04a2a7 },
-	{ 284, 0xf64276b5 },
-	{ 116, 0xc14c4ea4 },
-	{ 116, 0xcfa458f6 },
+	{ 20, 0x5c73e3bb },  { 64, 0x57e6a829 },  { 64, 0x8a2a3642 },  { 52, 0xc6b37cd7 },
+	{ 68, 0x1edd1af5 },  { 196, 0xf0287c5d }, { 340, 0x50f29d5c }, { 184, 0xe9b3ddd3 },
+	{ 456, 0xe14592d7 }, { 456, 0x159f75ab }, { 280, 0x049d4893 }, { 280, 0x6b1350ab },
+	{ 280, 0x1e04a2a7 }, { 284, 0xf64276b5 }, { 116, 0xc14c4ea4 }, { 116, 0xcfa458f6 },
 	{ 20, 0xed1f2756 },
 };
 
@@ -431,7 +401,8 @@ static void build_on_base(char *buf, const struct ks_params *p, struct batch *b)
 	split(buf, ks_build_install(buf, BUF_SIZE, NULL, &st, p), b);
 }
 
-/* No mark (a target, killswitch-netns.md §5.6; killswitch on without one), no allows: no mark rule. */
+/* No mark (a target, killswitch-netns.md §5.6; killswitch on without one), no allows:
+ * no mark rule. */
 static void test_no_mark(void **state)
 {
 	_cleanup_free_ char *buf = malloc(BUF_SIZE);
@@ -528,8 +499,8 @@ static void test_parse_errors(void **state)
 	}
 }
 
-/* save writes the keys the config set, after SaveConfig (killswitch-netns.md §2.5): level in lower case,
- * the allows on one line as written. */
+/* save writes the keys the config set, after SaveConfig (killswitch-netns.md §2.5): level in lower
+ * case, the allows on one line as written. */
 static void test_save(void **state)
 {
 	struct cfg cfg = { 0 };

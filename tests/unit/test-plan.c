@@ -48,12 +48,12 @@ static int step(struct trace *t, int i)
 
 static struct plan *current;
 
-#define STEP(n)                                                                           \
-	static int step##n(void *ctx)                                                     \
-	{                                                                                 \
-		struct note note = { .t = ctx, .id = n };                                 \
-		int r = step(ctx, n);                                                     \
-		return r < 0 ? r : plan_push_undo(current, undo_note, &note, sizeof(note)); \
+#define STEP(n)                                                                                    \
+	static int step##n(void *ctx)                                                              \
+	{                                                                                          \
+		struct note note = { .t = ctx, .id = n };                                          \
+		int r = step(ctx, n);                                                              \
+		return r < 0 ? r : plan_push_undo(current, undo_note, &note, sizeof(note));        \
 	}
 STEP(0)
 STEP(1)
@@ -61,7 +61,10 @@ STEP(2)
 STEP(3)
 
 static const struct plan_step steps[] = {
-	{ "s0", step0 }, { "s1", step1 }, { "s2", step2 }, { "s3", step3 },
+	{ "s0", step0 },
+	{ "s1", step1 },
+	{ "s2", step2 },
+	{ "s3", step3 },
 };
 
 static void run_case(int fail_at, int signal_at, int want_rc, int want_ran, const char *want)

@@ -121,18 +121,18 @@ static struct route_entry mkentry(const char *prefix)
 static void test_covering(void **state)
 {
 	struct rtnl_route main_routes[] = {
-		mkroute("10.0.0.0/24", 7, false),     /* kernel prefix route of the address */
-		mkroute("10.9.0.0/16", 8, false),     /* another device's */
-		mkroute("10.5.5.5/32", 7, true),      /* cloned: ignored */
+		mkroute("10.0.0.0/24", 7, false), /* kernel prefix route of the address */
+		mkroute("10.9.0.0/16", 8, false), /* another device's */
+		mkroute("10.5.5.5/32", 7, true),  /* cloned: ignored */
 		mkroute("fd00::/64", 7, false),
 	};
 	static const struct {
 		const char *prefix;
 		bool covered;
 	} cases[] = {
-		{ "10.0.0.0/24", true },  { "10.0.0.7/32", true },    { "10.0.0.0/23", false },
-		{ "10.0.1.0/24", false }, { "10.9.1.0/24", false },   { "10.5.5.5/32", false },
-		{ "fd00::5/128", true },  { "fd00:1::/64", false },   { "0.0.0.0/0", false },
+		{ "10.0.0.0/24", true },  { "10.0.0.7/32", true },  { "10.0.0.0/23", false },
+		{ "10.0.1.0/24", false }, { "10.9.1.0/24", false }, { "10.5.5.5/32", false },
+		{ "fd00::5/128", true },  { "fd00:1::/64", false }, { "0.0.0.0/0", false },
 	};
 
 	(void)state;

@@ -429,11 +429,10 @@ static void check_route_builder(bool del)
 		for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
 			uint8_t addr[16];
 			int family = pton(dsts[d].dst, addr);
-			struct nlmsghdr *nlh =
-				del ? rtnl_build_route_del(buf, 5, family, addr, dsts[d].len,
-							   tables[i])
-				    : rtnl_build_route_add(buf, 5, family, addr, dsts[d].len,
-							   tables[i]);
+			struct nlmsghdr *nlh = del ? rtnl_build_route_del(buf, 5, family, addr,
+									  dsts[d].len, tables[i])
+						   : rtnl_build_route_add(buf, 5, family, addr,
+									  dsts[d].len, tables[i]);
 			const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 			struct attrs t;
 
@@ -643,7 +642,8 @@ static void test_ops_reload(void **state)
 		assert_int_equal(fake.nreq, 3);
 		for (size_t k = 0; k < ARRAY_SIZE(ret); k++)
 			assert_int_equal(ret[k], answers[i]);
-		assert_memory_equal(req(0), rtnl_build_link_set_mtu(buf, 12, 1380), req(0)->nlmsg_len);
+		assert_memory_equal(req(0), rtnl_build_link_set_mtu(buf, 12, 1380),
+				    req(0)->nlmsg_len);
 		assert_memory_equal(req(1), rtnl_build_addr_del(buf, 7, AF_INET, a4, 24),
 				    req(1)->nlmsg_len);
 		assert_memory_equal(req(2), rtnl_build_route_del(buf, 7, AF_INET6, a6, 8, 1234),
@@ -663,7 +663,8 @@ static void test_ops_reload(void **state)
 static struct rtnl_route batch_route(size_t i)
 {
 	bool v4 = i < 4 && i % 2 == 0;
-	struct rtnl_route rt = { .family = v4 ? AF_INET : AF_INET6, .oif = 7 + (int)(i % 2),
+	struct rtnl_route rt = { .family = v4 ? AF_INET : AF_INET6,
+				 .oif = 7 + (int)(i % 2),
 				 .table = i % 3 ? 254 : 51820 + (uint32_t)i };
 
 	rt.dst_len = v4 ? 32 : 128;
@@ -730,7 +731,7 @@ static void test_route_add_batch_errors(void **state)
 	static const struct {
 		size_t n, batch, msg; /* the failing batch and its message (SIZE_MAX: none) */
 		int err;
-		size_t failed, sent;  /* the route blamed, the batches sent */
+		size_t failed, sent; /* the route blamed, the batches sent */
 	} cases[] = {
 		{ 3, 0, 0, -EEXIST, 0, 1 },
 		{ 3, 0, 2, -ENETUNREACH, 2, 1 },

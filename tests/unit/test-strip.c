@@ -65,8 +65,8 @@ static char *read_bytes(const char *path, size_t *len)
  * an exact [Interface] section are dropped, everything else is echoed. */
 static bool oracle_own_key(const char *key)
 {
-	static const char *const own[] = {"Address", "MTU",    "DNS",	   "Table",	"PreUp",
-					  "PreDown", "PostUp", "PostDown", "SaveConfig"};
+	static const char *const own[] = { "Address", "MTU",	"DNS",	    "Table",	 "PreUp",
+					   "PreDown", "PostUp", "PostDown", "SaveConfig" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
 		if (!strcasecmp(key, own[i]))
@@ -127,7 +127,7 @@ static char *oracle_strip(const char *text, size_t len, size_t *outlen)
 static char *strip_mem(const char *text, size_t len, size_t *outlen)
 {
 	struct cfg_parser *p = NULL;
-	struct cfg cfg = {0};
+	struct cfg cfg = { 0 };
 	char *out;
 	int r;
 
@@ -154,28 +154,28 @@ struct strip_case {
 };
 
 static const struct strip_case strip_cases[] = {
-	{"", "\n"},
-	{"\n", "\n\n"},
-	{"# only a comment", "# only a comment\n\n"},
-	{"  \t[Interface]  \t\n\t# indented comment \n", "[Interface]\n# indented comment\n\n"},
-	{"[Interface]\r\nPrivateKey = " PRIV "\r\nAddress = 10.0.0.1/24\r\n\r\n[Peer]\r\n"
-	 "PublicKey = " PUB "\r\nAllowedIPs = 10.0.0.2/32\r\n",
-	 "[Interface]\r\nPrivateKey = " PRIV "\r\n\r\n[Peer]\r\nPublicKey = " PUB "\r\n"
-	 "AllowedIPs = 10.0.0.2/32\r\n\n"},
-	{"[interface]\n  privatekey =  " PRIV "  # c\nDNS=1.1.1.1\nmtu=1420\nTABLE = off\n"
-	 "preup = x # y\nPostDown=\nsaveconfig = false\nListenPort\t=\t1\n",
-	 "[interface]\nprivatekey =  " PRIV "  # c\nListenPort\t=\t1\n\n"},
-	{"[ Interface ]\nPrivateKey = " PRIV "\n", "[ Interface ]\nPrivateKey = " PRIV "\n\n"},
-	{"[Interface]\n \t", "[Interface]\n\n"},
-	{"[Interface]\n\r", "[Interface]\n\r\n\n"},
-	{"[Interface]\nPrivateKey=" PRIV "\n[PEER] # p\n# c\npublickey=" PUB
-	 "\nENDPOINT = [2001:db8::1]:51820\n",
-	 "[Interface]\nPrivateKey=" PRIV "\n[PEER] # p\n# c\npublickey=" PUB
-	 "\nENDPOINT = [2001:db8::1]:51820\n\n"},
-	{"[Peer]\nPublicKey=" PUB "\n[Interface]\nPrivateKey=" PRIV "\nAddress=10.0.0.1\n",
-	 "[Peer]\nPublicKey=" PUB "\n[Interface]\nPrivateKey=" PRIV "\n\n"},
-	{"[Interface] # Address = 1\nPostUp = echo '#' = x\n\n\n",
-	 "[Interface] # Address = 1\n\n\n\n"},
+	{ "", "\n" },
+	{ "\n", "\n\n" },
+	{ "# only a comment", "# only a comment\n\n" },
+	{ "  \t[Interface]  \t\n\t# indented comment \n", "[Interface]\n# indented comment\n\n" },
+	{ "[Interface]\r\nPrivateKey = " PRIV "\r\nAddress = 10.0.0.1/24\r\n\r\n[Peer]\r\n"
+	  "PublicKey = " PUB "\r\nAllowedIPs = 10.0.0.2/32\r\n",
+	  "[Interface]\r\nPrivateKey = " PRIV "\r\n\r\n[Peer]\r\nPublicKey = " PUB "\r\n"
+	  "AllowedIPs = 10.0.0.2/32\r\n\n" },
+	{ "[interface]\n  privatekey =  " PRIV "  # c\nDNS=1.1.1.1\nmtu=1420\nTABLE = off\n"
+	  "preup = x # y\nPostDown=\nsaveconfig = false\nListenPort\t=\t1\n",
+	  "[interface]\nprivatekey =  " PRIV "  # c\nListenPort\t=\t1\n\n" },
+	{ "[ Interface ]\nPrivateKey = " PRIV "\n", "[ Interface ]\nPrivateKey = " PRIV "\n\n" },
+	{ "[Interface]\n \t", "[Interface]\n\n" },
+	{ "[Interface]\n\r", "[Interface]\n\r\n\n" },
+	{ "[Interface]\nPrivateKey=" PRIV "\n[PEER] # p\n# c\npublickey=" PUB
+	  "\nENDPOINT = [2001:db8::1]:51820\n",
+	  "[Interface]\nPrivateKey=" PRIV "\n[PEER] # p\n# c\npublickey=" PUB
+	  "\nENDPOINT = [2001:db8::1]:51820\n\n" },
+	{ "[Peer]\nPublicKey=" PUB "\n[Interface]\nPrivateKey=" PRIV "\nAddress=10.0.0.1\n",
+	  "[Peer]\nPublicKey=" PUB "\n[Interface]\nPrivateKey=" PRIV "\n\n" },
+	{ "[Interface] # Address = 1\nPostUp = echo '#' = x\n\n\n",
+	  "[Interface] # Address = 1\n\n\n\n" },
 };
 
 static void test_inline(void **state _unused_)
@@ -271,8 +271,8 @@ static bool have_cases(void)
 static void check_case(const char *name)
 {
 	char path[512], want[1024];
-	struct cfg_file f = {0};
-	struct cfg cfg = {0};
+	struct cfg_file f = { 0 };
+	struct cfg cfg = { 0 };
 	struct redirect err;
 	size_t len, olen, elen;
 	char *input, *oracle, *errtext;

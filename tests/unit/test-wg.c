@@ -2,8 +2,8 @@
 // Copyright (C) 2026 The wgq developers
 //
 // The WireGuard device layer without a device: WG_CMD_SET_DEVICE splitting (spec
-// behaviour.md §7.3), merging of multipart WG_CMD_GET_DEVICE replies, and the UAPI text (behaviour.md §7.5).
-// The keys below are made-up test data; still, failures never print them.
+// behaviour.md §7.3), merging of multipart WG_CMD_GET_DEVICE replies, and the UAPI text
+// (behaviour.md §7.5). The keys below are made-up test data; still, failures never print them.
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -684,16 +684,18 @@ static void check_uapi_text(const struct wg_device *dev, const char *want)
 
 static void test_uapi_write(void **state)
 {
-#define WANT_DEVICE "private_key=" HEX_PRIV "\n" \
-		    "listen_port=51820\n"          \
-		    "fwmark=4294967295\n"
-#define WANT_PEER1 "public_key=" HEX_PUB1 "\n"            \
-		   "preshared_key=" HEX_PSK1 "\n"         \
-		   "endpoint=192.0.2.1:51820\n"           \
-		   "persistent_keepalive_interval=25\n"   \
-		   "replace_allowed_ips=true\n"           \
-		   "allowed_ip=10.0.0.0/24\n"             \
-		   "allowed_ip=fd00::/64\n"
+#define WANT_DEVICE                                                                                \
+	"private_key=" HEX_PRIV "\n"                                                               \
+	"listen_port=51820\n"                                                                      \
+	"fwmark=4294967295\n"
+#define WANT_PEER1                                                                                 \
+	"public_key=" HEX_PUB1 "\n"                                                                \
+	"preshared_key=" HEX_PSK1 "\n"                                                             \
+	"endpoint=192.0.2.1:51820\n"                                                               \
+	"persistent_keepalive_interval=25\n"                                                       \
+	"replace_allowed_ips=true\n"                                                               \
+	"allowed_ip=10.0.0.0/24\n"                                                                 \
+	"allowed_ip=fd00::/64\n"
 	struct wg_device dev;
 
 	(void)state;
@@ -1042,8 +1044,8 @@ static void test_sync_changes(void **state)
 {
 	struct wg_device cur = { 0 }, cfg = { 0 }, target, apply = { 0 }, revert = { 0 };
 	const uint32_t all = WGDEV_HAS_PRIVATE_KEY | WGDEV_HAS_LISTEN_PORT | WGDEV_HAS_FWMARK;
-	const uint32_t full = WGPEER_HAS_PRESHARED_KEY | WGPEER_HAS_KEEPALIVE |
-			      WGPEER_REPLACE_ALLOWEDIPS;
+	const uint32_t full =
+		WGPEER_HAS_PRESHARED_KEY | WGPEER_HAS_KEEPALIVE | WGPEER_REPLACE_ALLOWEDIPS;
 
 	(void)state;
 	make_sync_case(&cur, &cfg);
@@ -1063,8 +1065,8 @@ static void test_sync_changes(void **state)
 	assert_int_equal(revert.listen_port, 51820);
 	assert_int_equal(revert.fwmark, 0);
 	assert_int_equal(revert.n_peers, 3);
-	check_sync_peer(&revert, 0, 3, full | WGPEER_HAS_ENDPOINT, 3, 0,
-			(uint32_t[]){ 0x0a030000 }, 1, 0xc0000203);
+	check_sync_peer(&revert, 0, 3, full | WGPEER_HAS_ENDPOINT, 3, 0, (uint32_t[]){ 0x0a030000 },
+			1, 0xc0000203);
 	check_sync_peer(&revert, 1, 4, WGPEER_REMOVE, 0, 0, NULL, 0, 0);
 	check_sync_peer(&revert, 2, 2, full | WGPEER_HAS_ENDPOINT, 2, 10,
 			(uint32_t[]){ 0x0a020000 }, 1, 0xc0000202);
@@ -1087,7 +1089,7 @@ static void test_sync_changes(void **state)
 /* Each kind of peer difference on its own is a change, sent as the whole peer. */
 static void test_sync_peer_fields(void **state)
 {
-	static const char *const what[] = { "endpoint", "psk added", "psk removed",
+	static const char *const what[] = { "endpoint",	 "psk added",	  "psk removed",
 					    "keepalive", "prefix length", "family" };
 
 	(void)state;
@@ -1113,9 +1115,9 @@ static void test_sync_peer_fields(void **state)
 		assert_int_equal(apply.n_peers, 1);
 		assert_int_equal(revert.n_peers, 1);
 		assert_int_equal(apply.flags, 0);
-		assert_int_equal(apply.peers[0].flags, WGPEER_HAS_PRESHARED_KEY |
-					WGPEER_HAS_KEEPALIVE | WGPEER_REPLACE_ALLOWEDIPS |
-					WGPEER_HAS_ENDPOINT);
+		assert_int_equal(apply.peers[0].flags,
+				 WGPEER_HAS_PRESHARED_KEY | WGPEER_HAS_KEEPALIVE |
+					 WGPEER_REPLACE_ALLOWEDIPS | WGPEER_HAS_ENDPOINT);
 		assert_int_equal(revert.peers[0].flags, apply.peers[0].flags);
 		assert_true(key_eq(revert.peers[0].preshared_key, c->preshared_key));
 		wgdev_clear(&apply);
