@@ -37,19 +37,19 @@ static struct nftnl_expr *expr_put(struct nftnl_rule *r, const char *name,
 #define EXPR(r, name, ...)                                                                         \
 	expr_put(r, name, (const struct expr_u32[]){ __VA_ARGS__ },                                \
 		 sizeof((const struct expr_u32[]){ __VA_ARGS__ }) / sizeof(struct expr_u32))
+/* The same as 0 or -ENOMEM, for an expression that needs nothing more. */
+#define EXPR_RC(r, name, ...) (EXPR(r, name, __VA_ARGS__) ? 0 : -ENOMEM)
 
 int nft_expr_meta_load(struct nftnl_rule *r, uint32_t key)
 {
-	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key }, { NFTNL_EXPR_META_DREG, NFT_REG_1 })
-		       ? 0
-		       : -ENOMEM;
+	return EXPR_RC(r, "meta", { NFTNL_EXPR_META_KEY, key },
+		       { NFTNL_EXPR_META_DREG, NFT_REG_1 });
 }
 
 int nft_expr_meta_set(struct nftnl_rule *r, uint32_t key)
 {
-	return EXPR(r, "meta", { NFTNL_EXPR_META_KEY, key }, { NFTNL_EXPR_META_SREG, NFT_REG_1 })
-		       ? 0
-		       : -ENOMEM;
+	return EXPR_RC(r, "meta", { NFTNL_EXPR_META_KEY, key },
+		       { NFTNL_EXPR_META_SREG, NFT_REG_1 });
 }
 
 int nft_expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
@@ -64,11 +64,9 @@ int nft_expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t l
 
 int nft_expr_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
 {
-	return EXPR(r, "payload", { NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1 },
-		    { NFTNL_EXPR_PAYLOAD_BASE, base }, { NFTNL_EXPR_PAYLOAD_OFFSET, offset },
-		    { NFTNL_EXPR_PAYLOAD_LEN, len })
-		       ? 0
-		       : -ENOMEM;
+	return EXPR_RC(r, "payload", { NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1 },
+		       { NFTNL_EXPR_PAYLOAD_BASE, base }, { NFTNL_EXPR_PAYLOAD_OFFSET, offset },
+		       { NFTNL_EXPR_PAYLOAD_LEN, len });
 }
 
 int nft_expr_bitwise(struct nftnl_rule *r, const void *mask, uint32_t len)
@@ -88,25 +86,19 @@ int nft_expr_bitwise(struct nftnl_rule *r, const void *mask, uint32_t len)
 
 int nft_expr_fib_saddr_type(struct nftnl_rule *r)
 {
-	return EXPR(r, "fib", { NFTNL_EXPR_FIB_DREG, NFT_REG_1 },
-		    { NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE },
-		    { NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR })
-		       ? 0
-		       : -ENOMEM;
+	return EXPR_RC(r, "fib", { NFTNL_EXPR_FIB_DREG, NFT_REG_1 },
+		       { NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE },
+		       { NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR });
 }
 
 int nft_expr_ct_load(struct nftnl_rule *r, uint32_t key)
 {
-	return EXPR(r, "ct", { NFTNL_EXPR_CT_KEY, key }, { NFTNL_EXPR_CT_DREG, NFT_REG_1 })
-		       ? 0
-		       : -ENOMEM;
+	return EXPR_RC(r, "ct", { NFTNL_EXPR_CT_KEY, key }, { NFTNL_EXPR_CT_DREG, NFT_REG_1 });
 }
 
 int nft_expr_ct_set(struct nftnl_rule *r, uint32_t key)
 {
-	return EXPR(r, "ct", { NFTNL_EXPR_CT_KEY, key }, { NFTNL_EXPR_CT_SREG, NFT_REG_1 })
-		       ? 0
-		       : -ENOMEM;
+	return EXPR_RC(r, "ct", { NFTNL_EXPR_CT_KEY, key }, { NFTNL_EXPR_CT_SREG, NFT_REG_1 });
 }
 
 int nft_expr_verdict(struct nftnl_rule *r, int v, const char *chain)

@@ -136,7 +136,7 @@ static int add_full_tunnel(struct reload_ctx *c, int family)
 
 	ip_format_prefix(e.text, sizeof(e.text), family, e.addr, 0);
 	c->ft_mark = c->mark;
-	struct fulltunnel_ctx ft = reload_ft_ctx(c);
+	struct fulltunnel_ctx ft = tunnel_fulltunnel(&c->t, c->ft_mark);
 
 	if (!c->t.dry_run && !c->mark)
 		r = plan_push_undo(&c->t.plan, undo_mark, &u, sizeof(u));
@@ -283,7 +283,7 @@ static int swap_prepare(struct reload_ctx *c, int family, uint32_t mark, struct 
 	if (r < 0)
 		return r;
 	struct rtnl_rule bypass = bypass_rule(old, mark);
-	struct fulltunnel_ctx ft = reload_ft_ctx(c);
+	struct fulltunnel_ctx ft = tunnel_fulltunnel(&c->t, c->ft_mark);
 
 	r = reload_change_route(c, true, family, any_addr, 0, mark, NULL);
 	return r ?: fulltunnel_rule_change(&ft, &bypass, true);
@@ -297,7 +297,7 @@ static int swap_finish(struct reload_ctx *c, int family, uint32_t mark, const st
 	static const uint8_t any_addr[16];
 	_cleanup_free_ struct rtnl_route *rt = NULL;
 	struct rtnl_rule bypass = bypass_rule(old, mark), rule = *old;
-	struct fulltunnel_ctx ft = reload_ft_ctx(c);
+	struct fulltunnel_ctx ft = tunnel_fulltunnel(&c->t, c->ft_mark);
 	size_t n = 0;
 	int r = replace_firewall(c, family, true);
 

@@ -31,21 +31,6 @@ int reload_push_undo(struct reload_ctx *c, plan_undo_fn fn)
 	return plan_push_undo(&c->t.plan, fn, &u, sizeof(u));
 }
 
-/* The full-tunnel steps' view of the tunnel (always in wgq's own namespace). */
-struct fulltunnel_ctx reload_ft_ctx(struct reload_ctx *c)
-{
-	return (struct fulltunnel_ctx){
-		.plan = &c->t.plan,
-		.rtnl = c->t.rtnl,
-		.nft = &c->t.nft,
-		.ifname = c->t.ifname,
-		.ifindex = c->t.ifindex,
-		.dry_run = c->t.dry_run,
-		.cfg = &c->t.cfg,
-		.fwmark = c->ft_mark,
-	};
-}
-
 /* --- reading the state --- */
 
 static bool has_fwmark_rule(struct reload_ctx *c, int family, uint32_t mark)
@@ -394,16 +379,8 @@ int reload_prepare(struct reload_ctx *c, int kill_switch, const char *netns)
 		kst_warn_ssh(&c->t.cfg, c->t.ifname);
 	if (r == 0 && !c->t.moved && !c->t.no_dns)
 		r = dns_check(&c->t.cfg, c->t.file.path, &c->t.dns_tool);
-	struct preflight pf = {
-		.cfg = &c->t.cfg,
-		.path = c->t.file.path,
-		.ifname = c->t.ifname,
-		.running = true,
-		.kill_switch = c->ks_want != CFG_KS_OFF,
-	};
-
 	if (r == 0)
-		r = preflight_check(&pf);
+		r = tunnel_preflight(&c->t, true, c->ks_want != CFG_KS_OFF);
 	if (r == 0)
 		r = cfg_resolve_endpoints(&c->t.cfg, c->t.file.path);
 	if (r == 0)

@@ -84,8 +84,6 @@ struct reload_undo_ref {
 
 /* Push an undo whose data is a struct reload_undo_ref for c. */
 int reload_push_undo(struct reload_ctx *c, plan_undo_fn fn);
-/* The full-tunnel steps' view of the tunnel (always in wgq's own namespace). */
-struct fulltunnel_ctx reload_ft_ctx(struct reload_ctx *c);
 
 /* One address or route change and its inverse (reload-ops.c). */
 struct rt_op {

@@ -5,6 +5,7 @@
 
 #include "base/log.h"
 #include "netlink/rtnl.h"
+#include "tunnel/preflight.h"
 
 void tunnel_free(struct tunnel *t)
 {
@@ -32,4 +33,32 @@ int tunnel_set_mtu(struct tunnel *t, uint32_t mtu, bool up)
 	else if (r == 0)
 		r = rtnl_link_set_mtu(tunnel_rtnl(t), t->ifindex, mtu);
 	return log_line_end(&cmd, r);
+}
+
+struct fulltunnel_ctx tunnel_fulltunnel(struct tunnel *t, uint32_t fwmark)
+{
+	return (struct fulltunnel_ctx){
+		.plan = &t->plan,
+		.rtnl = t->rtnl,
+		.nft = &t->nft,
+		.ifname = t->ifname,
+		.ifindex = t->ifindex,
+		.dry_run = t->dry_run,
+		.cfg = &t->cfg,
+		.fwmark = fwmark,
+	};
+}
+
+int tunnel_preflight(const struct tunnel *t, bool running, bool kill_switch)
+{
+	const struct preflight pf = {
+		.cfg = &t->cfg,
+		.path = t->file.path,
+		.ifname = t->ifname,
+		.running = running,
+		.backend = !running,
+		.kill_switch = kill_switch,
+	};
+
+	return preflight_check(&pf);
 }

@@ -16,6 +16,7 @@
 #include "netlink/nl.h"
 #include "system/dns.h"
 #include "system/netns.h"
+#include "tunnel/fulltunnel.h"
 
 struct tunnel {
 	struct plan plan;
@@ -57,3 +58,11 @@ void tunnel_free(struct tunnel *t);
 /* The link's MTU set (and with up, the link set up), logged as `ip link set mtu M [up]
  * dev IF`; a plan_change, no undo. 0 or -errno (printed). */
 int tunnel_set_mtu(struct tunnel *t, uint32_t mtu, bool up);
+
+/* The full-tunnel steps' view of t (in wgq's own namespace), with the tunnel's table and
+ * mark so far (0 until chosen). */
+struct fulltunnel_ctx tunnel_fulltunnel(struct tunnel *t, uint32_t fwmark);
+
+/* preflight_check() for t's config: running for reload (the link exists), else up
+ * (a backend is needed). */
+int tunnel_preflight(const struct tunnel *t, bool running, bool kill_switch);

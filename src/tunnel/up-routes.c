@@ -107,16 +107,7 @@ static int main_routes(struct up_ctx *c, struct rtnl_route **out, size_t *n)
 /* behaviour.md §3.9 for a /0; the table and mark chosen for the first family serve the second. */
 static int full_tunnel(struct up_ctx *c, const struct route_entry *e)
 {
-	struct fulltunnel_ctx ft = {
-		.plan = &c->t.plan,
-		.rtnl = c->t.rtnl,
-		.nft = &c->t.nft,
-		.ifname = c->t.ifname,
-		.ifindex = c->t.ifindex,
-		.dry_run = c->t.dry_run,
-		.cfg = &c->t.cfg,
-		.fwmark = c->fwmark,
-	};
+	struct fulltunnel_ctx ft = tunnel_fulltunnel(&c->t, c->fwmark);
 	int r = fulltunnel_add(&ft, e, c->t.dry_run ? c->t.cfg.dev.fwmark : c->dev.fwmark);
 
 	c->fwmark = ft.fwmark;

@@ -378,16 +378,8 @@ int up_prepare(struct up_ctx *c, int kill_switch, const char *netns)
 		    : dns_check(&c->t.cfg, c->t.file.path, &c->t.dns_tool);
 	if (r == 0 && c->t.dns_tool != DNS_TOOL_NONE)
 		dns_prefix(c->t.dns_prefix, sizeof(c->t.dns_prefix));
-	struct preflight pf = {
-		.cfg = &c->t.cfg,
-		.path = c->t.file.path,
-		.ifname = c->t.ifname,
-		.backend = true,
-		.kill_switch = c->ks_level != CFG_KS_OFF,
-	};
-
 	if (r == 0)
-		r = preflight_check(&pf);
+		r = tunnel_preflight(&c->t, false, c->ks_level != CFG_KS_OFF);
 	if (r == 0 && has_host_endpoint(&c->t.cfg) && kst_engaged(&c->t.nft))
 		cfg_endpoint_error_note(
 			" (a kill switch is engaged here; see 'wgq killswitch status')");
